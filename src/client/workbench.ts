@@ -1,0 +1,27 @@
+/**
+ * The page's handle on the workbench worker(s): creates them, keeps the sources the user
+ * loaded (so an aborted worker is replayed, not lost), and exposes typed calls.
+ *
+ * Two workers: `audit` (data, scoring, metrics — must stay responsive) and `jobs` (training
+ * and other long runs), so a metric recompute never queues behind a long job.
+ */
+import { WorkerBridge, Comlink } from './bridge';
+import type { WorkbenchApi, DataSource, ModelFile } from '../../workers/workbench.worker';
+import type { CsvOptions } from '../core/csv';
+
+export function createWorkbenchWorker(): Worker {
+  return new Worker(new URL('../../workers/workbench.worker.ts', import.meta.url), { type: 'module', name: 'bias-workbench' });
+}
+
+export type WorkbenchBridge = WorkerBridge<WorkbenchApi>;
+
+export function createWorkbenchBridge(): WorkbenchBridge {
+  return new WorkerBridge<WorkbenchApi>(createWorkbenchWorker);
+}
+
+/** What the session loaded, in order, so a restarted worker can be brought back. */
+export type ReplayStep =
+  | { kind: 'csv'; source: DataSource; options: CsvOptions; id: string }
+  | { kind: 'model'; files: ModelFile[]; manifest: unknown; name: string; id: string };
+
+export { Comlink };

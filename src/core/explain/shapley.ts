@@ -1,0 +1,706 @@
+/**
+ * Interventional (marginal) Shapley values of a Scorer's output, per dataset column.
+ *
+ * The value of a coalition S for an explained row x is
+ *   v(S) = Σ_b w_b · g(f(x_S, b_¬S))                (output 'probability' / 'logit')
+ *   v(S) = logit(Σ_b w_b · f(x_S, b_¬S))            (output 'logit-of-expectation')
+ * over the background rows b (weights w_b, uniform unless given), where g is the identity or
+ * the clipped logit. This is shap's Independent masker: one masked evaluation = one model row
+ * per background row.
+ *
+ * - `exactShapley` enumerates all 2^M coalitions (M ≤ 12) with weights |S|!(M−|S|−1)!/M!.
+ * - `permutationShap` is shap's PermutationExplainer (antithetic permutation sampling): for
+ *   each seeded permutation, switch the players on one by one from the all-background state to
+ *   x (forward) and off again in the same order (backward); each toggle's change in v is
+ *   credited to the toggled player. Σ values = f(x) − E_b f(b) exactly (telescoping), and the
+ *   values are exact for models with interactions of order ≤ 2 in the output space (e.g. a
+ *   logistic model in 'logit' space).
+ * - `explain` picks exact when M ≤ 10 (shap's rule for Independent maskers), else permutation.
+ *
+ * Cost savings over shap, none of which change the result:
+ * - Delta masking: when a toggled block of x equals a background row's block (exact float
+ *   equality; shap uses np.isclose), that background row's input and output do not change and
+ *   it is not evaluated. A column equal to every background row costs nothing and gets exactly 0
+ *   (shap drops such "invariant" columns from its permutations up front).
+ * - Known states: a hybrid row that equals x (all on) or its background row (all off) reuses
+ *   f(x) / f(b) from the one-off prelude (B + N model rows).
+ * - A row whose only switched-on column differs (or only switched-off one) depends only on
+ *   (column, background row); within one explained row such states recur across permutations
+ *   (the first and last toggles of every pass) and are evaluated once.
+ *
+ * Batching: masked evaluations of many steps, permutations and explained rows are packed into
+ * one Float32Array of `batchRows` rows (default 8192; at least nBackground) per predict call.
+ */
+import { createRng, shuffleInPlace } from '../rng';
+import type { Rng } from '../rng';
+import {
+  DEFAULT_LOGIT_CLIP,
+  aborted,
+  checkMatrix,
+  checkPlayers,
+  internal,
+  logitClipped,
+  mixSeed,
+  normaliseWeights,
+  predictAll,
+  predictBatch,
+  resolveBatchRows,
+} from './common';
+import type { ExplainScorer, JobHooks, OutputSpace, Player } from './common';
+
+export interface ShapleyInput {
+  scorer: ExplainScorer;
+  /** rows to explain, row-major nRows × scorer.nFeatures (encoded) */
+  X: Float32Array;
+  nRows: number;
+  /** background rows, row-major nBackground × scorer.nFeatures (encoded) */
+  background: Float32Array;
+  nBackground: number;
+  /** optional weights of the background rows (e.g. k-means cluster sizes); uniform when absent */
+  backgroundWeights?: ArrayLike<number>;
+  /** the columns: must partition [0, nFeatures) */
+  players: readonly Player[];
+}
+
+export interface ShapleyOptions extends JobHooks {
+  /** default 'probability' */
+  output?: OutputSpace;
+  /** p is clipped to [clip, 1 − clip] before a logit; default 1e-7 */
+  logitClip?: number;
+  /** model rows per predict call; default 8192 (raised to nBackground if smaller) */
+  batchRows?: number;
+}
+
+export interface PermutationOptions extends ShapleyOptions {
+  /** antithetic permutations per explained row; default 10 (shap's "auto") */
+  permutations?: number;
+  /** default 0 */
+  seed?: number;
+  /**
+   * Global index of the first explained row. Row i's permutations come from a stream seeded by
+   * (seed, rowIndexOffset + i), so splitting rows across workers gives the same numbers.
+   */
+  rowIndexOffset?: number;
+}
+
+export type ShapleyMethod = 'exact' | 'permutation';
+
+export interface ShapleyResult {
+  method: ShapleyMethod;
+  output: OutputSpace;
+  players: Player[];
+  nRows: number;
+  nPlayers: number;
+  /** v(∅) = E_b f(b) in the output space */
+  baseValue: number;
+  /** f(x) in the output space, per explained row (nRows) */
+  predictions: Float64Array;
+  /** row-major nRows × nPlayers */
+  values: Float64Array;
+  /**
+   * row-major nRows × nPlayers: standard error of each value over the permutations
+   * (std of the per-permutation contributions / √P); 0 for exact; NaN when P = 1
+   */
+  errors: Float64Array;
+  /** permutations per row (0 for exact) */
+  permutations: number;
+  /** model rows actually evaluated, including the B + N prelude */
+  evaluations: number;
+  /** shap's cost without any skipping: rows × P × 2M × B (permutation) or rows × 2^M × B (exact) */
+  plannedEvaluations: number;
+  /** predict calls made */
+  batches: number;
+}
+
+/** The largest M `exactShapley` accepts. */
+export const MAX_EXACT_PLAYERS = 12;
+/** `explain` uses exact up to this many players (shap's rule for Independent maskers). */
+export const AUTO_EXACT_MAX_PLAYERS = 10;
+export const DEFAULT_PERMUTATIONS = 10;
+
+export interface CostQuery {
+  nRows: number;
+  nPlayers: number;
+  nBackground: number;
+  /** default 10 */
+  permutations?: number;
+  /** default 'auto' */
+  method?: ShapleyMethod | 'auto';
+}
+
+export interface CostEstimate {
+  method: ShapleyMethod;
+  /** shap's model-row count: rows × P × 2M × B, or rows × 2^M × B for exact */
+  plannedEvaluations: number;
+  /** an upper bound on what this implementation evaluates (end states reused, prelude added) */
+  maxEvaluations: number;
+}
+
+/** Cost in model rows before a run starts (divide by the scorer's rows/s for seconds). */
+export function estimateCost(q: CostQuery): CostEstimate {
+  const { nRows: N, nPlayers: M, nBackground: B } = q;
+  const method: ShapleyMethod = q.method === 'exact' || q.method === 'permutation' ? q.method : M <= AUTO_EXACT_MAX_PLAYERS ? 'exact' : 'permutation';
+  if (method === 'exact') {
+    const masks = 2 ** M;
+    return { method, plannedEvaluations: N * masks * B, maxEvaluations: N * Math.max(0, masks - 2) * B + B + N };
+  }
+  const P = q.permutations ?? DEFAULT_PERMUTATIONS;
+  return { method, plannedEvaluations: N * P * 2 * M * B, maxEvaluations: N * P * Math.max(0, 2 * M - 2) * B + B + N };
+}
+
+/** shap's `npermutations = max_evals // (2M + 1)`; throws when that is 0, as shap does. */
+export function permutationsForMaxEvals(maxEvals: number, nPlayers: number): number {
+  const p = Math.floor(maxEvals / (2 * nPlayers + 1));
+  if (p < 1) throw internal(`max_evals=${maxEvals} is too low for ${nPlayers} columns; it must be at least ${2 * nPlayers + 1}`);
+  return p;
+}
+
+// ---------------------------------------------------------------------------------------
+// shared setup
+
+const SPACE_PROB = 0;
+const SPACE_LOGIT = 1;
+const SPACE_LOE = 2;
+
+interface Ctx {
+  scorer: ExplainScorer;
+  X: Float32Array;
+  N: number;
+  bg: Float32Array;
+  B: number;
+  M: number;
+  width: number;
+  players: Player[];
+  owner: Int32Array;
+  /** normalised background weights */
+  w: Float64Array;
+  output: OutputSpace;
+  space: number;
+  clip: number;
+  batchRows: number;
+  hooks: JobHooks;
+  /** g(f(b)) per background row (raw p for logit-of-expectation) */
+  baseG: Float64Array;
+  /** g(f(x)) per explained row (raw p for logit-of-expectation) */
+  fxG: Float64Array;
+  baseValue: number;
+  predictions: Float64Array;
+  evaluations: number;
+  batches: number;
+}
+
+async function prepare(input: ShapleyInput, options: ShapleyOptions): Promise<Ctx> {
+  const { scorer, X, nRows: N, background: bg, nBackground: B } = input;
+  const width = scorer.nFeatures;
+  const owner = checkPlayers(input.players, width);
+  checkMatrix('X', X, N, width);
+  checkMatrix('background', bg, B, width);
+  if (B < 1) throw internal('the background needs at least one row');
+  const output = options.output ?? 'probability';
+  const space = output === 'probability' ? SPACE_PROB : output === 'logit' ? SPACE_LOGIT : output === 'logit-of-expectation' ? SPACE_LOE : -1;
+  if (space < 0) throw internal(`unknown output space ${JSON.stringify(output)}`);
+  const clip = options.logitClip ?? DEFAULT_LOGIT_CLIP;
+  if (!(clip >= 0 && clip < 0.5)) throw internal(`logitClip must be in [0, 0.5), not ${clip}`);
+  const batchRows = Math.max(resolveBatchRows(options.batchRows), B);
+  const w = normaliseWeights('backgroundWeights', input.backgroundWeights, B);
+  const baseP = await predictAll(scorer, bg, B, width, batchRows);
+  const fxP = await predictAll(scorer, X, N, width, batchRows);
+  const g = (p: number): number => (space === SPACE_LOGIT ? logitClipped(p, clip) : p);
+  const baseG = baseP.map(g);
+  const fxG = fxP.map(g);
+  const ctx: Ctx = {
+    scorer, X, N, bg, B, M: input.players.length, width, players: input.players.map((p) => ({ ...p })), owner, w, output, space, clip,
+    batchRows, hooks: options, baseG, fxG, baseValue: 0, predictions: new Float64Array(N),
+    evaluations: B + N, batches: Math.ceil(B / batchRows) + Math.ceil(N / batchRows),
+  };
+  ctx.baseValue = maskValue(ctx, baseG);
+  for (let i = 0; i < N; i++) ctx.predictions[i] = space === SPACE_LOE ? logitClipped(fxG[i], clip) : fxG[i];
+  return ctx;
+}
+
+/** v of one masked state from its per-background-row outputs (always the same summation order). */
+function maskValue(ctx: Ctx, out: Float64Array): number {
+  const w = ctx.w;
+  let s = 0;
+  for (let b = 0; b < out.length; b++) s += w[b] * out[b];
+  return ctx.space === SPACE_LOE ? logitClipped(s, ctx.clip) : s;
+}
+
+/** eq[j·B + b] = 1 when row i's block of player j equals background row b's block exactly. */
+function fillEq(ctx: Ctx, i: number, eq: Uint8Array): void {
+  const { X, bg, B, width, players } = ctx;
+  const xo = i * width;
+  for (let j = 0; j < players.length; j++) {
+    const { start, end } = players[j];
+    for (let b = 0; b < B; b++) {
+      const bo = b * width;
+      let same = 1;
+      for (let c = start; c < end; c++) {
+        if (X[xo + c] !== bg[bo + c]) {
+          same = 0;
+          break;
+        }
+      }
+      eq[j * B + b] = same;
+    }
+  }
+}
+
+function checkOutputs(y: ArrayLike<number>, n: number): void {
+  for (let k = 0; k < n; k++) {
+    if (!Number.isFinite(y[k])) throw internal(`the model returned ${y[k]} for a masked row`, 'Check the model for NaN or infinite outputs.');
+  }
+}
+
+function emptyResult(ctx: Ctx, method: ShapleyMethod, permutations: number, planned: number): ShapleyResult {
+  return {
+    method, output: ctx.output, players: ctx.players, nRows: ctx.N, nPlayers: ctx.M, baseValue: ctx.baseValue,
+    predictions: ctx.predictions, values: new Float64Array(ctx.N * ctx.M), errors: new Float64Array(ctx.N * ctx.M),
+    permutations, evaluations: 0, plannedEvaluations: planned, batches: 0,
+  };
+}
+
+// ---------------------------------------------------------------------------------------
+// exact
+
+/**
+ * Exact interventional Shapley values by enumerating all 2^M coalitions (M ≤ 12).
+ * Progress: (coalitions done, nRows × 2^M).
+ */
+export async function exactShapley(input: ShapleyInput, options: ShapleyOptions = {}): Promise<ShapleyResult> {
+  const M = input.players.length;
+  if (M > MAX_EXACT_PLAYERS) {
+    throw internal(`exact Shapley values over ${M} columns need 2^${M} coalitions per row; the limit is ${MAX_EXACT_PLAYERS}`, 'Use permutation SHAP (method "auto" picks it).');
+  }
+  const ctx = await prepare(input, options);
+  const { N, B, width, X, bg, owner, w, space, clip } = ctx;
+  const nS = 1 << M;
+  const full = nS - 1;
+  const res = emptyResult(ctx, 'exact', 0, N * nS * B);
+  const cap = ctx.batchRows;
+  const batch = new Float32Array(cap * width);
+  const rowsPerChunk = Math.max(1, Math.min(N, Math.floor(262144 / nS)));
+  const V = new Float64Array(rowsPerChunk * nS);
+  const eqMask = new Int32Array(rowsPerChunk * B);
+  const eq = new Uint8Array(M * B);
+  const pendRow = new Int32Array(cap + 1);
+  const pendS = new Int32Array(cap + 1);
+  const colFromX = new Uint8Array(width);
+  let nPend = 0;
+  let fill = 0;
+  let r0 = 0;
+  let masksDone = 0;
+
+  const flush = async (): Promise<void> => {
+    if (nPend === 0) return;
+    if (ctx.hooks.shouldStop?.()) throw aborted();
+    let y: ArrayLike<number> = batch;
+    if (fill > 0) {
+      y = await predictBatch(ctx.scorer, batch, fill);
+      checkOutputs(y, fill);
+      ctx.evaluations += fill;
+      ctx.batches++;
+    }
+    let cur = 0;
+    for (let k = 0; k < nPend; k++) {
+      const li = pendRow[k];
+      const S = pendS[k];
+      const i = r0 + li;
+      const fx = ctx.fxG[i];
+      let s = 0;
+      for (let b = 0; b < B; b++) {
+        const em = eqMask[li * B + b];
+        let v: number;
+        if ((S & ~em) === 0) v = ctx.baseG[b];
+        else if ((full & ~S & ~em) === 0) v = fx;
+        else {
+          const p = y[cur++];
+          v = space === SPACE_LOGIT ? logitClipped(p, clip) : p;
+        }
+        s += w[b] * v;
+      }
+      V[li * nS + S] = space === SPACE_LOE ? logitClipped(s, clip) : s;
+    }
+    if (cur !== fill) throw internal(`exact Shapley: consumed ${cur} of ${fill} outputs`);
+    masksDone += nPend;
+    nPend = 0;
+    fill = 0;
+    ctx.hooks.onProgress?.(masksDone, N * nS);
+  };
+
+  // Shapley weights by coalition size, and popcounts
+  const weight = new Float64Array(M);
+  for (let k = 0; k < M; k++) weight[k] = 1 / (M * binomial(M - 1, k));
+  const pop = new Uint8Array(nS);
+  for (let S = 1; S < nS; S++) pop[S] = pop[S >> 1] + (S & 1);
+
+  for (r0 = 0; r0 < N; r0 += rowsPerChunk) {
+    const R = Math.min(rowsPerChunk, N - r0);
+    for (let li = 0; li < R; li++) {
+      fillEq(ctx, r0 + li, eq);
+      for (let b = 0; b < B; b++) {
+        let m = 0;
+        for (let j = 0; j < M; j++) if (eq[j * B + b]) m |= 1 << j;
+        eqMask[li * B + b] = m;
+      }
+    }
+    for (let li = 0; li < R; li++) {
+      const xo = (r0 + li) * width;
+      for (let S = 0; S < nS; S++) {
+        if (fill + B > cap || nPend >= cap) await flush();
+        for (let c = 0; c < width; c++) colFromX[c] = (S >> owner[c]) & 1;
+        for (let b = 0; b < B; b++) {
+          const em = eqMask[li * B + b];
+          if ((S & ~em) === 0 || (full & ~S & ~em) === 0) continue;
+          const bo = b * width;
+          const o = fill * width;
+          for (let c = 0; c < width; c++) batch[o + c] = colFromX[c] ? X[xo + c] : bg[bo + c];
+          fill++;
+        }
+        pendRow[nPend] = li;
+        pendS[nPend] = S;
+        nPend++;
+      }
+    }
+    await flush();
+    for (let li = 0; li < R; li++) {
+      const vo = li * nS;
+      const ro = (r0 + li) * M;
+      for (let j = 0; j < M; j++) {
+        const bit = 1 << j;
+        let phi = 0;
+        for (let S = 0; S < nS; S++) {
+          if (S & bit) continue;
+          phi += weight[pop[S]] * (V[vo + (S | bit)] - V[vo + S]);
+        }
+        res.values[ro + j] = phi;
+      }
+    }
+  }
+  res.evaluations = ctx.evaluations;
+  res.batches = ctx.batches;
+  return res;
+}
+
+function binomial(n: number, k: number): number {
+  let r = 1;
+  for (let i = 1; i <= k; i++) r = (r * (n - k + i)) / i;
+  return Math.round(r);
+}
+
+// ---------------------------------------------------------------------------------------
+// permutation
+
+/**
+ * Walks the (row, permutation, toggle) sequence. The same walk runs twice: the producer
+ * writes the rows that need a model evaluation into the batch; after the predict call the
+ * consumer replays the same steps, reading those outputs in order and crediting the deltas.
+ * Both make identical skip/reuse decisions, so nothing per row needs to be stored in between.
+ */
+class PermutationWalk {
+  done = false;
+  unitsDone = 0;
+  private i = 0;
+  private p = 0;
+  private t = 0;
+  private rng: Rng = createRng(0);
+  private readonly perm: Int32Array;
+  private readonly eq: Uint8Array;
+  private readonly nNonEq: Int32Array;
+  private readonly xorNonEq: Int32Array;
+  private readonly diffX: Int32Array;
+  private readonly diffB: Int32Array;
+  private readonly xorOn: Int32Array;
+  private readonly xorOff: Int32Array;
+  /** reuse flags for single-on (first M·B) and single-off (next M·B) states of the current row */
+  private readonly flags: Uint8Array;
+  // producer
+  private readonly hybrid: Float32Array | null;
+  // consumer
+  private readonly out: Float64Array | null;
+  private readonly cache: Float64Array | null;
+  private readonly contrib: Float64Array | null;
+  private readonly sum: Float64Array | null;
+  private readonly wMean: Float64Array | null;
+  private readonly wM2: Float64Array | null;
+  private vPrev = 0;
+
+  constructor(
+    private readonly ctx: Ctx,
+    consumer: boolean,
+    private readonly P: number,
+    private readonly seed: number,
+    private readonly rowOffset: number,
+    private readonly res: ShapleyResult,
+  ) {
+    const { M, B, width } = ctx;
+    this.perm = new Int32Array(M);
+    this.eq = new Uint8Array(M * B);
+    this.nNonEq = new Int32Array(B);
+    this.xorNonEq = new Int32Array(B);
+    this.diffX = new Int32Array(B);
+    this.diffB = new Int32Array(B);
+    this.xorOn = new Int32Array(B);
+    this.xorOff = new Int32Array(B);
+    this.flags = new Uint8Array(2 * M * B);
+    this.hybrid = consumer ? null : new Float32Array(B * width);
+    this.out = consumer ? new Float64Array(B) : null;
+    this.cache = consumer ? new Float64Array(2 * M * B) : null;
+    this.contrib = consumer ? new Float64Array(M) : null;
+    this.sum = consumer ? new Float64Array(M) : null;
+    this.wMean = consumer ? new Float64Array(M) : null;
+    this.wM2 = consumer ? new Float64Array(M) : null;
+    if (ctx.N === 0) this.done = true;
+    else this.beginRow(0);
+  }
+
+  private beginRow(i: number): void {
+    const { M, B } = this.ctx;
+    this.i = i;
+    this.p = 0;
+    fillEq(this.ctx, i, this.eq);
+    for (let b = 0; b < B; b++) {
+      let n = 0;
+      let x = 0;
+      for (let j = 0; j < M; j++) {
+        if (!this.eq[j * B + b]) {
+          n++;
+          x ^= j;
+        }
+      }
+      this.nNonEq[b] = n;
+      this.xorNonEq[b] = x;
+    }
+    this.flags.fill(0);
+    this.rng = createRng(mixSeed(this.seed, this.rowOffset + i));
+    for (let j = 0; j < M; j++) this.perm[j] = j;
+    if (this.sum) {
+      this.sum.fill(0);
+      this.wMean!.fill(0);
+      this.wM2!.fill(0);
+    }
+    this.beginUnit();
+  }
+
+  private beginUnit(): void {
+    const { B, bg, width } = this.ctx;
+    shuffleInPlace(this.perm, this.rng);
+    this.t = 0;
+    this.diffX.set(this.nNonEq);
+    this.diffB.fill(0);
+    this.xorOn.fill(0);
+    this.xorOff.set(this.xorNonEq);
+    if (this.hybrid) this.hybrid.set(bg.subarray(0, B * width));
+    if (this.out) {
+      this.out.set(this.ctx.baseG);
+      this.vPrev = this.ctx.baseValue;
+      this.contrib!.fill(0);
+    }
+  }
+
+  private endUnit(): void {
+    const M = this.ctx.M;
+    if (this.contrib) {
+      const contrib = this.contrib;
+      const sum = this.sum!;
+      const mean = this.wMean!;
+      const m2 = this.wM2!;
+      const n = this.p + 1;
+      for (let j = 0; j < M; j++) {
+        sum[j] += contrib[j];
+        const c = contrib[j] / 2;
+        const d = c - mean[j];
+        mean[j] += d / n;
+        m2[j] += d * (c - mean[j]);
+      }
+    }
+    this.unitsDone++;
+    this.p++;
+    if (this.p < this.P) {
+      this.beginUnit();
+      return;
+    }
+    if (this.sum) {
+      const P = this.P;
+      const o = this.i * M;
+      for (let j = 0; j < M; j++) {
+        this.res.values[o + j] = this.sum[j] / (2 * P);
+        this.res.errors[o + j] = P > 1 ? Math.sqrt(this.wM2![j] / (P - 1) / P) : NaN;
+      }
+    }
+    if (this.i + 1 < this.ctx.N) this.beginRow(this.i + 1);
+    else this.done = true;
+  }
+
+  /** Producer: one toggle; appends the rows to evaluate to `batch` from row `fill`; returns the new fill. */
+  produce(batch: Float32Array, fill: number): number {
+    const { M, B, width, X, bg } = this.ctx;
+    const t = ++this.t;
+    const on = t <= M;
+    const j = this.perm[(t - 1) % M];
+    const { start, end } = this.ctx.players[j];
+    const eq = this.eq;
+    const diffX = this.diffX;
+    const diffB = this.diffB;
+    const xorOn = this.xorOn;
+    const xorOff = this.xorOff;
+    const flags = this.flags;
+    const hybrid = this.hybrid!;
+    const xo = this.i * width;
+    const MB = M * B;
+    for (let b = 0; b < B; b++) {
+      if (eq[j * B + b]) continue;
+      const ho = b * width;
+      if (on) {
+        diffX[b]--;
+        diffB[b]++;
+        for (let c = start; c < end; c++) hybrid[ho + c] = X[xo + c];
+      } else {
+        diffX[b]++;
+        diffB[b]--;
+        for (let c = start; c < end; c++) hybrid[ho + c] = bg[ho + c];
+      }
+      xorOn[b] ^= j;
+      xorOff[b] ^= j;
+      if (diffX[b] === 0 || diffB[b] === 0) continue;
+      const key = diffB[b] === 1 ? xorOn[b] * B + b : diffX[b] === 1 ? MB + xorOff[b] * B + b : -1;
+      if (key >= 0) {
+        if (flags[key]) continue;
+        flags[key] = 1;
+      }
+      const o = fill * width;
+      for (let c = 0; c < width; c++) batch[o + c] = hybrid[ho + c];
+      fill++;
+    }
+    if (t === 2 * M) this.endUnit();
+    return fill;
+  }
+
+  /** Consumer: replays one toggle, reading model outputs from y[cur...]; returns the new cursor. */
+  consume(y: ArrayLike<number>, cur: number): number {
+    const ctx = this.ctx;
+    const { M, B, space, clip } = ctx;
+    const t = ++this.t;
+    const on = t <= M;
+    const j = this.perm[(t - 1) % M];
+    const eq = this.eq;
+    const diffX = this.diffX;
+    const diffB = this.diffB;
+    const xorOn = this.xorOn;
+    const xorOff = this.xorOff;
+    const flags = this.flags;
+    const out = this.out!;
+    const cache = this.cache!;
+    const fx = ctx.fxG[this.i];
+    const baseG = ctx.baseG;
+    const MB = M * B;
+    for (let b = 0; b < B; b++) {
+      if (eq[j * B + b]) continue;
+      if (on) {
+        diffX[b]--;
+        diffB[b]++;
+      } else {
+        diffX[b]++;
+        diffB[b]--;
+      }
+      xorOn[b] ^= j;
+      xorOff[b] ^= j;
+      if (diffX[b] === 0) {
+        out[b] = fx;
+        continue;
+      }
+      if (diffB[b] === 0) {
+        out[b] = baseG[b];
+        continue;
+      }
+      const key = diffB[b] === 1 ? xorOn[b] * B + b : diffX[b] === 1 ? MB + xorOff[b] * B + b : -1;
+      if (key >= 0 && flags[key]) {
+        out[b] = cache[key];
+        continue;
+      }
+      const p = y[cur++];
+      const v = space === SPACE_LOGIT ? logitClipped(p, clip) : p;
+      out[b] = v;
+      if (key >= 0) {
+        flags[key] = 1;
+        cache[key] = v;
+      }
+    }
+    const v = maskValue(ctx, out);
+    this.contrib![j] += on ? v - this.vPrev : this.vPrev - v;
+    this.vPrev = v;
+    if (t === 2 * M) this.endUnit();
+    return cur;
+  }
+}
+
+/**
+ * Permutation SHAP (shap's PermutationExplainer, antithetic), seeded and batched.
+ * Progress: (permutation walks done, nRows × permutations).
+ */
+export async function permutationShap(input: ShapleyInput, options: PermutationOptions = {}): Promise<ShapleyResult> {
+  const P = options.permutations ?? DEFAULT_PERMUTATIONS;
+  if (!Number.isInteger(P) || P < 1) throw internal(`permutations must be a whole number ≥ 1, not ${P}`);
+  const ctx = await prepare(input, options);
+  const { N, M, B, width } = ctx;
+  const res = emptyResult(ctx, 'permutation', P, N * P * 2 * M * B);
+  const seed = options.seed ?? 0;
+  const rowOffset = options.rowIndexOffset ?? 0;
+  const producer = new PermutationWalk(ctx, false, P, seed, rowOffset, res);
+  const consumer = new PermutationWalk(ctx, true, P, seed, rowOffset, res);
+  const cap = ctx.batchRows;
+  const batch = new Float32Array(cap * width);
+  let fill = 0;
+  let pendingSteps = 0;
+  const total = N * P;
+
+  const flush = async (): Promise<void> => {
+    if (pendingSteps === 0) return;
+    if (ctx.hooks.shouldStop?.()) throw aborted();
+    let y: ArrayLike<number> = batch;
+    if (fill > 0) {
+      y = await predictBatch(ctx.scorer, batch, fill);
+      checkOutputs(y, fill);
+      ctx.evaluations += fill;
+      ctx.batches++;
+    }
+    let cur = 0;
+    for (let k = 0; k < pendingSteps; k++) cur = consumer.consume(y, cur);
+    if (cur !== fill) throw internal(`permutation SHAP: consumed ${cur} of ${fill} outputs`);
+    fill = 0;
+    pendingSteps = 0;
+    ctx.hooks.onProgress?.(consumer.unitsDone, total);
+  };
+
+  while (!producer.done) {
+    if (fill + B > cap) await flush();
+    fill = producer.produce(batch, fill);
+    pendingSteps++;
+  }
+  await flush();
+  res.evaluations = ctx.evaluations;
+  res.batches = ctx.batches;
+  return res;
+}
+
+export interface ExplainOptions extends PermutationOptions {
+  /** 'auto' (default): exact when there are ≤ 10 columns, else permutation */
+  method?: ShapleyMethod | 'auto';
+}
+
+/** Exact or permutation SHAP, chosen as shap's `Explainer` does for an Independent masker. */
+export function explain(input: ShapleyInput, options: ExplainOptions = {}): Promise<ShapleyResult> {
+  const method = options.method ?? 'auto';
+  const exact = method === 'exact' || (method === 'auto' && input.players.length <= AUTO_EXACT_MAX_PLAYERS);
+  return exact ? exactShapley(input, options) : permutationShap(input, options);
+}
+
+/** Row i's values as a view (no copy). */
+export function rowValues(result: ShapleyResult, i: number): Float64Array {
+  return result.values.subarray(i * result.nPlayers, (i + 1) * result.nPlayers);
+}
+
+/** Row i's standard errors as a view (no copy). */
+export function rowErrors(result: ShapleyResult, i: number): Float64Array {
+  return result.errors.subarray(i * result.nPlayers, (i + 1) * result.nPlayers);
+}

@@ -1,0 +1,332 @@
+/**
+ * The tfjs model adapter: load a Layers model from the files a user chose, wrap it as a
+ * `Scorer` under a manifest, and save it back as files. Everything above this file sees only
+ * the Scorer interface.
+ *
+ * Works in Node and in the browser: files arrive as bytes (no fetch, no file:// handler).
+ * Core never picks a tfjs backend; the worker or CLI does that before calling in.
+ */
+import { WorkbenchError } from './errors';
+import { describeWidth, manifestWidth } from './manifest';
+import type { Manifest } from './manifest';
+import type { Scorer } from './scorer';
+import { tf } from './tf';
+import type { LayersModel, Tensor } from './tf';
+
+export interface ModelFile {
+  /** file name; a path ("out/model.json") is fine, only the last segment is matched */
+  name: string;
+  data: ArrayBuffer | Uint8Array;
+}
+
+type WeightSpec = tf.io.WeightsManifestEntry;
+
+const HINT_CONVERT =
+  'Only TensorFlow.js Layers models are supported. Convert a Keras model with `tensorflowjs_converter --input_format keras model.h5 out/` ' +
+  '(or `--input_format keras_saved_model`), then choose out/model.json together with its .bin files.';
+const HINT_CHOOSE = 'Choose model.json together with all of its .bin weight files (select them all at once).';
+
+function baseName(p: string): string {
+  const parts = p.split(/[\\/]/);
+  return parts[parts.length - 1];
+}
+
+function bytesOf(d: ArrayBuffer | Uint8Array): Uint8Array {
+  return d instanceof Uint8Array ? d : new Uint8Array(d);
+}
+
+/** UTF-8 via tfjs's platform helpers (core's ES2022 lib has no TextDecoder type). */
+function decodeUtf8(b: Uint8Array): string {
+  const s = tf.util.decodeString(b, 'utf-8');
+  return s.charCodeAt(0) === 0xfeff ? s.slice(1) : s;
+}
+
+function isObject(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+const DTYPE_BYTES: Record<string, number> = { float32: 4, int32: 4, bool: 1, uint8: 1, uint16: 2, float16: 2 };
+
+/** Bytes a weight spec occupies in the weight data (quantisation aware); NaN when unknown. */
+function specBytes(s: WeightSpec): number {
+  const size = s.shape.reduce((a, b) => a * b, 1);
+  const dtype = s.quantization ? s.quantization.dtype : s.dtype;
+  const per = DTYPE_BYTES[dtype];
+  return per === undefined ? NaN : size * per;
+}
+
+/** Parses model.json and checks that it describes a Layers model; returns the parsed JSON. */
+function parseModelJson(file: ModelFile): Record<string, unknown> {
+  let json: unknown;
+  try {
+    json = JSON.parse(decodeUtf8(bytesOf(file.data)));
+  } catch (e) {
+    throw new WorkbenchError('model-invalid', `'${baseName(file.name)}' is not valid JSON (${e instanceof Error ? e.message : String(e)})`,
+      'Choose the model.json written by tensorflowjs_converter or model.save(), not a renamed file.');
+  }
+  if (!isObject(json)) throw new WorkbenchError('model-invalid', `'${baseName(file.name)}' is JSON but not a model description`, HINT_CONVERT);
+  const topo = json.modelTopology;
+  if (json.format === 'graph-model' || (isObject(topo) && Array.isArray(topo.node))) {
+    throw new WorkbenchError('model-invalid', `'${baseName(file.name)}' is a TensorFlow.js graph model, which cannot be loaded: only Layers models are supported`, HINT_CONVERT);
+  }
+  if (json.format === 'bias-workbench.manifest/1') {
+    throw new WorkbenchError('model-invalid', `'${baseName(file.name)}' is a Bias Workbench manifest, not a model`, 'Choose the manifest in the manifest field and model.json with its .bin files as the model.');
+  }
+  if (!isObject(topo)) {
+    throw new WorkbenchError('model-invalid', `'${baseName(file.name)}' has no modelTopology: it is not a TensorFlow.js Layers model`, HINT_CONVERT);
+  }
+  const isLayers = json.format === 'layers-model' || typeof topo.class_name === 'string' || isObject(topo.model_config);
+  if (!isLayers) {
+    throw new WorkbenchError('model-invalid', `'${baseName(file.name)}' does not look like a Layers model (no class_name or model_config in modelTopology)`, HINT_CONVERT);
+  }
+  if (!Array.isArray(json.weightsManifest)) {
+    throw new WorkbenchError('model-invalid', `'${baseName(file.name)}' has no weightsManifest`, 'Save the model again with model.save() or tensorflowjs_converter; model.json must list its weight files.');
+  }
+  return json;
+}
+
+/** Picks model.json among the chosen files: the one named model.json, else the only .json with a modelTopology. */
+function findModelJson(files: ModelFile[]): ModelFile {
+  const named = files.filter((f) => baseName(f.name).toLowerCase() === 'model.json');
+  if (named.length === 1) return named[0];
+  const jsons = files.filter((f) => baseName(f.name).toLowerCase().endsWith('.json'));
+  const candidates = jsons.filter((f) => {
+    try {
+      const j = JSON.parse(decodeUtf8(bytesOf(f.data)));
+      return isObject(j) && 'modelTopology' in j;
+    } catch {
+      return false;
+    }
+  });
+  if (candidates.length === 1) return candidates[0];
+  if (candidates.length > 1 || named.length > 1) {
+    throw new WorkbenchError('model-invalid', `more than one model description among the chosen files (${(candidates.length > 1 ? candidates : named).map((f) => `'${f.name}'`).join(', ')})`,
+      'Choose one model.json with its .bin files.');
+  }
+  if (jsons.length === 1) return jsons[0]; // let parseModelJson say what is wrong with it
+  throw new WorkbenchError('model-invalid', `no model.json among the chosen files (${files.map((f) => `'${baseName(f.name)}'`).join(', ') || 'none'})`, HINT_CHOOSE);
+}
+
+/**
+ * Loads a TensorFlow.js Layers model from files chosen on disk: model.json plus the weight
+ * shards it lists (as written by tensorflowjs_converter or model.save()). Other files (e.g. a
+ * manifest) may be among them and are ignored. Shards are matched by file name and joined in
+ * weightsManifest order.
+ *
+ * Throws WorkbenchError 'model-invalid' (not JSON, graph model, weight size mismatch, tfjs
+ * refuses the topology) or 'model-missing-weights' (a listed shard was not chosen).
+ */
+export async function loadLayersModelFromFiles(files: ModelFile[]): Promise<LayersModel> {
+  const modelFile = findModelJson(files);
+  const json = parseModelJson(modelFile);
+  const byName = new Map<string, Uint8Array>();
+  for (const f of files) if (f !== modelFile) byName.set(baseName(f.name), bytesOf(f.data));
+
+  const groups = json.weightsManifest as { paths?: unknown; weights?: unknown }[];
+  const weightSpecs: WeightSpec[] = [];
+  const shards: Uint8Array[] = [];
+  const missing: string[] = [];
+  groups.forEach((g, gi) => {
+    if (!isObject(g) || !Array.isArray(g.paths) || !Array.isArray(g.weights)) {
+      throw new WorkbenchError('model-invalid', `weightsManifest[${gi}] in '${baseName(modelFile.name)}' needs "paths" and "weights" arrays`, HINT_CONVERT);
+    }
+    for (const p of g.paths as unknown[]) {
+      const name = baseName(String(p));
+      const data = byName.get(name);
+      if (data) shards.push(data);
+      else missing.push(name);
+    }
+    weightSpecs.push(...(g.weights as WeightSpec[]));
+  });
+  if (missing.length > 0) {
+    const list = missing.map((m) => `'${m}'`).join(', ');
+    throw new WorkbenchError('model-missing-weights',
+      missing.length === 1
+        ? `model.json needs weight file ${list}, which was not among the chosen files`
+        : `model.json needs weight files ${list}, which were not among the chosen files`,
+      HINT_CHOOSE);
+  }
+
+  let total = 0;
+  for (const s of shards) total += s.byteLength;
+  const weightData = new ArrayBuffer(total);
+  const view = new Uint8Array(weightData);
+  let at = 0;
+  for (const s of shards) {
+    view.set(s, at);
+    at += s.byteLength;
+  }
+
+  const expected = weightSpecs.reduce((a, s) => a + specBytes(s), 0);
+  if (Number.isFinite(expected) && expected !== total) {
+    throw new WorkbenchError('model-invalid',
+      `the weight files hold ${total} bytes but model.json describes ${expected} bytes of weights`,
+      'The .bin files do not belong to this model.json (or are truncated). Choose the files from the same export.');
+  }
+
+  try {
+    return await tf.loadLayersModel(tf.io.fromMemory({
+      modelTopology: json.modelTopology as object,
+      weightSpecs,
+      weightData,
+      ...(isObject(json.trainingConfig) ? { trainingConfig: json.trainingConfig as unknown as tf.io.TrainingConfig } : {}),
+    }));
+  } catch (e) {
+    throw new WorkbenchError('model-invalid', `TensorFlow.js could not build the model: ${e instanceof Error ? e.message : String(e)}`,
+      'Layers or options the TensorFlow.js version here does not know (custom layers, Keras 3 specifics) cannot be loaded; export a model built from standard Dense/Dropout/BatchNormalization layers.');
+  }
+}
+
+export interface ModelScorerOptions {
+  /** rows per predict call; default 4096, raised to 1000 if smaller (tfjs is slow on small batches) */
+  batchSize?: number;
+  /** dispose the model when the scorer is disposed; default false (whoever loaded the model disposes it) */
+  disposeModel?: boolean;
+}
+
+export const defaultModelScorerOptions = { batchSize: 4096, disposeModel: false } as const;
+const MIN_BATCH = 1000;
+
+/** How a model's output becomes P(positive). */
+type OutputMode = 'prob1' | 'logit1' | 'prob2' | 'logit2';
+
+/**
+ * Checks model and manifest against each other. Throws 'model-shape-mismatch' when the model
+ * has more than one input or output, its input width differs from manifestWidth(manifest), or
+ * its output is not [null, 1] or [null, 2].
+ */
+export function checkModelAgainstManifest(model: LayersModel, manifest: Manifest): { outputColumns: 1 | 2 } {
+  const width = manifestWidth(manifest);
+  if (model.inputs.length !== 1) {
+    throw new WorkbenchError('model-shape-mismatch', `the model has ${model.inputs.length} inputs tensors; only models with one input row are supported`,
+      'Export a model that takes one flat input vector (concatenate the inputs in the model).');
+  }
+  const inShape = model.inputs[0].shape;
+  if (inShape.length !== 2) {
+    throw new WorkbenchError('model-shape-mismatch', `the model input has shape [${inShape.join(', ')}]; expected [null, ${width}] (one row of ${width} numbers)`,
+      'Only models that take a flat row of numbers are supported.');
+  }
+  if (inShape[1] !== width) {
+    throw new WorkbenchError('model-shape-mismatch',
+      `the model takes ${inShape[1]} inputs but the manifest encodes ${width} (${describeWidth(manifest)})`,
+      'The manifest must list the features in the order and with the categories the model was trained on. Export the manifest from the same training run as the model.');
+  }
+  if (model.outputs.length !== 1) {
+    throw new WorkbenchError('model-shape-mismatch', `the model has ${model.outputs.length} outputs; expected one output (the score)`, 'Export a model with a single output.');
+  }
+  const outShape = model.outputs[0].shape;
+  if (outShape.length !== 2 || (outShape[1] !== 1 && outShape[1] !== 2)) {
+    throw new WorkbenchError('model-shape-mismatch',
+      `the model output has shape [${outShape.map((x) => (x === null ? 'null' : x)).join(', ')}]; expected [null, 1] (P(positive) or its logit) or [null, 2] (two-class softmax)`,
+      'Only binary classifiers are supported: end the model with Dense(1, sigmoid) or Dense(2, softmax).');
+  }
+  return { outputColumns: outShape[1] as 1 | 2 };
+}
+
+/**
+ * Wraps a Layers model as a Scorer under a manifest.
+ *
+ * Output: a [null, 1] output is P(positive) (manifest.output 'probability') or its logit
+ * ('logit', we apply a sigmoid). A [null, 2] output is read as two classes with column 1 the
+ * positive class: 'probability' takes column 1 as is (softmax), 'logit' takes
+ * sigmoid(z1 − z0), which equals the softmax of the two logits.
+ *
+ * predict runs in chunks of `batchSize` rows, each a single `model.predict(x, {batchSize})`,
+ * and disposes every tensor in `finally`. The scorer does not own the model: `dispose()` only
+ * disables it, unless `disposeModel: true`, when it also disposes the model.
+ */
+export function createModelScorer(model: LayersModel, manifest: Manifest, options: ModelScorerOptions = {}): Scorer {
+  const { outputColumns } = checkModelAgainstManifest(model, manifest);
+  const nFeatures = manifestWidth(manifest);
+  const batchSize = Math.max(MIN_BATCH, Math.floor(options.batchSize ?? defaultModelScorerOptions.batchSize));
+  const disposeModel = options.disposeModel ?? defaultModelScorerOptions.disposeModel;
+  const mode: OutputMode = `${manifest.output === 'logit' ? 'logit' : 'prob'}${outputColumns}` as OutputMode;
+  let disposed = false;
+
+  const predict = async (X: Float32Array, nRows: number): Promise<Float32Array> => {
+    if (disposed) throw new WorkbenchError('internal', 'predict was called on a disposed scorer');
+    if (!Number.isInteger(nRows) || nRows < 0) throw new WorkbenchError('internal', `nRows must be a whole number ≥ 0, not ${nRows}`);
+    if (X.length < nRows * nFeatures) {
+      throw new WorkbenchError('internal', `X holds ${X.length} values, fewer than ${nRows} rows × ${nFeatures} features`);
+    }
+    const out = new Float32Array(nRows);
+    for (let start = 0; start < nRows; start += batchSize) {
+      const n = Math.min(batchSize, nRows - start);
+      let x: Tensor | undefined;
+      let y: Tensor | undefined;
+      try {
+        x = tf.tensor2d(X.subarray(start * nFeatures, (start + n) * nFeatures), [n, nFeatures], 'float32');
+        y = model.predict(x, { batchSize: n }) as Tensor;
+        const v = (await y.data()) as Float32Array;
+        switch (mode) {
+          case 'prob1':
+            out.set(v, start);
+            break;
+          case 'logit1':
+            for (let i = 0; i < n; i++) out[start + i] = sigmoid(v[i]);
+            break;
+          case 'prob2':
+            for (let i = 0; i < n; i++) out[start + i] = v[2 * i + 1];
+            break;
+          case 'logit2':
+            for (let i = 0; i < n; i++) out[start + i] = sigmoid(v[2 * i + 1] - v[2 * i]);
+            break;
+        }
+      } finally {
+        x?.dispose();
+        y?.dispose();
+      }
+    }
+    return out;
+  };
+
+  return {
+    nFeatures,
+    predict,
+    dispose: () => {
+      if (disposed) return;
+      disposed = true;
+      if (disposeModel) model.dispose();
+    },
+  };
+}
+
+function sigmoid(z: number): number {
+  return z >= 0 ? 1 / (1 + Math.exp(-z)) : Math.exp(z) / (1 + Math.exp(z));
+}
+
+export const MODEL_WEIGHTS_FILE = 'model.weights.bin';
+
+/**
+ * Saves a Layers model as two files: `model.json` (topology + weightsManifest with paths
+ * ['model.weights.bin']) and `model.weights.bin`. The pair loads back with
+ * loadLayersModelFromFiles and with tf.loadLayersModel over HTTP. Output is deterministic for
+ * a deterministic model (give layers explicit names: tfjs numbers unnamed ones per process).
+ */
+export async function saveModelArtifacts(model: LayersModel): Promise<{ name: string; data: Uint8Array }[]> {
+  let files: { name: string; data: Uint8Array }[] = [];
+  await model.save(tf.io.withSaveHandler(async (artifacts) => {
+    const weightData = artifacts.weightData === undefined ? new ArrayBuffer(0) : tf.io.CompositeArrayBuffer.join(artifacts.weightData);
+    const modelJson: tf.io.ModelJSON = {
+      modelTopology: artifacts.modelTopology as object,
+      format: artifacts.format ?? 'layers-model',
+      generatedBy: artifacts.generatedBy,
+      convertedBy: artifacts.convertedBy ?? null,
+      weightsManifest: [{ paths: [MODEL_WEIGHTS_FILE], weights: artifacts.weightSpecs ?? [] }],
+      ...(artifacts.trainingConfig ? { trainingConfig: artifacts.trainingConfig } : {}),
+      ...(artifacts.userDefinedMetadata ? { userDefinedMetadata: artifacts.userDefinedMetadata } : {}),
+    };
+    files = [
+      { name: 'model.json', data: tf.util.encodeString(JSON.stringify(modelJson), 'utf-8') },
+      { name: MODEL_WEIGHTS_FILE, data: new Uint8Array(weightData) },
+    ];
+    return {
+      modelArtifactsInfo: {
+        dateSaved: new Date(),
+        modelTopologyType: 'JSON',
+        weightDataBytes: weightData.byteLength,
+      },
+    };
+  }));
+  return files;
+}

@@ -1,0 +1,434 @@
+/**
+ * Train a lead-scoring model in the browser (in a worker) or in Node: logistic regression or a
+ * small MLP, on a column table, with a manifest written from the training data.
+ *
+ * Reproducible: the same table, spec, options and seed give the same model bit for bit on the
+ * same tfjs backend. The validation split, the per-epoch batch order and the weight
+ * initialisation are all seeded; batches are drawn by this file (no `fit({shuffle: true})`),
+ * and layers get explicit names so saved files do not depend on what else the process built.
+ *
+ * The loop is a manual Adam loop rather than `model.fit`, because tfjs-layers' fit does not
+ * take per-sample weights; it minimises the Keras-style weighted binary cross-entropy
+ * mean_i(w_i · bce_i) over each batch (w = 1 without sampleWeight).
+ *
+ * Cancel: `shouldStop()` is polled before every batch. When it returns true after at least one
+ * full epoch, training stops there and the model so far is returned with `stoppedEarly: true`
+ * (its validation metrics are recomputed for the weights returned). Before the first epoch
+ * completes, it throws WorkbenchError('aborted'). `onEpoch` may return a promise; it is awaited,
+ * which lets a worker yield to its message loop between epochs (so a stop message can land).
+ */
+import { WorkbenchError } from './errors';
+import { encodeTable, encodeTarget, manifestWidth, MANIFEST_FORMAT } from './manifest';
+import type { Manifest, ManifestFeature, ProtectedAttribute, TrainingProvenance } from './manifest';
+import { createRng, shuffleInPlace } from './rng';
+import type { ColumnTable } from './table';
+import { tf } from './tf';
+import type { LayersModel, Tensor } from './tf';
+
+export interface TrainSpec {
+  target: { column: string; positive: string };
+  /** feature columns, in model input order */
+  features: string[];
+  /** copied into the manifest as suggested protected attributes */
+  protected?: ProtectedAttribute[];
+  name?: string;
+  description?: string;
+}
+
+export interface EpochStats {
+  /** 1-based */
+  epoch: number;
+  epochs: number;
+  /** mean weighted training loss over the epoch's batches */
+  loss: number;
+  /** unweighted binary cross-entropy on the validation rows (NaN without validation rows) */
+  valLoss: number;
+  /** accuracy at threshold 0.5 on the validation rows (NaN without validation rows) */
+  valAccuracy: number;
+  /** ROC AUC on the validation rows; absent when they hold only one class */
+  valAuc?: number;
+}
+
+export interface TrainOptions {
+  kind: 'logistic' | 'mlp';
+  seed: number;
+  /** default 20 */
+  epochs?: number;
+  /** default 512 */
+  batchSize?: number;
+  /** Adam learning rate, default 0.01 */
+  learningRate?: number;
+  /** hidden layer sizes for 'mlp', default [32, 16] (ReLU) */
+  hidden?: number[];
+  /** share of labelled rows held out (stratified by target), default 0.2; 0 = no validation */
+  validationFraction?: number;
+  /** one weight ≥ 0 per table row (e.g. from reweighing); rows with weight 0 do not train */
+  sampleWeight?: Float32Array;
+  /**
+   * Explicit training rows. Then no split is drawn: these rows train, and the validation rows
+   * are `validationRows` if given, else every other labelled row of the table.
+   */
+  trainRows?: Uint32Array;
+  validationRows?: Uint32Array;
+  onEpoch?: (e: EpochStats) => void | Promise<void>;
+  shouldStop?: () => boolean;
+  /** ISO date for the provenance; default now; null leaves it out (reproducible files) */
+  date?: string | null;
+}
+
+export const defaultTrainOptions = {
+  epochs: 20,
+  batchSize: 512,
+  learningRate: 0.01,
+  hidden: [32, 16],
+  validationFraction: 0.2,
+} as const;
+
+export interface TrainResult {
+  model: LayersModel;
+  manifest: Manifest;
+  split: { train: Uint32Array; validation: Uint32Array; seed: number };
+  history: EpochStats[];
+  /** true when shouldStop ended training before the last epoch */
+  stoppedEarly: boolean;
+}
+
+/** Seeded stratified split of the labelled rows: round(fraction × n) of each class validate. */
+export function stratifiedSplit(labels: Int8Array, fraction: number, seed: number, pool?: Uint32Array): { train: Uint32Array; validation: Uint32Array } {
+  const pos: number[] = [];
+  const neg: number[] = [];
+  const n = pool ? pool.length : labels.length;
+  for (let i = 0; i < n; i++) {
+    const r = pool ? pool[i] : i;
+    if (labels[r] === 1) pos.push(r);
+    else if (labels[r] === 0) neg.push(r);
+  }
+  const rng = createRng(seed);
+  const train: number[] = [];
+  const validation: number[] = [];
+  for (const cls of [neg, pos]) {
+    const idx = Uint32Array.from(cls);
+    shuffleInPlace(idx, rng);
+    const nVal = Math.round(fraction * idx.length);
+    for (let i = 0; i < idx.length; i++) (i < nVal ? validation : train).push(idx[i]);
+  }
+  return { train: Uint32Array.from(train).sort(), validation: Uint32Array.from(validation).sort() };
+}
+
+/** ROC AUC by ranks (ties get the average rank); undefined when one class is absent. */
+export function rocAuc(scores: ArrayLike<number>, labels: ArrayLike<number>): number | undefined {
+  const n = scores.length;
+  const order = new Uint32Array(n);
+  for (let i = 0; i < n; i++) order[i] = i;
+  order.sort((a, b) => scores[a] - scores[b]);
+  let nPos = 0;
+  let rankSumPos = 0;
+  for (let i = 0; i < n; ) {
+    let j = i;
+    while (j + 1 < n && scores[order[j + 1]] === scores[order[i]]) j++;
+    const avgRank = (i + j) / 2 + 1;
+    for (let k = i; k <= j; k++) {
+      if (labels[order[k]] === 1) {
+        nPos++;
+        rankSumPos += avgRank;
+      }
+    }
+    i = j + 1;
+  }
+  const nNeg = n - nPos;
+  if (nPos === 0 || nNeg === 0) return undefined;
+  return (rankSumPos - (nPos * (nPos + 1)) / 2) / (nPos * nNeg);
+}
+
+function buildManifest(table: ColumnTable, spec: TrainSpec, train: Uint32Array): Manifest {
+  const features: ManifestFeature[] = spec.features.map((name) => {
+    const col = table.columns.find((c) => c.name === name)!;
+    if (col.type !== 'numeric') return { column: name, kind: 'categorical', categories: [...col.levels] };
+    let sum = 0;
+    let count = 0;
+    for (let i = 0; i < train.length; i++) {
+      const v = col.values[train[i]];
+      if (!Number.isNaN(v)) {
+        sum += v;
+        count++;
+      }
+    }
+    const mean = count > 0 ? sum / count : 0;
+    let ss = 0;
+    for (let i = 0; i < train.length; i++) {
+      const v = col.values[train[i]];
+      if (!Number.isNaN(v)) ss += (v - mean) * (v - mean);
+    }
+    const std = count > 0 ? Math.sqrt(ss / count) : 0;
+    return { column: name, kind: 'numeric', mean, std: std > 0 && Number.isFinite(std) ? std : 1 };
+  });
+  return {
+    format: MANIFEST_FORMAT,
+    ...(spec.name !== undefined ? { name: spec.name } : {}),
+    ...(spec.description !== undefined ? { description: spec.description } : {}),
+    target: { column: spec.target.column, positive: spec.target.positive },
+    features,
+    output: 'probability',
+    threshold: 0.5,
+    ...(spec.protected ? { protected: spec.protected.map((p) => ({ ...p, ...(p.cuts ? { cuts: [...p.cuts] } : {}) })) } : {}),
+  };
+}
+
+function checkSpec(table: ColumnTable, spec: TrainSpec): void {
+  const names = new Set(table.columns.map((c) => c.name));
+  if (!names.has(spec.target.column)) {
+    throw new WorkbenchError('target-missing', `the target column '${spec.target.column}' is not in the table`, 'Choose the column that holds the outcome as the target.');
+  }
+  if (spec.features.length === 0) throw new WorkbenchError('roles-invalid', 'no feature columns are chosen', 'Mark at least one column as a feature.');
+  const missing = spec.features.filter((f) => !names.has(f));
+  if (missing.length > 0) {
+    throw new WorkbenchError('roles-invalid', `feature columns not in the table: ${missing.map((m) => `'${m}'`).join(', ')}`, 'Choose features among the table\'s columns.');
+  }
+  if (spec.features.includes(spec.target.column)) {
+    throw new WorkbenchError('roles-invalid', `the target '${spec.target.column}' is also chosen as a feature`, 'Remove the target from the features: the model must not see the outcome.');
+  }
+  const dup = spec.features.find((f, i) => spec.features.indexOf(f) !== i);
+  if (dup !== undefined) throw new WorkbenchError('roles-invalid', `feature '${dup}' is chosen twice`, 'Choose each feature once.');
+}
+
+/** Validation metrics for the current weights: unweighted BCE, accuracy at 0.5, ROC AUC. */
+async function evaluate(model: LayersModel, X: Float32Array, y: Float32Array, width: number): Promise<{ valLoss: number; valAccuracy: number; valAuc?: number }> {
+  const n = y.length;
+  if (n === 0) return { valLoss: NaN, valAccuracy: NaN };
+  const p = new Float32Array(n);
+  const chunk = 8192;
+  for (let s = 0; s < n; s += chunk) {
+    const m = Math.min(chunk, n - s);
+    let xt: Tensor | undefined;
+    let yt: Tensor | undefined;
+    try {
+      xt = tf.tensor2d(X.subarray(s * width, (s + m) * width), [m, width]);
+      yt = model.predict(xt, { batchSize: m }) as Tensor;
+      p.set((await yt.data()) as Float32Array, s);
+    } finally {
+      xt?.dispose();
+      yt?.dispose();
+    }
+  }
+  const eps = 1e-7;
+  let loss = 0;
+  let correct = 0;
+  for (let i = 0; i < n; i++) {
+    const q = Math.min(1 - eps, Math.max(eps, p[i]));
+    loss -= y[i] === 1 ? Math.log(q) : Math.log(1 - q);
+    if ((p[i] >= 0.5 ? 1 : 0) === y[i]) correct++;
+  }
+  const auc = rocAuc(p, y);
+  return { valLoss: loss / n, valAccuracy: correct / n, ...(auc !== undefined ? { valAuc: auc } : {}) };
+}
+
+function buildModel(kind: 'logistic' | 'mlp', width: number, hidden: number[], seed: number): LayersModel {
+  const model = tf.sequential({ name: kind === 'mlp' ? 'lead_score_mlp' : 'lead_score_logistic' });
+  const sizes = kind === 'mlp' ? hidden : [];
+  sizes.forEach((units, i) => {
+    model.add(tf.layers.dense({
+      units,
+      activation: 'relu',
+      name: `hidden_${i + 1}`,
+      kernelInitializer: tf.initializers.glorotUniform({ seed: seed + i }),
+      biasInitializer: 'zeros',
+      ...(i === 0 ? { inputShape: [width] } : {}),
+    }));
+  });
+  model.add(tf.layers.dense({
+    units: 1,
+    activation: 'sigmoid',
+    name: 'output',
+    kernelInitializer: tf.initializers.glorotUniform({ seed: seed + sizes.length }),
+    biasInitializer: 'zeros',
+    ...(sizes.length === 0 ? { inputShape: [width] } : {}),
+  }));
+  return model;
+}
+
+/**
+ * Trains a model on `table` and returns it with its manifest (numeric mean/std from the
+ * training rows, categorical categories = the table's levels in table order, output
+ * 'probability', threshold 0.5, provenance in manifest.training).
+ *
+ * Throws 'target-missing', 'roles-invalid' (bad feature list), 'target-one-class' (the
+ * training rows hold one class), 'aborted' (stopped before the first epoch ended).
+ * Rows with a missing target never train or validate. The caller owns the returned model.
+ */
+export async function trainModel(table: ColumnTable, spec: TrainSpec, options: TrainOptions): Promise<TrainResult> {
+  checkSpec(table, spec);
+  const epochs = options.epochs ?? defaultTrainOptions.epochs;
+  const batchSize = options.batchSize ?? defaultTrainOptions.batchSize;
+  const learningRate = options.learningRate ?? defaultTrainOptions.learningRate;
+  const hidden = [...(options.hidden ?? defaultTrainOptions.hidden)];
+  const validationFraction = options.validationFraction ?? defaultTrainOptions.validationFraction;
+  const seed = options.seed >>> 0;
+  if (!Number.isInteger(epochs) || epochs < 1) throw new WorkbenchError('internal', `epochs must be a whole number ≥ 1, not ${epochs}`);
+  if (!Number.isInteger(batchSize) || batchSize < 1) throw new WorkbenchError('internal', `batchSize must be a whole number ≥ 1, not ${batchSize}`);
+  if (!(learningRate > 0)) throw new WorkbenchError('internal', `learningRate must be > 0, not ${learningRate}`);
+  if (!(validationFraction >= 0 && validationFraction < 1)) throw new WorkbenchError('internal', `validationFraction must be in [0, 1), not ${validationFraction}`);
+  if (options.kind === 'mlp' && (hidden.length === 0 || !hidden.every((h) => Number.isInteger(h) && h >= 1))) {
+    throw new WorkbenchError('internal', `hidden must list layer sizes ≥ 1, not [${hidden.join(', ')}]`);
+  }
+  const sw = options.sampleWeight;
+  if (sw) {
+    if (sw.length !== table.nRows) throw new WorkbenchError('internal', `sampleWeight has ${sw.length} entries for ${table.nRows} rows`);
+    for (let i = 0; i < sw.length; i++) {
+      if (!(sw[i] >= 0) || !Number.isFinite(sw[i])) throw new WorkbenchError('internal', `sampleWeight[${i}] is ${sw[i]}: weights must be finite and ≥ 0`);
+    }
+  }
+
+  // labels and split
+  const labels = encodeTarget(table, spec.target);
+  let train: Uint32Array;
+  let validation: Uint32Array;
+  if (options.trainRows) {
+    const inTrain = new Uint8Array(table.nRows);
+    const t: number[] = [];
+    for (const r of options.trainRows) {
+      if (r >= table.nRows) throw new WorkbenchError('internal', `trainRows holds row ${r}, but the table has ${table.nRows} rows`);
+      inTrain[r] = 1;
+      if (labels[r] >= 0) t.push(r);
+    }
+    train = Uint32Array.from(t);
+    if (options.validationRows) validation = options.validationRows.filter((r) => r < table.nRows && labels[r] >= 0);
+    else {
+      const v: number[] = [];
+      for (let r = 0; r < table.nRows; r++) if (!inTrain[r] && labels[r] >= 0) v.push(r);
+      validation = Uint32Array.from(v);
+    }
+  } else {
+    ({ train, validation } = stratifiedSplit(labels, validationFraction, seed));
+  }
+  let nPos = 0;
+  for (const r of train) nPos += labels[r];
+  if (nPos === 0 || nPos === train.length) {
+    const col = table.columns.find((c) => c.name === spec.target.column)!;
+    const has = train.length === 0 ? 'no labelled rows' : nPos === 0 ? `no rows where it is '${spec.target.positive}'` : `only rows where it is '${spec.target.positive}'`;
+    const levels = col.type === 'numeric' ? '' : ` (its values: ${col.levels.slice(0, 10).map((l) => `'${l}'`).join(', ')})`;
+    throw new WorkbenchError('target-one-class', `the target '${spec.target.column}' has ${has} among the training rows${levels}: a model needs both classes`,
+      'Check that the positive value is spelled as in the data, and that the target column is the outcome.');
+  }
+
+  const manifest = buildManifest(table, spec, train);
+  const width = manifestWidth(manifest);
+  const Xtr = encodeTable(table, manifest, train);
+  const ytr = new Float32Array(train.length);
+  const wtr = new Float32Array(train.length);
+  for (let i = 0; i < train.length; i++) {
+    ytr[i] = labels[train[i]];
+    wtr[i] = sw ? sw[train[i]] : 1;
+  }
+  const Xva = encodeTable(table, manifest, validation);
+  const yva = new Float32Array(validation.length);
+  for (let i = 0; i < validation.length; i++) yva[i] = labels[validation[i]];
+
+  const model = buildModel(options.kind, width, hidden, seed);
+  const optimizer = tf.train.adam(learningRate);
+  const vars = model.trainableWeights.map((w) => w.read() as tf.Variable);
+  const rng = createRng((seed ^ 0x9e3779b9) >>> 0);
+  const order = new Uint32Array(train.length);
+  for (let i = 0; i < order.length; i++) order[i] = i;
+  const xb = new Float32Array(batchSize * width);
+  const yb = new Float32Array(batchSize);
+  const wb = new Float32Array(batchSize);
+
+  const history: EpochStats[] = [];
+  let stoppedEarly = false;
+  let dirty = false; // weights changed since the last validation
+  let ok = false;
+  try {
+    outer: for (let epoch = 1; epoch <= epochs; epoch++) {
+      shuffleInPlace(order, rng);
+      let lossSum = 0;
+      let lossRows = 0;
+      for (let start = 0; start < order.length; start += batchSize) {
+        if (options.shouldStop?.()) {
+          if (history.length === 0) throw new WorkbenchError('aborted', 'training was stopped before the first epoch finished', 'Start training again when ready.');
+          stoppedEarly = true;
+          break outer;
+        }
+        const nb = Math.min(batchSize, order.length - start);
+        for (let i = 0; i < nb; i++) {
+          const r = order[start + i];
+          xb.set(Xtr.subarray(r * width, (r + 1) * width), i * width);
+          yb[i] = ytr[r];
+          wb[i] = wtr[r];
+        }
+        let xs: Tensor | undefined;
+        let ys: Tensor | undefined;
+        let ws: Tensor | undefined;
+        let cost: Tensor | null = null;
+        try {
+          xs = tf.tensor2d(xb.subarray(0, nb * width), [nb, width]);
+          ys = tf.tensor2d(yb.subarray(0, nb), [nb, 1]);
+          ws = tf.tensor1d(wb.subarray(0, nb));
+          const [x, y, w] = [xs, ys, ws];
+          cost = optimizer.minimize(() => {
+            const p = model.apply(x, { training: true }) as Tensor;
+            const bce = tf.metrics.binaryCrossentropy(y, p); // [nb]
+            return tf.mean(tf.mul(bce, w)) as tf.Scalar;
+          }, true, vars);
+          dirty = true;
+          const c = (await cost!.data())[0];
+          lossSum += c * nb;
+          lossRows += nb;
+        } finally {
+          xs?.dispose();
+          ys?.dispose();
+          ws?.dispose();
+          cost?.dispose();
+        }
+      }
+      const val = await evaluate(model, Xva, yva, width);
+      dirty = false;
+      const stats: EpochStats = { epoch, epochs, loss: lossRows > 0 ? lossSum / lossRows : NaN, ...val };
+      history.push(stats);
+      await options.onEpoch?.(stats);
+    }
+    const final = dirty ? await evaluate(model, Xva, yva, width) : history[history.length - 1];
+    const last = history[history.length - 1];
+    const nValPos = yva.reduce((a, b) => a + b, 0);
+    const training: TrainingProvenance = {
+      algorithm: options.kind === 'mlp' ? `mlp ${[...hidden, 1].join('-')} (relu, sigmoid output)` : 'logistic regression',
+      kind: options.kind,
+      library: `@tensorflow/tfjs-core ${tf.version_core}`,
+      backend: tf.getBackend(),
+      seed,
+      optimizer: 'adam',
+      loss: sw ? 'weighted binary cross-entropy' : 'binary cross-entropy',
+      learningRate,
+      batchSize,
+      epochs,
+      epochsRun: history.length,
+      ...(options.kind === 'mlp' ? { hidden } : {}),
+      ...(stoppedEarly ? { stoppedEarly: true } : {}),
+      sampleWeighted: sw !== undefined,
+      split: {
+        method: options.trainRows ? 'explicit' : 'stratified',
+        ...(options.trainRows ? {} : { validationFraction }),
+        trainRows: train.length,
+        validationRows: validation.length,
+        trainPositives: nPos,
+        validationPositives: nValPos,
+      },
+      metrics: {
+        trainLoss: last.loss,
+        valLoss: finite(final.valLoss),
+        valAccuracy: finite(final.valAccuracy),
+        valAuc: final.valAuc ?? null,
+      },
+      ...(options.date === null ? {} : { date: options.date ?? new Date().toISOString() }),
+    };
+    manifest.training = training;
+    ok = true;
+    return { model, manifest, split: { train, validation, seed }, history, stoppedEarly };
+  } finally {
+    optimizer.dispose();
+    if (!ok) model.dispose();
+  }
+}
+
+function finite(x: number): number | null {
+  return Number.isFinite(x) ? x : null;
+}

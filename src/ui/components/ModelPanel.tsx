@@ -1,0 +1,85 @@
+import { useState } from 'react';
+import type { Problem } from '../../core/errors';
+import type { DatasetSummary, ModelSummary, TrainEpoch } from '../../../workers/workbench.worker';
+import { sortModelFiles } from '../../client/model-files';
+import { asWorkbenchError } from '../../client/bridge';
+
+export function ModelPanel(props: {
+  model: ModelSummary | null;
+  dataset: DatasetSummary | null;
+  history: TrainEpoch[];
+  busy: boolean;
+  onFiles: (files: { name: string; data: ArrayBuffer }[], manifest: unknown, name: string) => void;
+  onProblem: (p: Problem) => void;
+  onTrain: (kind: 'logistic' | 'mlp', seed: number, epochs: number) => void;
+  onExport: () => void;
+}) {
+  const { model, history } = props;
+  const [kind, setKind] = useState<'logistic' | 'mlp'>('logistic');
+  const [seed, setSeed] = useState(42);
+  const [epochs, setEpochs] = useState(10);
+  const last = history[history.length - 1];
+  return (
+    <>
+      <h2>2 · Model</h2>
+      <label className="file">
+        Load a TensorFlow.js model (model.json + .bin files + manifest)
+        <input
+          type="file"
+          multiple
+          accept=".json,.bin"
+          data-testid="model-input"
+          onChange={async (e) => {
+            const chosen = [...(e.target.files ?? [])];
+            if (!chosen.length) return;
+            try {
+              const sorted = await sortModelFiles(chosen);
+              props.onFiles(sorted.files, sorted.manifest, sorted.modelName);
+            } catch (err) {
+              const w = asWorkbenchError(err);
+              props.onProblem({ code: 'code' in w ? w.code : 'internal', message: w.message, hint: 'hint' in w ? w.hint : undefined });
+            }
+          }}
+        />
+      </label>
+      <fieldset className="train" disabled={!props.dataset || props.busy}>
+        <legend>…or train one here</legend>
+        <label>
+          kind{' '}
+          <select value={kind} onChange={(e) => setKind(e.target.value as 'logistic' | 'mlp')}>
+            <option value="logistic">logistic regression</option>
+            <option value="mlp">small MLP (32-16)</option>
+          </select>
+        </label>
+        <label>
+          seed <input type="number" value={seed} onChange={(e) => setSeed(Number(e.target.value) | 0)} />
+        </label>
+        <label>
+          epochs <input type="number" min={1} max={200} value={epochs} onChange={(e) => setEpochs(Math.max(1, Number(e.target.value) | 0))} />
+        </label>
+        <button onClick={() => props.onTrain(kind, seed, epochs)} data-testid="train">
+          Train on the chosen features
+        </button>
+      </fieldset>
+      {last && (
+        <p className="history" data-testid="train-history">
+          epoch {last.epoch}/{last.epochs}: loss {last.loss.toFixed(4)}
+          {last.valLoss !== undefined && <> · validation loss {last.valLoss.toFixed(4)}</>}
+          {last.valAuc !== undefined && <> · validation AUC {last.valAuc.toFixed(3)}</>}
+        </p>
+      )}
+      {model && (
+        <div className="model-summary" data-testid="model-summary">
+          <p>
+            <strong>{model.name}</strong> ({model.origin}) · {model.inputWidth} inputs from {model.manifest.features.length} columns · output{' '}
+            {model.manifest.output}
+          </p>
+          <p className="layers">{model.layers.join(' → ')}</p>
+          <button onClick={props.onExport} data-testid="export-model">
+            Download model + manifest
+          </button>
+        </div>
+      )}
+    </>
+  );
+}

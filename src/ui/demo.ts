@@ -1,0 +1,28 @@
+/**
+ * The bundled demo: UCI Bank Marketing (CC BY 4.0) and a lead-scoring MLP trained on it by
+ * `npm run demo:model`. Everything is served from this origin.
+ */
+export const DEMOS = {
+  bank: {
+    title: 'Bank Marketing leads (UCI)',
+    csv: 'demo/bank/bank-full.csv',
+    model: ['demo/bank/model.json', 'demo/bank/model.weights.bin'],
+    manifest: 'demo/bank/model.manifest.json',
+    credit:
+      'Data: Moro, S., Rita, P. & Cortez, P. (2014). Bank Marketing [Dataset]. UCI Machine Learning Repository. https://doi.org/10.24432/C5K306. CC BY 4.0.',
+  },
+} as const;
+
+export type DemoName = keyof typeof DEMOS;
+
+export function demoFromUrl(search: string): DemoName | null {
+  const v = new URLSearchParams(search).get('demo');
+  return v && v in DEMOS ? (v as DemoName) : null;
+}
+
+/** Same-origin fetch of a demo file (relative to the app's base URL). */
+export async function fetchDemoFile(path: string): Promise<ArrayBuffer> {
+  const res = await fetch(new URL(path, document.baseURI));
+  if (!res.ok) throw new Error(`could not load the demo file ${path} (HTTP ${res.status})`);
+  return res.arrayBuffer();
+}

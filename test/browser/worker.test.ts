@@ -1,0 +1,108 @@
+/**
+ * Real headless Chromium: the worker round trip, abort then retry, the wasm backend, and a
+ * real tfjs model scoring the bank demo inside the worker.
+ */
+import { afterEach, describe, expect, it } from 'vitest';
+import { createWorkbenchBridge, type WorkbenchBridge } from '../../src/client/workbench';
+import { AbortError, isAbortError } from '../../src/client/bridge';
+import { WorkbenchSession } from '../../src/client/session';
+import { WorkbenchError } from '../../src/core/errors';
+
+let bridges: { dispose(): void }[] = [];
+afterEach(() => {
+  for (const b of bridges) b.dispose();
+  bridges = [];
+});
+
+function bridge(): WorkbenchBridge {
+  const b = createWorkbenchBridge();
+  bridges.push(b);
+  return b;
+}
+
+async function bytes(path: string): Promise<ArrayBuffer> {
+  const res = await fetch(path);
+  if (!res.ok) throw new Error(`${path}: HTTP ${res.status}`);
+  return res.arrayBuffer();
+}
+
+describe('workbench worker in Chromium', () => {
+  it('runs tfjs on the wasm backend with SIMD inside the worker', async () => {
+    const b = bridge();
+    const info = await b.call(undefined, (api) => api.backend());
+    expect(info.backend).toBe('wasm');
+    expect(info.simd).toBe(true);
+  });
+
+  it('round-trips a CSV through the worker into a typed table', async () => {
+    const b = bridge();
+    const csv = new TextEncoder().encode('\uFEFFa;b;y\n1;"x;1";yes\n2;z;no\n;z;no\n');
+    const summary = await b.call(undefined, (api) => api.loadCsv('d1', { kind: 'bytes', bytes: csv, name: 't.csv' }));
+    expect(summary.nRows).toBe(3);
+    expect(summary.delimiter).toBe(';');
+    expect(summary.columns.map((c) => c.name)).toEqual(['a', 'b', 'y']);
+    expect(summary.columns[0].type).toBe('numeric');
+    expect(summary.columns[0].missing).toBe(1);
+  });
+
+  it('aborts a running job by terminating the worker, then a retry starts a fresh worker', async () => {
+    const b = bridge();
+    await b.call(undefined, (api) => api.backend());
+    const controller = new AbortController();
+    const job = b.call(controller.signal, (api) => api.spin(30_000));
+    setTimeout(() => controller.abort(), 200);
+    const t0 = performance.now();
+    await expect(job).rejects.toBeInstanceOf(AbortError);
+    expect(performance.now() - t0).toBeLessThan(20_000);
+    const info = await b.call(undefined, (api) => api.backend());
+    expect(info.backend).toBe('wasm');
+    expect(b.starts).toBe(2);
+  });
+
+  it('returns a clear problem for bad input and keeps working', async () => {
+    const b = bridge();
+    const err = await b
+      .call(undefined, (api) => api.loadCsv('d1', { kind: 'bytes', bytes: new Uint8Array(0), name: 'empty.csv' }))
+      .catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(WorkbenchError);
+    expect((err as WorkbenchError).code).toBe('csv-empty');
+    const ok = await b.call(undefined, (api) =>
+      api.loadCsv('d2', { kind: 'bytes', bytes: new TextEncoder().encode('x,y\n1,a\n'), name: 'ok.csv' }),
+    );
+    expect(ok.nRows).toBe(1);
+  });
+
+  it('scores the bank demo with the demo model in the worker, without leaking tensors', async () => {
+    const session = new WorkbenchSession();
+    bridges.push(session);
+    const ds = await session.loadCsv({ kind: 'url', url: new URL('/demo/bank/bank-full.csv', location.href).href, name: 'bank-full.csv' }, {});
+    expect(ds.nRows).toBe(45211);
+    const manifest = JSON.parse(new TextDecoder().decode(await bytes('/demo/bank/model.manifest.json')));
+    const model = await session.loadModel(
+      [
+        { name: 'model.json', data: await bytes('/demo/bank/model.json') },
+        { name: 'model.weights.bin', data: await bytes('/demo/bank/model.weights.bin') },
+      ],
+      manifest,
+      'demo',
+    );
+    const before = await session.audit.call(undefined, (api) => api.tensorCount());
+    const scored = await session.audit.call(undefined, (api) => api.score(ds.id, model.id));
+    expect(scored.rows).toBe(45211);
+    const after = await session.audit.call(undefined, (api) => api.tensorCount());
+    expect(after).toBe(before);
+    const roles = { ...ds.suggestedRoles, target: { column: 'y', positive: 'yes' }, protected: [{ column: 'age', cuts: [25, 40, 60] }] };
+    const audit = await session.audit.call(undefined, (api) => api.firstAudit(ds.id, model.id, roles, 'age', 0.5));
+    expect(audit.groups.map((g) => g.level)).toEqual(['<25', '25–39', '40–59', '60+']);
+    expect(audit.groups.map((g) => g.count)).toEqual([809, 22553, 20065, 1784]);
+
+    // cancel a job: the session replays what was loaded into the fresh worker, nothing is lost
+    const controller = new AbortController();
+    const spin = session.audit.call(controller.signal, (api) => api.spin(30_000));
+    setTimeout(() => controller.abort(), 100);
+    await expect(spin).rejects.toSatisfy(isAbortError);
+    const again = await session.audit.call(undefined, (api) => api.firstAudit(ds.id, model.id, roles, 'age', 0.5));
+    expect(again.groups.map((g) => g.count)).toEqual([809, 22553, 20065, 1784]);
+    expect(session.audit.starts).toBe(2);
+  });
+});

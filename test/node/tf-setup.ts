@@ -1,0 +1,25 @@
+/**
+ * tfjs for Node tests: the wasm backend (SIMD, single-threaded), the one the workers use.
+ * Import `tf` from here (it is core's instance) and `await setupTf()` in beforeAll.
+ */
+import '@tensorflow/tfjs-backend-wasm';
+import { tf } from '../../src/core/tf';
+
+export { tf };
+
+let ready: Promise<void> | undefined;
+
+export function setupTf(): Promise<void> {
+  ready ??= (async () => {
+    tf.env().set('WASM_HAS_MULTITHREAD_SUPPORT', false);
+    const ok = await tf.setBackend('wasm');
+    if (!ok) throw new Error('tfjs wasm backend did not initialise');
+    await tf.ready();
+  })();
+  return ready;
+}
+
+/** Number of live tensors; compare before and after a job. */
+export function liveTensors(): number {
+  return tf.memory().numTensors;
+}
