@@ -49,7 +49,7 @@ async function makeScorer(): Promise<{ scorer: Scorer; label: string }> {
     output: 'probability',
   });
   const scorer = createModelScorer(peerModelToLayersModel(mlpJson), manifest, { batchSize: BATCH });
-  return { scorer, label: `tfjs ${tf.version.tfjs} ${tf.getBackend()} backend (createModelScorer, batchSize ${BATCH})` };
+  return { scorer, label: `tfjs ${tf.version_core ?? ""} ${tf.getBackend()} backend (createModelScorer, batchSize ${BATCH})` };
 }
 
 const fmt = (x: number, d = 2): string => x.toLocaleString('en-US', { maximumFractionDigits: d });

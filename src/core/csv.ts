@@ -387,8 +387,9 @@ function sniffDelimiter(text: string, final: boolean): string {
     if (f < 2) continue;
     let same = 0;
     for (const r of rows) if (r.length === f) same++;
-    const rank = same === rows.length ? 2 : same >= 0.8 * rows.length ? 1 : 0;
-    if (rank === 0) continue;
+    // consistent on every row > on most rows > splits the first row at all (a ragged file
+    // must still be read with its real delimiter, so the ragged-row error can name the line)
+    const rank = same === rows.length ? 3 : same >= 0.8 * rows.length ? 2 : 1;
     if (rank > bestRank || (rank === bestRank && f > bestFields)) {
       best = c;
       bestRank = rank;

@@ -316,6 +316,24 @@ describe('column blocks (one-hot players)', () => {
   });
 });
 
+describe('few players', () => {
+  it('with 1 or 2 players one antithetic permutation is exact for any model (reused states)', async () => {
+    const sc = closedForm(3, (X, o) => Math.sin(3 * X[o]) * X[o + 1] + X[o + 2] ** 3 - X[o] * X[o + 1] * X[o + 2]);
+    const bg = Float32Array.from([0.1, 0.2, 0.3, -1, 0.5, 2, 0.7, 0.7, -0.2, 0.1, 0.2, 0.9]);
+    const X = Float32Array.from([0.5, -0.5, 1, 0.1, 0.2, 0.3, -1, 0.5, 0.4]);
+    for (const players of [
+      [{ name: 'a', start: 0, end: 2 }, { name: 'b', start: 2, end: 3 }],
+      [{ name: 'all', start: 0, end: 3 }],
+    ]) {
+      const inp = { scorer: sc, X, nRows: 3, background: bg, nBackground: 4, players };
+      const e = await exactShapley(inp);
+      const p = await permutationShap(inp, { permutations: 3, seed: 4 });
+      expect(maxAbsDiff(p.values, e.values)).toBeLessThan(1e-12);
+      expect(efficiencyError(p)).toBeLessThan(1e-12);
+    }
+  });
+});
+
 describe('cost and method choice', () => {
   it('estimateCost states the shap cost formula', () => {
     expect(estimateCost({ nRows: 200, nPlayers: 8, nBackground: 50, permutations: 29, method: 'permutation' }).plannedEvaluations).toBe(200 * 29 * 16 * 50);
