@@ -22,6 +22,9 @@ import { toProblem, WorkbenchError } from '../src/core/errors';
 import type { ColumnTable, ColumnType } from '../src/core/table';
 import type { Scorer } from '../src/core/scorer';
 import { tf } from '../src/core/tf';
+import { explainCost, explanationViews, importanceJob, proxyReport, runExplainJob, type ExplainJob } from './explain-jobs';
+import type { ImportanceScore, ShapleyResult } from '../src/core/explain';
+import type { ProtectedAttribute } from '../src/core/roles';
 
 export type DataSource =
   | { kind: 'file'; file: Blob; name: string }
@@ -315,6 +318,60 @@ const api = {
       models.delete(id);
     }
     for (const k of [...scoreCache.keys()]) if (k.split('/').includes(id)) scoreCache.delete(k);
+  },
+
+  /** Model evaluations an explanation will cost, before it starts. */
+  async explainCost(modelId: string, nRows: number, background: number, method: ExplainJob['method'], permutations: number) {
+    return guarded(async () => explainCost(getModel(modelId).summary.manifest, nRows, background, method, permutations));
+  },
+
+  /** Shapley values for a chunk of rows (one pool member's share). Arrays are transferred. */
+  async explainRows(datasetId: string, modelId: string, job: ExplainJob, onProgress?: (done: number, total: number) => void): Promise<ShapleyResult> {
+    return guarded(async () => {
+      await setupBackend();
+      const { table } = getDataset(datasetId);
+      const { scorer, summary } = getModel(modelId);
+      checkManifestAgainstTable(summary.manifest, table, { requireTarget: false });
+      const r = await runExplainJob(table, summary.manifest, scorer, job, `${datasetId}/${modelId}`, onProgress);
+      return Comlink.transfer(r, [r.values.buffer, r.errors.buffer, r.predictions.buffer]);
+    });
+  },
+
+  /** Mean |SHAP| overall and by group, the parity-gap attribution, and feature values for plots. */
+  async explanationViews(
+    datasetId: string,
+    modelId: string,
+    attr: ProtectedAttribute,
+    rows: Uint32Array,
+    result: Pick<ShapleyResult, 'values' | 'predictions' | 'nRows' | 'nPlayers'>,
+    pair?: [number, number],
+  ) {
+    return guarded(async () => explanationViews(getDataset(datasetId).table, getModel(modelId).summary.manifest, attr, rows, result, pair));
+  },
+
+  /** Proxy detection: how well each column alone predicts the protected attribute. */
+  async proxies(datasetId: string, roles: DatasetRoles, attr: ProtectedAttribute, columns: string[]) {
+    return guarded(async () => proxyReport(getDataset(datasetId).table, roles, attr, columns));
+  },
+
+  /** Permutation feature importance with a performance or fairness score. */
+  async importance(
+    datasetId: string,
+    modelId: string,
+    roles: DatasetRoles,
+    attr: ProtectedAttribute | undefined,
+    score: ImportanceScore,
+    repeats: number,
+    seed: number,
+    threshold: number,
+    onProgress?: (done: number, total: number) => void,
+  ) {
+    return guarded(async () => {
+      await setupBackend();
+      const { table } = getDataset(datasetId);
+      const { scorer, summary } = getModel(modelId);
+      return importanceJob(table, summary.manifest, scorer, roles, attr, score, repeats, seed, threshold, onProgress);
+    });
   },
 
   /** Test hook: a job that runs until the worker is terminated (to prove abort works). */

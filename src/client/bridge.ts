@@ -36,6 +36,11 @@ export class WorkerBridge<Api> {
   /** how many workers this bridge has started (for tests and diagnostics) */
   starts = 0;
 
+  /** changes whenever the worker is terminated: state loaded before is gone */
+  get epoch(): number {
+    return this.generation;
+  }
+
   constructor(
     private readonly createWorker: () => Worker,
     /** replays session state into a freshly started worker (after an abort) */

@@ -6,7 +6,9 @@
  * Ids are chosen here, not in the worker, so they survive a restart.
  */
 import { createWorkbenchBridge, type ReplayStep, type WorkbenchBridge, Comlink } from './workbench';
-import type { DataSource, DatasetSummary, ModelFile, ModelSummary, Progress, TrainEpoch } from '../../workers/workbench.worker';
+import type { WorkbenchApi, DataSource, DatasetSummary, ModelFile, ModelSummary, Progress, TrainEpoch } from '../../workers/workbench.worker';
+import type { ExplainJob } from '../../workers/explain-jobs';
+import type { ShapleyResult } from '../core/explain';
 import type { CsvOptions } from '../core/csv';
 import type { DatasetRoles } from '../core/roles';
 import type { ColumnType } from '../core/table';
@@ -23,15 +25,15 @@ export class WorkbenchSession {
   constructor() {
     this.audit = createWorkbenchBridge();
     this.jobs = createWorkbenchBridge();
-    const restore = async (api: Comlink.Remote<import('../../workers/workbench.worker').WorkbenchApi>) => {
+    const restore = async (api: Comlink.Remote<WorkbenchApi>) => {
       for (const step of this.replay) {
         if (step.kind === 'csv') await api.loadCsv(step.id, step.source, step.options);
         else await api.loadModel(step.id, step.files, step.manifest, step.name);
       }
       for (const r of this.retypes) await api.retype(r.datasetId, r.column, r.type);
     };
+    // the audit worker replays on restart; secondary workers (jobs, pool) are brought up to date by sync()
     this.audit.onRestart = restore;
-    this.jobs.onRestart = restore;
   }
 
   /** Load a CSV into the audit worker (the jobs worker gets it lazily when needed). */
@@ -44,7 +46,7 @@ export class WorkbenchSession {
     this.replay = this.replay.filter((s) => s.kind !== 'csv');
     this.retypes = [];
     this.replay.push({ kind: 'csv', source, options, id });
-    this.jobsHas.clear();
+    for (const st of this.synced.values()) st.retypes = 0;
     return summary;
   }
 
@@ -52,7 +54,7 @@ export class WorkbenchSession {
     const r = await this.audit.call(undefined, (api) => api.retype(datasetId, column, type));
     this.retypes = this.retypes.filter((x) => !(x.datasetId === datasetId && x.column === column));
     this.retypes.push({ datasetId, column, type });
-    this.jobsHas.clear();
+    for (const st of this.synced.values()) st.ids.clear();
     return r;
   }
 
@@ -64,17 +66,76 @@ export class WorkbenchSession {
     return summary;
   }
 
-  /** ids already replayed into the jobs worker */
-  private jobsHas = new Set<string>();
+  /** per secondary worker (jobs, pool): ids already replayed into it, and its start count then */
+  private synced = new Map<WorkbenchBridge, { epoch: number; ids: Set<string>; retypes: number }>();
 
-  private async syncJobs(signal?: AbortSignal) {
-    for (const step of this.replay) {
-      if (this.jobsHas.has(step.id)) continue;
-      if (step.kind === 'csv') await this.jobs.call(signal, (api) => api.loadCsv(step.id, step.source, step.options));
-      else await this.jobs.call(signal, (api) => api.loadModel(step.id, step.files, step.manifest, step.name));
-      this.jobsHas.add(step.id);
+  /** Bring a secondary worker up to date with what the session has loaded (idempotent). */
+  private async sync(bridge: WorkbenchBridge, signal?: AbortSignal) {
+    let state = this.synced.get(bridge);
+    if (!state || state.epoch !== bridge.epoch) {
+      state = { epoch: bridge.epoch, ids: new Set(), retypes: 0 };
+      this.synced.set(bridge, state);
     }
-    for (const r of this.retypes) await this.jobs.call(signal, (api) => api.retype(r.datasetId, r.column, r.type));
+    for (const step of this.replay) {
+      if (state.ids.has(step.id)) continue;
+      if (step.kind === 'csv') await bridge.call(signal, (api) => api.loadCsv(step.id, step.source, step.options));
+      else await bridge.call(signal, (api) => api.loadModel(step.id, step.files, step.manifest, step.name));
+      state.ids.add(step.id);
+    }
+    for (const r of this.retypes.slice(state.retypes)) await bridge.call(signal, (api) => api.retype(r.datasetId, r.column, r.type));
+    state.retypes = this.retypes.length;
+  }
+
+  private pool: WorkbenchBridge[] = [];
+  /** explanation workers: one per core, at most 4 (a third worker never helped on 2 cores) */
+  readonly poolSize = Math.max(1, Math.min(typeof navigator !== 'undefined' ? navigator.hardwareConcurrency || 2 : 2, 4));
+
+  private poolBridges(): WorkbenchBridge[] {
+    while (this.pool.length < this.poolSize) {
+      const b = createWorkbenchBridge();
+      this.pool.push(b);
+    }
+    return this.pool;
+  }
+
+  /**
+   * Explain `rows` across the worker pool: contiguous chunks, one per worker, each seeded by its
+   * global row offset, so the merged result equals a single-worker run. Cancel with `signal`.
+   */
+  async explain(
+    datasetId: string,
+    modelId: string,
+    rows: Uint32Array,
+    options: Omit<ExplainJob, 'rows' | 'rowIndexOffset'>,
+    onProgress?: (done: number, total: number) => void,
+    signal?: AbortSignal,
+  ): Promise<ShapleyResult & { workers: number; ms: number }> {
+    const t0 = performance.now();
+    const bridges = this.poolBridges().slice(0, Math.max(1, Math.min(this.poolSize, Math.ceil(rows.length / 8))));
+    const chunk = Math.ceil(rows.length / bridges.length);
+    const done = new Float64Array(bridges.length);
+    const total = new Float64Array(bridges.length);
+    const parts = await Promise.all(
+      bridges.map(async (b, i) => {
+        const start = i * chunk;
+        const part = rows.slice(start, Math.min(rows.length, start + chunk));
+        await this.sync(b, signal);
+        const report = (d: number, t: number) => {
+          done[i] = d;
+          total[i] = t;
+          onProgress?.(done.reduce((a, x) => a + x, 0), total.reduce((a, x) => a + x, 0));
+        };
+        return b.call(signal, (api) => api.explainRows(datasetId, modelId, { ...options, rows: part, rowIndexOffset: start }, Comlink.proxy(report)));
+      }),
+    ).catch((e: unknown) => {
+      for (const b of bridges) b.abort();
+      throw e;
+    });
+    return { ...mergeShapley(parts), workers: bridges.length, ms: performance.now() - t0 };
+  }
+
+  cancelExplain() {
+    for (const b of this.pool) b.abort();
   }
 
   /**
@@ -88,7 +149,7 @@ export class WorkbenchSession {
     onEpoch: (e: TrainEpoch) => void,
     signal?: AbortSignal,
   ): Promise<{ summary: ModelSummary; files: { name: string; data: Uint8Array }[] }> {
-    await this.syncJobs(signal);
+    await this.sync(this.jobs, signal);
     const id = newId('m');
     const trained = await this.jobs.call(signal, (api) => api.train(id, datasetId, roles, options, Comlink.proxy(onEpoch)));
     const files = await this.jobs.call(signal, (api) => api.exportModel(id));
@@ -96,12 +157,46 @@ export class WorkbenchSession {
     const summary = await this.audit.call(signal, (api) => api.loadModel(id, modelFiles, trained.manifest, trained.name, 'trained'));
     this.replay = this.replay.filter((s) => s.kind !== 'model');
     this.replay.push({ kind: 'model', files: modelFiles, manifest: trained.manifest, name: trained.name, id });
-    this.jobsHas.add(id);
+    this.synced.get(this.jobs)?.ids.add(id);
     return { summary: { ...summary, history: trained.history }, files };
+  }
+
+  /** Run a call on the jobs worker after bringing it up to date. */
+  async onJobs<R>(signal: AbortSignal | undefined, fn: (api: Comlink.Remote<WorkbenchApi>) => Promise<R>): Promise<R> {
+    await this.sync(this.jobs, signal);
+    return this.jobs.call(signal, fn);
   }
 
   dispose() {
     this.audit.dispose();
     this.jobs.dispose();
+    for (const b of this.pool) b.dispose();
   }
+}
+
+/** Concatenate per-worker Shapley results (rows in order). */
+export function mergeShapley(parts: ShapleyResult[]): ShapleyResult {
+  const first = parts[0];
+  const nRows = parts.reduce((a, p) => a + p.nRows, 0);
+  const M = first.nPlayers;
+  const values = new Float64Array(nRows * M);
+  const errors = new Float64Array(nRows * M);
+  const predictions = new Float64Array(nRows);
+  let r = 0;
+  for (const p of parts) {
+    values.set(p.values, r * M);
+    errors.set(p.errors, r * M);
+    predictions.set(p.predictions, r);
+    r += p.nRows;
+  }
+  return {
+    ...first,
+    nRows,
+    values,
+    errors,
+    predictions,
+    evaluations: parts.reduce((a, p) => a + p.evaluations, 0),
+    plannedEvaluations: parts.reduce((a, p) => a + p.plannedEvaluations, 0),
+    batches: parts.reduce((a, p) => a + p.batches, 0),
+  };
 }
