@@ -4,7 +4,7 @@ import globals from 'globals';
 import reactHooks from 'eslint-plugin-react-hooks';
 
 export default tseslint.config(
-  { ignores: ['dist/**', 'node_modules/**', 'public/**', 'coverage/**', '.vitest-attachments/**', 'test/__screenshots__/**'] },
+  { ignores: ['dist/**', 'tmp/**', 'node_modules/**', 'public/**', 'coverage/**', '.vitest-attachments/**', 'test/__screenshots__/**'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

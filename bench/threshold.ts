@@ -6,9 +6,21 @@
  * 1,000 evaluations done naively (a full pass over the rows each), and the ratio. Also the time
  * of one full `computeMetricFrame` on the same rows for scale. Prints figures; asserts nothing
  * except that both methods agree.
+ *
+ * Then the audit index (every metric, not just the counts) on the same rows with a third
+ * attribute, the intersection a&b (12 groups): its build time, the mean / max `frameAt` time over
+ * 200 random thresholds, and a full `computeMetricFrame` per move (the baseline, fewer
+ * repetitions) on the same input, the ratio, and whether `frameAt` fits in a 60 Hz frame
+ * (16.7 ms). Also the largest relative difference between the two frames.
  */
 import { createRng } from '../src/core/rng';
-import { computeMetricFrame, createThresholdIndex, type ConfusionCounts } from '../src/core/metrics';
+import {
+  computeMetricFrame,
+  createAuditIndex,
+  createThresholdIndex,
+  type ConfusionCounts,
+  type MetricFrameInput,
+} from '../src/core/metrics';
 
 const n = Number(process.argv[2] ?? 1_000_000);
 const nEval = 1000;
@@ -112,4 +124,77 @@ console.log(`evaluate (naive pass), mean: ${f(naiveMs, 3)} ms`);
 console.log(`speed-up:                  ${f(naiveMs / indexMs, 0)}×`);
 console.log(`max |index − naive| / w:   ${maxRel.toExponential(2)}`);
 console.log(`computeMetricFrame (all metrics incl. AUC, calibration): ${f(frameMs, 1)} ms`);
+
+// ---- audit index: every metric of the frame per threshold move ----
+const nAudit = 200;
+const nBaseline = 5;
+const ab = new Int32Array(n);
+for (let i = 0; i < n; i++) ab[i] = a[i] < 0 ? -1 : a[i] * 3 + b[i];
+const abLevels: string[] = [];
+const abValues: string[][] = [];
+for (let x = 0; x < 4; x++) {
+  for (let y = 0; y < 3; y++) {
+    abLevels.push(`${x}|${y}`);
+    abValues.push([String(x), String(y)]);
+  }
+}
+const auditInput: MetricFrameInput = {
+  labels,
+  scores,
+  weights,
+  attributes: [
+    { columns: ['a'], codes: a, levels: ['0', '1', '2', '3'], levelValues: [['0'], ['1'], ['2'], ['3']] },
+    { columns: ['b'], codes: b, levels: ['0', '1', '2'], levelValues: [['0'], ['1'], ['2']] },
+    { columns: ['a', 'b'], codes: ab, levels: abLevels, levelValues: abValues },
+  ],
+};
+const auditThresholds = new Float64Array(nAudit);
+for (let k = 0; k < nAudit; k++) auditThresholds[k] = rng.next();
+
+const t4 = performance.now();
+const audit = createAuditIndex(auditInput);
+const auditBuildMs = performance.now() - t4;
+
+for (let k = 0; k < 20; k++) audit.frameAt({ rule: 'threshold', threshold: rng.next() }); // warm-up
+let frameAtMax = 0;
+const t5 = performance.now();
+for (let k = 0; k < nAudit; k++) {
+  const s0 = performance.now();
+  sink += audit.frameAt({ rule: 'threshold', threshold: auditThresholds[k] }).attributes[2].groups[5].count;
+  frameAtMax = Math.max(frameAtMax, performance.now() - s0);
+}
+const frameAtMs = (performance.now() - t5) / nAudit;
+
+/** largest |x − y| / max(1, |x|, |y|) over every number of two frames (same shape) */
+function maxDeviation(x: unknown, y: unknown): number {
+  if (typeof x === 'number' && typeof y === 'number') {
+    if (x === y || (Number.isNaN(x) && Number.isNaN(y))) return 0;
+    return Math.abs(x - y) / Math.max(1, Math.abs(x), Math.abs(y));
+  }
+  if (x === null || y === null || typeof x !== 'object' || typeof y !== 'object') return x === y ? 0 : Infinity;
+  let m = 0;
+  for (const k of Object.keys(x)) m = Math.max(m, maxDeviation((x as Record<string, unknown>)[k], (y as Record<string, unknown>)[k]));
+  return m;
+}
+
+let baselineMs = 0;
+let auditDev = 0;
+for (let k = 0; k < nBaseline; k++) {
+  const rule = { rule: 'threshold', threshold: auditThresholds[k] } as const;
+  const s0 = performance.now();
+  const full = computeMetricFrame(auditInput, { decision: rule });
+  baselineMs += performance.now() - s0;
+  auditDev = Math.max(auditDev, maxDeviation(audit.frameAt(rule).attributes.map((x) => x.groups), full.attributes.map((x) => x.groups)));
+  auditDev = Math.max(auditDev, maxDeviation(audit.frameAt(rule).overall, full.overall));
+}
+baselineMs /= nBaseline;
+
+console.log('');
+console.log(`audit index (every metric), attributes: a (4), b (3), a&b (12); ${nAudit} thresholds`);
+console.log(`audit index build:         ${f(auditBuildMs, 1)} ms`);
+console.log(`frameAt, mean (max):       ${f(frameAtMs, 3)} ms (${f(frameAtMax, 3)} ms)`);
+console.log(`computeMetricFrame / move: ${f(baselineMs, 1)} ms (mean of ${nBaseline})`);
+console.log(`speed-up:                  ${f(baselineMs / frameAtMs, 0)}×`);
+console.log(`fits a 16.7 ms frame:      ${frameAtMs < 16.7 ? 'yes' : 'no'} (mean ${f((100 * frameAtMs) / 16.7, 1)} % of it, max ${f((100 * frameAtMax) / 16.7, 1)} %)`);
+console.log(`max rel. |frameAt − frame| (group and overall metrics): ${auditDev.toExponential(2)}`);
 if (sink === -1) console.log(sink);

@@ -17,11 +17,14 @@ import { groupColumn, targetLabels, validateRoles, suggestRoles, type DatasetRol
 import { checkManifestAgainstTable, encodeTable, manifestWidth, validateManifest, type Manifest } from '../src/core/manifest';
 import { createModelScorer, loadLayersModelFromFiles, saveModelArtifacts } from '../src/core/model';
 import { trainModel } from '../src/core/train';
-import { computeFirstAudit } from '../src/core/metrics';
+import { argsortDesc, computeFirstAudit } from '../src/core/metrics';
 import { toProblem, WorkbenchError } from '../src/core/errors';
 import type { ColumnTable, ColumnType } from '../src/core/table';
 import type { Scorer } from '../src/core/scorer';
 import { tf } from '../src/core/tf';
+import { runAudit, runAuditFast, runCurves, runSliceAudit, runSlices, type AuditOptions } from './audit-jobs';
+import type { DecisionRule } from '../src/core/metrics';
+import type { SliceMetric, SlicePredicate } from '../src/core/slices';
 import { explainCost, explanationViews, importanceJob, proxyReport, runExplainJob, type ExplainJob } from './explain-jobs';
 import type { ImportanceScore, ShapleyResult } from '../src/core/explain';
 import type { ProtectedAttribute } from '../src/core/roles';
@@ -318,6 +321,62 @@ const api = {
       models.delete(id);
     }
     for (const k of [...scoreCache.keys()]) if (k.split('/').includes(id)) scoreCache.delete(k);
+  },
+
+  /** The full audit: every group metric and disparity, by attribute and intersection. */
+  async audit(datasetId: string, modelId: string, roles: DatasetRoles, options: AuditOptions) {
+    return guarded(async () => {
+      const { table } = getDataset(datasetId);
+      validateRoles(table, roles);
+      const { scores } = await scoresFor(datasetId, modelId);
+      return options.bootstrap && options.bootstrap.resamples > 0 ? runAudit(table, roles, scores, options) : runAuditFast(table, roles, scores, options, `${datasetId}/${modelId}`);
+    });
+  },
+
+  /** Threshold sweeps and ROC curves per group of one attribute. */
+  async curves(datasetId: string, modelId: string, roles: DatasetRoles, attribute: string) {
+    return guarded(async () => {
+      const { table } = getDataset(datasetId);
+      validateRoles(table, roles);
+      const { scores } = await scoresFor(datasetId, modelId);
+      return runCurves(table, roles, scores, attribute);
+    });
+  },
+
+  /** Worst slices over protected attributes and binned model features. */
+  async slices(datasetId: string, modelId: string, roles: DatasetRoles, decision: DecisionRule, metric: SliceMetric, minSupport?: number) {
+    return guarded(async () => {
+      const { table } = getDataset(datasetId);
+      validateRoles(table, roles);
+      const { scores } = await scoresFor(datasetId, modelId);
+      return runSlices(table, roles, scores, getModel(modelId).summary.manifest.features.map((f) => f.column), decision, metric, minSupport);
+    });
+  },
+
+  /** One slice audited against the rest. */
+  async sliceAudit(datasetId: string, modelId: string, roles: DatasetRoles, decision: DecisionRule, predicates: SlicePredicate[], description: string) {
+    return guarded(async () => {
+      const { table } = getDataset(datasetId);
+      const { scores } = await scoresFor(datasetId, modelId);
+      return runSliceAudit(table, roles, scores, getModel(modelId).summary.manifest.features.map((f) => f.column), decision, predicates, description);
+    });
+  },
+
+  /** Top-scored leads (row, score, label) for a call list and "why this lead?" */
+  async topLeads(datasetId: string, modelId: string, roles: DatasetRoles, k: number) {
+    return guarded(async () => {
+      const { table } = getDataset(datasetId);
+      const { scores } = await scoresFor(datasetId, modelId);
+      const labels = targetLabels(table, roles.target);
+      const order = argsortDesc(scores);
+      const shown = roles.protected.map((p) => groupColumn(table, p));
+      return Array.from(order.subarray(0, Math.min(k, order.length)), (row) => ({
+        row,
+        score: scores[row],
+        converted: labels[row] === 1,
+        groups: Object.fromEntries(shown.map((g) => [g.name, g.codes[row] >= 0 ? g.levels[g.codes[row]] : 'missing'])),
+      }));
+    });
   },
 
   /** Model evaluations an explanation will cost, before it starts. */

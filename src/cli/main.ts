@@ -3,6 +3,9 @@
  *
  *   npx bias-workbench --help
  *   npx bias-workbench score --data FILE --model model.json [--manifest FILE] [--out FILE]
+ *   npx bias-workbench audit --data FILE --target COL --positive V --protected COL ... (docs/cli.md)
+ *   npx bias-workbench explain --data FILE --model model.json ...
+ *   npx bias-workbench importance --data FILE --model model.json ...
  *
  * Exit codes: 0 ok, 1 bad input (one-line reason on stderr), 2 bad usage.
  */
@@ -15,6 +18,9 @@ import { loadModelFromDisk } from './load-model';
 import { checkManifestAgainstTable, encodeTable } from '../core/manifest';
 import { createModelScorer } from '../core/model';
 import { cellText } from '../core/table';
+import { UsageError, VERSION, csvField, need } from './common';
+import { auditCommand } from './audit';
+import { explainCommand, importanceCommand } from './explain';
 
 const HELP = `bias-workbench — fairness audits of lead-scoring models, offline.
 
@@ -24,23 +30,43 @@ Usage:
       as CSV with a "score" column (P(positive)) appended, to --out or standard output.
       The manifest defaults to model.manifest.json beside the model (docs/model-manifest.md).
 
+  bias-workbench audit --data FILE --target COL --positive VALUE --protected COL[,COL...]
+                       (--score COL | --prediction COL | --model model.json [--manifest FILE])
+                       [--threshold T | --top-k K | --top-percent P] [--weight COL]
+                       [--reference GROUP] [--intersections] [--bootstrap N] [--seed S]
+                       [--confidence-level L] [--min-group-size N] [--fairlearn-compatible]
+                       [--bins COL=c1,c2,...] [--format json|html] [--out FILE]
+      Fairness audit: every metric overall and per group of each protected column (and of
+      their combinations with --intersections), the disparities between groups, the
+      four-fifths rule with its caveat, bootstrap intervals. Undefined rates are null with a
+      reason, never 0 (unless --fairlearn-compatible). --score: a column of P(positive) in
+      [0,1]; --prediction: a column of 0/1 decisions (may be combined with --score or
+      --model for AUC and calibration); --model: score with the model. Decision: --threshold
+      (default: the manifest's, else 0.5), --top-k or --top-percent. --bins cuts a numeric
+      protected column (repeatable); one with more than 20 distinct values needs it.
+      --format html writes one self-contained report file.
+
+  bias-workbench explain --data FILE --model model.json [--manifest FILE]
+                         [--rows N | --rows-from FILE] [--background N | --background-from FILE]
+                         [--method auto|exact|permutation] [--permutations P]
+                         [--output probability|logit] [--seed S] [--format json|csv] [--out FILE]
+      Shapley values per manifest column for the first N rows of --data (default 100) or every
+      row of --rows-from, against N background rows sampled from --data (default 100, seeded)
+      or the rows of --background-from. auto = exact up to 10 columns, else permutation
+      (default 10 permutations). baseValue + sum(values) = prediction for every row.
+
+  bias-workbench importance --data FILE --model model.json [--manifest FILE] --target COL
+                            --positive VALUE [--protected COL] [--bins COL=cuts] [--weight COL]
+                            [--score accuracy|auc|logloss|demographic-parity|equalized-odds]
+                            [--threshold T] [--repeats N] [--seed S] [--format json] [--out FILE]
+      Permutation importance of each manifest column (default accuracy, 5 repeats), sorted by
+      mean. The fairness scores need --protected; positive = the column creates disparity.
+
   bias-workbench --help          this text
   bias-workbench --version       the version
 
 Exit status: 0 on success, 1 on bad input (with a one-line reason), 2 on bad usage.
-Nothing is sent anywhere: the CLI reads and writes local files only.`;
-
-class UsageError extends Error {}
-
-function need(values: Record<string, unknown>, key: string): string {
-  const v = values[key];
-  if (typeof v !== 'string' || !v) throw new UsageError(`--${key} is required`);
-  return v;
-}
-
-function csvField(s: string, delimiter: string): string {
-  return s.includes(delimiter) || s.includes('"') || s.includes('\n') || s.includes('\r') ? `"${s.replace(/"/g, '""')}"` : s;
-}
+Nothing is sent anywhere: the CLI reads and writes local files only. See docs/cli.md.`;
 
 async function score(args: string[]): Promise<number> {
   const { values } = parseArgs({
@@ -89,10 +115,21 @@ export async function main(argv: string[]): Promise<number> {
       return command ? 0 : 2;
     }
     if (command === '--version') {
-      process.stdout.write('0.1.0\n');
+      process.stdout.write(`${VERSION}\n`);
       return 0;
     }
-    if (command === 'score') return await score(rest);
+    const commands: Record<string, (args: string[]) => Promise<number>> = {
+      score,
+      audit: auditCommand,
+      explain: explainCommand,
+      importance: importanceCommand,
+    };
+    const run = Object.prototype.hasOwnProperty.call(commands, command) ? commands[command] : undefined;
+    if (run && (rest.includes('--help') || rest.includes('-h'))) {
+      process.stdout.write(HELP + '\n');
+      return 0;
+    }
+    if (run) return await run(rest);
     throw new UsageError(`unknown command "${command}"`);
   } catch (e) {
     if (e instanceof UsageError || (e instanceof TypeError && 'code' in e && String((e as { code: string }).code).startsWith('ERR_PARSE_ARGS'))) {

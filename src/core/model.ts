@@ -178,13 +178,13 @@ export async function loadLayersModelFromFiles(files: ModelFile[]): Promise<Laye
 }
 
 export interface ModelScorerOptions {
-  /** rows per predict call; default 4096, raised to 1000 if smaller (tfjs is slow on small batches) */
+  /** rows per predict call; default 16384, raised to 1000 if smaller (tfjs is slow on small batches) */
   batchSize?: number;
   /** dispose the model when the scorer is disposed; default false (whoever loaded the model disposes it) */
   disposeModel?: boolean;
 }
 
-export const defaultModelScorerOptions = { batchSize: 4096, disposeModel: false } as const;
+export const defaultModelScorerOptions = { batchSize: 16384, disposeModel: false } as const;
 const MIN_BATCH = 1000;
 
 /** How a model's output becomes P(positive). */

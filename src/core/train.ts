@@ -9,7 +9,9 @@
  *
  * The loop is a manual Adam loop rather than `model.fit`, because tfjs-layers' fit does not
  * take per-sample weights; it minimises the Keras-style weighted binary cross-entropy
- * mean_i(w_i · bce_i) over each batch (w = 1 without sampleWeight).
+ * mean_i(w_i · bce_i) over each batch (w = 1 without sampleWeight). With `fairnessPenalty`,
+ * λ · penalty is added to each batch's loss (the soft group-rate gaps defined in
+ * ./mitigate/penalty); without it nothing changes, bit for bit.
  *
  * Cancel: `shouldStop()` is polled before every batch. When it returns true after at least one
  * full epoch, training stops there and the model so far is returned with `stoppedEarly: true`
@@ -20,6 +22,8 @@
 import { WorkbenchError } from './errors';
 import { encodeTable, encodeTarget, manifestWidth, MANIFEST_FORMAT } from './manifest';
 import type { Manifest, ManifestFeature, ProtectedAttribute, TrainingProvenance } from './manifest';
+import { checkFairnessPenalty, defaultFairnessPenalty, fillPenaltyMatrix, penaltyColumns } from './mitigate/penalty';
+import type { FairnessPenalty } from './mitigate/penalty';
 import { createRng, shuffleInPlace } from './rng';
 import type { ColumnTable } from './table';
 import { tf } from './tf';
@@ -70,6 +74,11 @@ export interface TrainOptions {
    */
   trainRows?: Uint32Array;
   validationRows?: Uint32Array;
+  /**
+   * Optional fairness penalty: loss = mean(w·bce) + λ · Σ_g (soft rate_g − soft rate)² on each
+   * batch (see ./mitigate/penalty). Group codes are per table row.
+   */
+  fairnessPenalty?: FairnessPenalty;
   onEpoch?: (e: EpochStats) => void | Promise<void>;
   shouldStop?: () => boolean;
   /** ISO date for the provenance; default now; null leaves it out (reproducible files) */
@@ -278,6 +287,9 @@ export async function trainModel(table: ColumnTable, spec: TrainSpec, options: T
     }
   }
 
+  const fair = options.fairnessPenalty;
+  if (fair) checkFairnessPenalty(fair, table.nRows);
+
   // labels and split
   const labels = encodeTarget(table, spec.target);
   let train: Uint32Array;
@@ -332,6 +344,14 @@ export async function trainModel(table: ColumnTable, spec: TrainSpec, options: T
   const xb = new Float32Array(batchSize * width);
   const yb = new Float32Array(batchSize);
   const wb = new Float32Array(batchSize);
+  // fairness penalty buffers: group per batch row, C (batch × K) and c0 (K)
+  const K = fair ? penaltyColumns(fair) : 0;
+  const gb = new Int32Array(fair ? batchSize : 0);
+  const Cb = new Float32Array(batchSize * K);
+  const c0b = new Float32Array(K);
+  const tau = fair?.temperature ?? defaultFairnessPenalty.temperature;
+  const zt = fair ? Math.log((fair.threshold ?? defaultFairnessPenalty.threshold) / (1 - (fair.threshold ?? defaultFairnessPenalty.threshold))) : 0;
+  const plainSoft = zt === 0 && tau === 1; // then the soft decision is p itself
 
   const history: EpochStats[] = [];
   let stoppedEarly = false;
@@ -354,20 +374,38 @@ export async function trainModel(table: ColumnTable, spec: TrainSpec, options: T
           xb.set(Xtr.subarray(r * width, (r + 1) * width), i * width);
           yb[i] = ytr[r];
           wb[i] = wtr[r];
+          if (fair) gb[i] = fair.groupCodes[train[r]];
         }
         let xs: Tensor | undefined;
         let ys: Tensor | undefined;
         let ws: Tensor | undefined;
+        let cs: Tensor | undefined;
+        let c0s: Tensor | undefined;
         let cost: Tensor | null = null;
         try {
           xs = tf.tensor2d(xb.subarray(0, nb * width), [nb, width]);
           ys = tf.tensor2d(yb.subarray(0, nb), [nb, 1]);
           ws = tf.tensor1d(wb.subarray(0, nb));
-          const [x, y, w] = [xs, ys, ws];
+          if (fair) {
+            fillPenaltyMatrix(fair.constraint, fair.nGroups, gb, yb, nb, Cb, c0b);
+            cs = tf.tensor2d(Cb.subarray(0, nb * K), [nb, K]);
+            c0s = tf.tensor2d(c0b, [1, K]);
+          }
+          const [x, y, w, C, c0] = [xs, ys, ws, cs, c0s];
           cost = optimizer.minimize(() => {
             const p = model.apply(x, { training: true }) as Tensor;
             const bce = tf.metrics.binaryCrossentropy(y, p); // [nb]
-            return tf.mean(tf.mul(bce, w)) as tf.Scalar;
+            const base = tf.mean(tf.mul(bce, w)) as tf.Scalar;
+            if (!fair || !C || !c0 || fair.lambda === 0) return base;
+            // soft decision s = σ((logit p − logit t)/τ); = p when t = 0.5 and τ = 1
+            let soft: Tensor = p;
+            if (!plainSoft) {
+              const q = tf.clipByValue(p, 1e-7, 1 - 1e-7);
+              const z = tf.sub(tf.log(q), tf.log1p(tf.neg(q)));
+              soft = tf.sigmoid(tf.div(tf.sub(z, zt), tau));
+            }
+            const gaps = tf.add(tf.matMul(soft, C, true, false), c0); // [1, K]: r_g − r̄
+            return tf.add(base, tf.mul(fair.lambda, tf.sum(tf.square(gaps)))) as tf.Scalar;
           }, true, vars);
           dirty = true;
           const c = (await cost!.data())[0];
@@ -377,6 +415,8 @@ export async function trainModel(table: ColumnTable, spec: TrainSpec, options: T
           xs?.dispose();
           ys?.dispose();
           ws?.dispose();
+          cs?.dispose();
+          c0s?.dispose();
           cost?.dispose();
         }
       }
@@ -396,7 +436,7 @@ export async function trainModel(table: ColumnTable, spec: TrainSpec, options: T
       backend: tf.getBackend(),
       seed,
       optimizer: 'adam',
-      loss: sw ? 'weighted binary cross-entropy' : 'binary cross-entropy',
+      loss: (sw ? 'weighted binary cross-entropy' : 'binary cross-entropy') + (fair ? ` + λ·Σ_g (soft ${fair.constraint} rate_g − overall)²` : ''),
       learningRate,
       batchSize,
       epochs,
@@ -404,6 +444,17 @@ export async function trainModel(table: ColumnTable, spec: TrainSpec, options: T
       ...(options.kind === 'mlp' ? { hidden } : {}),
       ...(stoppedEarly ? { stoppedEarly: true } : {}),
       sampleWeighted: sw !== undefined,
+      ...(fair
+        ? {
+          fairnessPenalty: {
+            constraint: fair.constraint,
+            lambda: fair.lambda,
+            threshold: fair.threshold ?? defaultFairnessPenalty.threshold,
+            temperature: tau,
+            groups: fair.nGroups,
+          },
+        }
+        : {}),
       split: {
         method: options.trainRows ? 'explicit' : 'stratified',
         ...(options.trainRows ? {} : { validationFraction }),

@@ -4,12 +4,23 @@ import { asWorkbenchError, isAbortError } from '../client/bridge';
 import type { Problem } from '../core/errors';
 import type { DatasetRoles } from '../core/roles';
 import type { ColumnType } from '../core/table';
-import type { DatasetSummary, FirstAuditResult, ModelSummary, TrainEpoch } from '../../workers/workbench.worker';
+import type { DatasetSummary, ModelSummary, TrainEpoch } from '../../workers/workbench.worker';
 import { DEMOS, demoFromUrl, fetchDemoFile, type DemoName } from './demo';
 import { DataPanel } from './components/DataPanel';
 import { ModelPanel } from './components/ModelPanel';
 import { AuditPanel } from './components/AuditPanel';
+import { ExplainPanel } from './components/ExplainPanel';
+import { ComparePanel } from './components/ComparePanel';
 import { ProblemBanner } from './components/ProblemBanner';
+
+type Tab = 'data' | 'audit' | 'explain' | 'compare';
+
+const TABS: { id: Tab; label: string }[] = [
+  { id: 'data', label: '1 · Data & model' },
+  { id: 'audit', label: '2 · Audit' },
+  { id: 'explain', label: '3 · Explain' },
+  { id: 'compare', label: '4 · Mitigate & compare' },
+];
 
 export interface Busy {
   label: string;
@@ -44,11 +55,7 @@ export function App() {
   const [roles, setRoles] = useState<DatasetRoles | null>(null);
   const [model, setModel] = useState<ModelSummary | null>(null);
   const [modelFiles, setModelFiles] = useState<{ name: string; data: Uint8Array }[] | null>(null);
-  const [threshold, setThreshold] = useState(0.5);
   const [attribute, setAttribute] = useState<string | null>(null);
-  const [audit, setAudit] = useState<FirstAuditResult | null>(null);
-  const [auditProblem, setAuditProblem] = useState<Problem | null>(null);
-  const [scoring, setScoring] = useState<{ rows: number; ms: number; rowsPerSecond: number } | null>(null);
   const [busy, setBusy] = useState<Busy | null>(null);
   const [problem, setProblem] = useState<Problem | null>(null);
   const [history, setHistory] = useState<TrainEpoch[]>([]);
@@ -74,7 +81,6 @@ export function App() {
         setDataset(summary);
         setRoles(model ? rolesFromManifest(summary.suggestedRoles, model, summary) : summary.suggestedRoles);
         setAttribute(null);
-        setAudit(null);
         setProblem(null);
         return summary;
       } catch (e) {
@@ -199,34 +205,17 @@ export function App() {
     }
   }, [model, modelFiles, report]);
 
-  const currentAttribute = attribute ?? roles?.protected[0]?.column ?? null;
-
-  // The audit recomputes in the worker on every change; a result that a newer request replaced is dropped.
-  const auditSeq = useRef(0);
+  const [tab, setTab] = useState<Tab>('data');
+  const [focusRow, setFocusRow] = useState<number | null>(null);
+  const ready = Boolean(dataset && model && roles && roles.protected.length > 0);
+  // when the demo (or a dataset + model) is ready, open the audit
+  const opened = useRef(false);
   useEffect(() => {
-    if (!dataset || !model || !roles || !currentAttribute) return;
-    const seq = ++auditSeq.current;
-    const s = session.current!;
-    (async () => {
-      try {
-        if (!scoring || scoring.rows !== dataset.nRows) {
-          const sc = await s.audit.call(undefined, (api) => api.score(dataset.id, model.id));
-          if (seq === auditSeq.current) setScoring(sc);
-        }
-        const result = await s.audit.call(undefined, (api) => api.firstAudit(dataset.id, model.id, roles, currentAttribute, threshold));
-        if (seq !== auditSeq.current) return;
-        setAudit(result);
-        setAuditProblem(null);
-      } catch (e) {
-        if (seq !== auditSeq.current || isAbortError(e)) return;
-        const err = asWorkbenchError(e);
-        setAuditProblem({ code: 'code' in err ? err.code : 'internal', message: err.message, hint: 'hint' in err ? err.hint : undefined });
-      }
-    })();
-    // eslint-disable-next-line react-hooks/exhaustive-deps
-  }, [dataset, model, roles, currentAttribute, threshold]);
-
-  useEffect(() => setScoring(null), [dataset?.id, model?.id]);
+    if (ready && !opened.current) {
+      opened.current = true;
+      setTab('audit');
+    }
+  }, [ready]);
 
   const credit = useMemo(() => (demo ? DEMOS[demo].credit : null), [demo]);
 
@@ -253,7 +242,23 @@ export function App() {
           )}
         </div>
       )}
-      <main className="layout">
+      <nav className="tabs" role="tablist">
+        {TABS.map((t) => (
+          <button
+            key={t.id}
+            role="tab"
+            aria-selected={tab === t.id}
+            className={tab === t.id ? 'active' : ''}
+            disabled={t.id !== 'data' && !ready}
+            title={t.id !== 'data' && !ready ? 'Load a dataset and a model (or train one) and choose a protected attribute first' : undefined}
+            onClick={() => setTab(t.id)}
+            data-testid={`tab-${t.id}`}
+          >
+            {t.label}
+          </button>
+        ))}
+      </nav>
+      <main className="layout" hidden={tab !== 'data'}>
         <section className="panel">
           <DataPanel
             dataset={dataset}
@@ -275,20 +280,31 @@ export function App() {
             onExport={() => void exportFiles()}
           />
         </section>
-        <section className="panel wide">
-          <AuditPanel
-            audit={audit}
-            problem={auditProblem}
-            roles={roles}
-            attribute={currentAttribute}
-            onAttribute={setAttribute}
-            threshold={threshold}
-            onThreshold={setThreshold}
-            scoring={scoring}
-            ready={Boolean(dataset && model)}
-          />
-        </section>
       </main>
+      {ready && dataset && model && roles && (
+        <>
+          <section className="panel wide" hidden={tab !== 'audit'}>
+            <AuditPanel
+              session={session.current!}
+              dataset={dataset}
+              model={model}
+              roles={roles}
+              attribute={attribute}
+              onAttribute={setAttribute}
+              onExplainLead={(row) => {
+                setFocusRow(row);
+                setTab('explain');
+              }}
+            />
+          </section>
+          <section className="panel wide" hidden={tab !== 'explain'}>
+            <ExplainPanel session={session.current!} dataset={dataset} model={model} roles={roles} attribute={attribute} focusRow={focusRow} />
+          </section>
+          <section className="panel wide" hidden={tab !== 'compare'}>
+            <ComparePanel session={session.current!} dataset={dataset} model={model} roles={roles} attribute={attribute} />
+          </section>
+        </>
+      )}
       <footer className="credit">
         {credit && <p data-testid="credit">{credit}</p>}
         <p>Bias Workbench works offline: no server, no telemetry, no third-party requests.</p>

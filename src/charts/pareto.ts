@@ -1,0 +1,180 @@
+/**
+ * Mitigation scenarios: accuracy against disparity, the Pareto frontier of the best trade-offs,
+ * threshold/parameter sweeps as curves, and the baseline model highlighted.
+ */
+import { NEUTRAL, axisTitle, baseLayout, finiteOrNull, num, seriesColor } from './palette';
+import type { PlotSpec } from './types';
+
+export interface ParetoPoint {
+  name: string;
+  accuracy: number;
+  /** the parity metric's value (lower = fairer) */
+  disparity: number;
+  /** uncertainty interval of the disparity (drawn as horizontal error bars) */
+  interval?: [number, number];
+  onFrontier: boolean;
+  /** points sharing a sweep name are joined, in input order, as one curve */
+  sweep?: string;
+}
+
+export interface ParetoOptions {
+  /** name of the baseline scenario (default: the first whose name contains "baseline") */
+  baseline?: string;
+}
+
+const FRONTIER_COLOR = '#0072B2';
+const BASELINE_COLOR = '#D55E00';
+
+/**
+ * Scatter of scenarios with accuracy up and disparity along (left = fairer): named scenarios
+ * labelled, sweep points joined per sweep, the frontier as a line through the `onFrontier`
+ * points sorted by disparity, and the baseline as a large star. A scenario whose accuracy or
+ * disparity is not a finite number is not drawn; a note names it.
+ */
+export function paretoSpec(points: readonly ParetoPoint[], parityLabel: string, options: ParetoOptions = {}): PlotSpec {
+  const baselineName = options.baseline ?? points.find((p) => /baseline/i.test(p.name))?.name;
+  const ok = (p: ParetoPoint) => finiteOrNull(p.accuracy) !== null && finiteOrNull(p.disparity) !== null;
+  const drawn = points.filter(ok);
+  const dropped = points.filter((p) => !ok(p));
+  const hover = (p: ParetoPoint) => {
+    const lines = [
+      `<b>${p.name}</b>${p.name === baselineName ? ' (baseline)' : ''}`,
+      `accuracy ${num(p.accuracy, 3)}`,
+      `${parityLabel} ${num(p.disparity, 3)}${p.interval ? ` (interval ${num(p.interval[0], 3)} – ${num(p.interval[1], 3)})` : ''}`,
+    ];
+    if (p.sweep) lines.push(`sweep: ${p.sweep}`);
+    lines.push(p.onFrontier ? 'a best trade-off: no other scenario is both fairer and more accurate' : 'another scenario is at least as fair and as accurate');
+    return lines.join('<br>');
+  };
+  const errorX = (ps: readonly ParetoPoint[]): Record<string, unknown> | undefined =>
+    ps.some((p) => p.interval)
+      ? {
+          type: 'data',
+          symmetric: false,
+          array: ps.map((p) => (p.interval ? Math.max(0, p.interval[1] - p.disparity) : NaN)),
+          arrayminus: ps.map((p) => (p.interval ? Math.max(0, p.disparity - p.interval[0]) : NaN)),
+          color: '#777777',
+          thickness: 1,
+          width: 3,
+        }
+      : undefined;
+  const withError = (trace: Record<string, unknown>, ps: readonly ParetoPoint[]) => {
+    const e = errorX(ps);
+    if (e) trace.error_x = e;
+    return trace;
+  };
+
+  const frontier = drawn.filter((p) => p.onFrontier).sort((a, b) => a.disparity - b.disparity || b.accuracy - a.accuracy);
+  const data: Record<string, unknown>[] = [
+    {
+      type: 'scatter',
+      mode: 'lines',
+      name: 'best trade-offs (Pareto frontier)',
+      x: frontier.map((p) => p.disparity),
+      y: frontier.map((p) => p.accuracy),
+      line: { color: FRONTIER_COLOR, width: 2 },
+      hoverinfo: 'skip',
+    },
+  ];
+
+  // sweeps, as curves in input order
+  const sweeps = new Map<string, ParetoPoint[]>();
+  for (const p of drawn) {
+    if (p.sweep === undefined || p.name === baselineName) continue;
+    const list = sweeps.get(p.sweep) ?? [];
+    list.push(p);
+    sweeps.set(p.sweep, list);
+  }
+  let s = 0;
+  for (const [name, ps] of sweeps) {
+    data.push(
+      withError(
+        {
+          type: 'scatter',
+          mode: 'lines+markers',
+          name: `sweep: ${name}`,
+          x: ps.map((p) => p.disparity),
+          y: ps.map((p) => p.accuracy),
+          line: { color: seriesColor(s + 1), width: 1.5, dash: 'dot' },
+          marker: { color: seriesColor(s + 1), size: ps.map((p) => (p.onFrontier ? 9 : 6)), symbol: ps.map((p) => (p.onFrontier ? 'circle' : 'circle-open')) },
+          hovertext: ps.map(hover),
+          hoverinfo: 'text',
+        },
+        ps,
+      ),
+    );
+    s++;
+  }
+
+  // single scenarios, labelled
+  const single = drawn.filter((p) => p.sweep === undefined && p.name !== baselineName);
+  data.push(
+    withError(
+      {
+        type: 'scatter',
+        mode: 'markers+text',
+        name: 'scenario',
+        x: single.map((p) => p.disparity),
+        y: single.map((p) => p.accuracy),
+        text: single.map((p) => p.name),
+        textposition: 'top center',
+        marker: {
+          size: 10,
+          color: single.map((p) => (p.onFrontier ? FRONTIER_COLOR : NEUTRAL.missing)),
+          line: { color: '#333333', width: 1 },
+        },
+        hovertext: single.map(hover),
+        hoverinfo: 'text',
+      },
+      single,
+    ),
+  );
+
+  const base = drawn.filter((p) => p.name === baselineName);
+  if (base.length) {
+    data.push(
+      withError(
+        {
+          type: 'scatter',
+          mode: 'markers+text',
+          name: 'baseline (no mitigation)',
+          x: base.map((p) => p.disparity),
+          y: base.map((p) => p.accuracy),
+          text: base.map((p) => p.name),
+          textposition: 'bottom center',
+          textfont: { color: BASELINE_COLOR },
+          marker: { symbol: 'star', size: 18, color: BASELINE_COLOR, line: { color: '#222222', width: 1 } },
+          hovertext: base.map(hover),
+          hoverinfo: 'text',
+        },
+        base,
+      ),
+    );
+  }
+
+  const annotations: Record<string, unknown>[] = [];
+  if (dropped.length) {
+    const text = `not drawn, accuracy or ${parityLabel} undefined: ${dropped.map((p) => p.name).join(', ')}`;
+    annotations.push({ xref: 'paper', yref: 'paper', x: 0, y: 1.02, xanchor: 'left', yanchor: 'bottom', text, hovertext: text, showarrow: false, font: { size: 11, color: '#555555' } });
+  }
+  annotations.push({
+    xref: 'paper',
+    yref: 'paper',
+    x: 0,
+    y: 1,
+    xanchor: 'left',
+    yanchor: 'top',
+    text: 'better ↖ (fairer and more accurate)',
+    showarrow: false,
+    font: { size: 11, color: '#555555' },
+  });
+  return {
+    data,
+    layout: baseLayout(`Accuracy against ${parityLabel} for each mitigation scenario`, {
+      xaxis: axisTitle(`${parityLabel} (lower is fairer)`, { rangemode: 'tozero', zeroline: true }),
+      yaxis: axisTitle('accuracy (higher is better)'),
+      annotations,
+      height: 440,
+    }),
+  };
+}

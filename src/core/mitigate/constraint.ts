@@ -1,0 +1,254 @@
+/**
+ * Fairness constraint in training (in-processing): `trainModel` with the soft group-rate
+ * penalty of ./penalty, and a "bound" mode that raises λ until the **hard** gap on the training
+ * rows meets a bound.
+ *
+ * Why a penalty and not exponentiated gradient. fairlearn's ExponentiatedGradient (Agarwal et
+ * al. 2018) retrains the base model up to 50 times (a relabelled, reweighted fit per
+ * iteration) and returns a randomized mixture of those models, which needs every model at
+ * prediction time. In a browser worker one tfjs training run on 30,000 rows takes seconds, so
+ * fifty runs is minutes, and a mixture cannot be exported as one Layers model. The penalty is
+ * one ordinary training run (a few in bound mode), yields one deterministic model, and works
+ * for the logistic and the MLP learner alike. What we give up: EG's guarantee of reaching the
+ * bound at the best accuracy (a penalty at a fixed λ is a soft constraint; bound mode finds a λ
+ * that meets it on the training rows, not the best-accuracy λ that does).
+ *
+ * Bound mode: λ_1 = `lambda` (default 1), λ_{k+1} = growth · λ_k (default 2), at most
+ * `maxRuns` trainings (default 6, so λ ≤ 32). Each run is a fresh, seeded training (no warm
+ * start, so every run is reproducible on its own). After each run the hard gap on the
+ * measurement rows is computed at the decision threshold (see {@link hardGap}); the first run
+ * with gap ≤ bound is kept (the smallest λ that meets it, so the least accuracy given up). If none meets it, the run with the smallest gap is kept and `met` is false. The
+ * held-out gap is never used to choose λ (the caller reports it separately).
+ */
+import { WorkbenchError } from '../errors';
+import { encodeTable, encodeTarget } from '../manifest';
+import { createModelScorer } from '../model';
+import type { ColumnTable } from '../table';
+import { trainModel } from '../train';
+import type { TrainOptions, TrainResult, TrainSpec } from '../train';
+import { internal } from './common';
+import { FAIRNESS_CONSTRAINTS } from './penalty';
+import type { FairnessConstraint } from './penalty';
+
+export interface HardGap {
+  /** max_g rate_g − min_g rate_g over groups where the rate is defined; equalized odds: max(ΔTPR, ΔFPR); null with fewer than two defined groups */
+  value: number | null;
+  /** per group: the rate(s) the gap is taken over (null where undefined) */
+  perGroup: { count: number; rate: number | null; falsePositiveRate?: number | null }[];
+}
+
+/**
+ * The between-group difference of the hard decisions [score ≥ threshold] (unweighted), as the
+ * metric frame reports it (fairlearn's `difference(method='between_groups')`):
+ * - demographic-parity: selection rates;
+ * - equal-opportunity: true positive rates (groups with positives);
+ * - equalized-odds: max(TPR difference, FPR difference) — fairlearn's worst case;
+ * - error-rate-parity: error rates 1 − accuracy.
+ * Rows with group −1 are in no group.
+ */
+export function hardGap(
+  scores: ArrayLike<number>,
+  labels: ArrayLike<number>,
+  groupCodes: Int32Array,
+  nGroups: number,
+  constraint: FairnessConstraint,
+  threshold = 0.5,
+): HardGap {
+  if (scores.length !== labels.length || groupCodes.length !== labels.length) throw internal('scores, labels and groupCodes must have the same length');
+  const n = new Float64Array(nGroups);
+  const pos = new Float64Array(nGroups);
+  const sel = new Float64Array(nGroups);
+  const tp = new Float64Array(nGroups);
+  const err = new Float64Array(nGroups);
+  for (let i = 0; i < labels.length; i++) {
+    const g = groupCodes[i];
+    if (g < 0) continue;
+    const d = scores[i] >= threshold ? 1 : 0;
+    const y = labels[i] === 1 ? 1 : 0;
+    n[g]++;
+    pos[g] += y;
+    sel[g] += d;
+    tp[g] += d * y;
+    if (d !== y) err[g]++;
+  }
+  const spread = (rates: (number | null)[]): number | null => {
+    const v = rates.filter((r): r is number => r !== null);
+    return v.length < 2 ? null : Math.max(...v) - Math.min(...v);
+  };
+  const perGroup: HardGap['perGroup'] = [];
+  const rates: (number | null)[] = [];
+  const fprs: (number | null)[] = [];
+  for (let g = 0; g < nGroups; g++) {
+    let rate: number | null;
+    if (constraint === 'demographic-parity') rate = n[g] > 0 ? sel[g] / n[g] : null;
+    else if (constraint === 'error-rate-parity') rate = n[g] > 0 ? err[g] / n[g] : null;
+    else rate = pos[g] > 0 ? tp[g] / pos[g] : null;
+    rates.push(rate);
+    if (constraint === 'equalized-odds') {
+      const neg = n[g] - pos[g];
+      const fpr = neg > 0 ? (sel[g] - tp[g]) / neg : null;
+      fprs.push(fpr);
+      perGroup.push({ count: n[g], rate, falsePositiveRate: fpr });
+    } else perGroup.push({ count: n[g], rate });
+  }
+  let value = spread(rates);
+  if (constraint === 'equalized-odds') {
+    const f = spread(fprs);
+    value = value === null || f === null ? null : Math.max(value, f);
+  }
+  return { value, perGroup };
+}
+
+export interface ConstraintOptions {
+  constraint: FairnessConstraint;
+  /** one code per table row: 0..nGroups−1, −1 = missing */
+  groupCodes: Int32Array;
+  nGroups: number;
+  /** bound on the hard training gap; absent: one run at `lambda` */
+  bound?: number;
+  /** λ of the single run, or the first λ of the bound search; default 1 */
+  lambda?: number;
+  /** λ multiplier between runs in bound mode; default 2 */
+  growth?: number;
+  /** most training runs in bound mode; default 6 (λ up to 32 from 1) */
+  maxRuns?: number;
+  /** decision threshold of the gap and of the soft decision; default 0.5 */
+  threshold?: number;
+  /** temperature of the soft decision; default 1 */
+  temperature?: number;
+  /** rows the training gap is measured on; default the distinct training rows */
+  measureRows?: Uint32Array;
+  /** called after every run */
+  onRun?: (a: ConstraintAttempt) => void;
+}
+
+export const defaultConstraintOptions = { lambda: 1, growth: 2, maxRuns: 6, threshold: 0.5, temperature: 1 } as const;
+
+export interface ConstraintAttempt {
+  lambda: number;
+  trainingGap: number | null;
+  met: boolean;
+  ms: number;
+}
+
+export interface ConstrainedTrainResult extends TrainResult {
+  constraint: FairnessConstraint;
+  bound: number | null;
+  lambda: number;
+  /** hard gap of the kept model on the measurement rows */
+  trainingGap: number | null;
+  /** true when the kept model meets the bound (always true without a bound) */
+  met: boolean;
+  attempts: ConstraintAttempt[];
+}
+
+function now(): number {
+  const p = (globalThis as { performance?: { now(): number } }).performance;
+  return p ? p.now() : Date.now();
+}
+
+/** Scores of `rows` under a freshly trained model (tensors disposed). */
+async function scoreRows(r: TrainResult, table: ColumnTable, rows: Uint32Array): Promise<Float32Array> {
+  const scorer = createModelScorer(r.model, r.manifest);
+  try {
+    return await scorer.predict(encodeTable(table, r.manifest, rows), rows.length);
+  } finally {
+    scorer.dispose();
+  }
+}
+
+/**
+ * Trains with the fairness penalty; in bound mode retrains with growing λ (see the module
+ * comment). The caller owns the returned model; every other model is disposed here.
+ */
+export async function trainWithConstraint(table: ColumnTable, spec: TrainSpec, trainOptions: TrainOptions, options: ConstraintOptions): Promise<ConstrainedTrainResult> {
+  if (!FAIRNESS_CONSTRAINTS.includes(options.constraint)) throw internal(`unknown fairness constraint ${String(options.constraint)}`);
+  const bound = options.bound;
+  if (bound !== undefined && !(bound >= 0 && bound <= 1)) throw internal(`bound must be in [0, 1], not ${bound}`);
+  const growth = options.growth ?? defaultConstraintOptions.growth;
+  const maxRuns = bound === undefined ? 1 : (options.maxRuns ?? defaultConstraintOptions.maxRuns);
+  if (!(growth > 1)) throw internal(`growth must be > 1, not ${growth}`);
+  if (!Number.isInteger(maxRuns) || maxRuns < 1) throw internal(`maxRuns must be a whole number ≥ 1, not ${maxRuns}`);
+  const threshold = options.threshold ?? defaultConstraintOptions.threshold;
+  const labels = encodeTarget(table, spec.target);
+
+  let lambda = options.lambda ?? defaultConstraintOptions.lambda;
+  const attempts: ConstraintAttempt[] = [];
+  let kept: { r: TrainResult; gap: number | null; lambda: number; met: boolean } | null = null;
+  try {
+    for (let run = 0; run < maxRuns; run++) {
+      const t0 = now();
+      const r = await trainModel(table, spec, {
+        ...trainOptions,
+        fairnessPenalty: {
+          constraint: options.constraint,
+          groupCodes: options.groupCodes,
+          nGroups: options.nGroups,
+          lambda,
+          threshold,
+          temperature: options.temperature ?? defaultConstraintOptions.temperature,
+        },
+      });
+      let rows = options.measureRows;
+      if (!rows) {
+        const seen = new Uint8Array(table.nRows);
+        const list: number[] = [];
+        for (const x of r.split.train) if (!seen[x]) {
+          seen[x] = 1;
+          list.push(x);
+        }
+        rows = Uint32Array.from(list).sort();
+      }
+      let gap: number | null;
+      try {
+        const scores = await scoreRows(r, table, rows);
+        const y = new Uint8Array(rows.length);
+        const g = new Int32Array(rows.length);
+        for (let i = 0; i < rows.length; i++) {
+          if (labels[rows[i]] < 0) throw new WorkbenchError('target-missing', 'a measurement row has no target value', 'Measure the gap on labelled rows.');
+          y[i] = labels[rows[i]];
+          g[i] = options.groupCodes[rows[i]];
+        }
+        gap = hardGap(scores, y, g, options.nGroups, options.constraint, threshold).value;
+      } catch (e) {
+        r.model.dispose();
+        throw e;
+      }
+      const met = bound === undefined || gap === null || gap <= bound;
+      const a: ConstraintAttempt = { lambda, trainingGap: gap, met, ms: now() - t0 };
+      attempts.push(a);
+      options.onRun?.(a);
+      const better = !kept || (!kept.met && (met || (gap !== null && (kept.gap === null || gap < kept.gap))));
+      if (better) {
+        kept?.r.model.dispose();
+        kept = { r, gap, lambda, met };
+      } else r.model.dispose();
+      if (met) break;
+      lambda *= growth;
+    }
+  } catch (e) {
+    kept?.r.model.dispose();
+    throw e;
+  }
+  const k = kept!;
+  k.r.manifest.training = {
+    ...k.r.manifest.training,
+    fairnessConstraint: {
+      constraint: options.constraint,
+      bound: bound ?? null,
+      lambda: k.lambda,
+      trainingGap: k.gap,
+      met: k.met,
+      runs: attempts.map((a) => ({ lambda: a.lambda, trainingGap: a.trainingGap })),
+    },
+  };
+  return {
+    ...k.r,
+    constraint: options.constraint,
+    bound: bound ?? null,
+    lambda: k.lambda,
+    trainingGap: k.gap,
+    met: k.met,
+    attempts,
+  };
+}

@@ -1,0 +1,70 @@
+/**
+ * Public API of mitigation: reweighing, resampling, group thresholds (post-processing),
+ * the fairness penalty in training (in-processing), neutralising columns, and what-if
+ * scenarios that combine them on one shared held-out split. See docs/mitigations.md.
+ */
+export { reweigh, type ReweighResult } from './reweigh';
+export { planResample, resample, type ResampleOptions, type ResamplePlan } from './resample';
+export {
+  applyGroupThresholds,
+  defaultGroupThresholdOptions,
+  deterministicThresholds,
+  fitGroupThresholds,
+  ruleFromJson,
+  ruleToJson,
+  selectionProbability,
+  type FallbackReason,
+  type FittedRates,
+  type GroupThresholdOptions,
+  type GroupThresholdRules,
+  type ThresholdConstraint,
+  type ThresholdObjective,
+  type ThresholdRule,
+  type ThresholdRuleJson,
+} from './group-thresholds';
+export { neutralise, NEUTRALISE_NOTE, type ColumnBlock, type NeutraliseResult } from './neutralise';
+export {
+  checkFairnessPenalty,
+  defaultFairnessPenalty,
+  FAIRNESS_CONSTRAINTS,
+  fillPenaltyMatrix,
+  penaltyColumns,
+  type FairnessConstraint,
+  type FairnessPenalty,
+} from './penalty';
+export {
+  defaultConstraintOptions,
+  hardGap,
+  trainWithConstraint,
+  type ConstrainedTrainResult,
+  type ConstraintAttempt,
+  type ConstraintOptions,
+  type HardGap,
+} from './constraint';
+export {
+  compareScenarios,
+  createSplit,
+  defaultScenarioOptions,
+  GROUP_THRESHOLDS_NOTE,
+  INTERVENTION_KINDS,
+  paretoFrontier,
+  protectedGroups,
+  runScenario,
+  validateScenarios,
+  type GroupThresholdRulesExport,
+  type Intervention,
+  type MetricDelta,
+  type MetricValue,
+  type Scenario,
+  type ScenarioBaseline,
+  type ScenarioComparison,
+  type ScenarioConstraintReport,
+  type ScenarioContext,
+  type ScenarioManifest,
+  type ScenarioMetrics,
+  type ScenarioProgress,
+  type ScenarioResult,
+  type ScenarioSplit,
+  type ScenarioThresholdReport,
+  type ThresholdConstraintKind,
+} from './scenarios';
