@@ -80,6 +80,32 @@ describe('the app in Chromium', () => {
     await expect.poll(async () => page.getByTestId('group-table').locator('tbody').textContent(), { timeout: 10_000 }).not.toBe(before);
   });
 
+  it('finds worst slices and opens one against the rest', async () => {
+    await page.getByTestId('find-slices').click();
+    const first = page.getByTestId('slice-list').locator('tbody tr').first();
+    await first.waitFor({ timeout: 30_000 });
+    await first.click();
+    await page.getByTestId('slice-audit').waitFor({ timeout: 30_000 });
+    expect(await page.getByTestId('slice-audit').locator('tbody tr').count()).toBe(2);
+  });
+
+  it('explains a lead picked in the call list, then 1,000 leads with progress, responsive', async () => {
+    await page.getByTestId('explain-lead').first().click();
+    await page.getByTestId('waterfall-lead').locator('.main-svg').first().waitFor({ timeout: 60_000 });
+    expect(await page.getByTestId('explain-cost').textContent()).toMatch(/model evaluations/);
+    const t0 = Date.now();
+    await page.getByTestId('explain-run').click();
+    await page.getByTestId('explain-progress').waitFor({ timeout: 10_000 });
+    // the page stays responsive while the workers compute: a round trip through the main thread is quick
+    const lag = await page.evaluate(() => new Promise<number>((r) => { const t = performance.now(); setTimeout(() => r(performance.now() - t), 0); }));
+    expect(lag).toBeLessThan(1000);
+    await page.getByTestId('explain-result').waitFor({ timeout: 120_000 });
+    console.log(`[e2e] explain 1,000 leads: ${Date.now() - t0} ms; ${await page.getByTestId('explain-summary').textContent()}`);
+    await page.getByTestId('group-difference').locator('.main-svg').first().waitFor({ timeout: 30_000 });
+    await page.getByTestId('proxy-ranking').locator('.main-svg').first().waitFor({ timeout: 30_000 });
+    await page.getByTestId('tab-audit').click();
+  });
+
   it('gives bad input a clear message and keeps the loaded dataset and model', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'bw-bad-'));
     const empty = join(dir, 'empty.csv');
