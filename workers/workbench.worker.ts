@@ -25,6 +25,7 @@ import { tf } from '../src/core/tf';
 import { runAudit, runAuditFast, runCurves, runSliceAudit, runSlices, type AuditOptions } from './audit-jobs';
 import type { DecisionRule } from '../src/core/metrics';
 import type { SliceMetric, SlicePredicate } from '../src/core/slices';
+import { createSplit, runScenario, type Scenario, type ScenarioProgress, type ScenarioResult, type ScenarioSplit } from '../src/core/mitigate';
 import { explainCost, explanationViews, importanceJob, proxyReport, runExplainJob, type ExplainJob } from './explain-jobs';
 import type { ImportanceScore, ShapleyResult } from '../src/core/explain';
 import type { ProtectedAttribute } from '../src/core/roles';
@@ -90,6 +91,7 @@ interface ModelState {
 const datasets = new Map<string, DatasetState>();
 const models = new Map<string, ModelState>();
 /** scores cached per (dataset, model) pair: a threshold move never re-runs the model */
+const splitCache = new Map<string, ScenarioSplit>();
 const scoreCache = new Map<string, { scores: Float32Array; ms: number }>();
 
 /** Run `fn`, turning any failure into plain Problem data the page can render. */
@@ -376,6 +378,46 @@ const api = {
         converted: labels[row] === 1,
         groups: Object.fromEntries(shown.map((g) => [g.name, g.codes[row] >= 0 ? g.levels[g.codes[row]] : 'missing'])),
       }));
+    });
+  },
+
+  /**
+   * One mitigation scenario on the shared seeded held-out split: retrain (or not) with its
+   * interventions and evaluate on held-out rows. The model files come back for export.
+   */
+  async runScenario(
+    datasetId: string,
+    modelId: string | null,
+    roles: DatasetRoles,
+    attrs: ProtectedAttribute[],
+    baseline: { kind: 'trained'; trainKind: 'logistic' | 'mlp'; epochs?: number } | { kind: 'imported' },
+    scenario: Scenario,
+    seed: number,
+    bootstrap: number,
+    onProgress?: (p: ScenarioProgress) => void,
+  ): Promise<ScenarioResult & { split: { train: number; test: number; seed: number } }> {
+    return guarded(async () => {
+      await setupBackend();
+      const { table } = getDataset(datasetId);
+      validateRoles(table, roles);
+      const key = `${datasetId}|${seed}|${JSON.stringify(roles)}`;
+      let split = splitCache.get(key);
+      if (!split) splitCache.set(key, (split = createSplit(table, roles, seed)));
+      const base =
+        baseline.kind === 'imported'
+          ? (() => {
+              if (!modelId) throw new WorkbenchError('roles-invalid', 'no model is loaded to use as the baseline', 'Load or train a model, or choose a trained baseline.');
+              const m = getModel(modelId);
+              return { kind: 'imported' as const, scorer: m.scorer, manifest: m.summary.manifest };
+            })()
+          : baseline;
+      // a retrained baseline uses the loaded model's columns ("same columns"), protected ones included if the model read them
+      const names = new Set(table.columns.map((c) => c.name));
+      const sameColumns = modelId && models.has(modelId) ? getModel(modelId).summary.manifest.features.map((f) => f.column).filter((c) => names.has(c)) : roles.features;
+      const scenarioRoles = baseline.kind === 'trained' ? { ...roles, features: sameColumns } : roles;
+      const r = await runScenario({ table, roles: scenarioRoles, split, baseline: base, seed, protectedAttribute: attrs, bootstrap }, scenario, onProgress);
+      const buffers = (r.artifacts.files ?? []).map((f) => f.data.buffer as ArrayBuffer);
+      return Comlink.transfer({ ...r, split: { train: split.train.length, test: split.test.length, seed } }, buffers);
     });
   },
 

@@ -134,6 +134,24 @@ export class WorkbenchSession {
     return { ...mergeShapley(parts), workers: bridges.length, ms: performance.now() - t0 };
   }
 
+  private inFlight = new Map<WorkbenchBridge, number>();
+
+  /**
+   * Run a call on the least busy pool worker (scenarios run side by side, one per core),
+   * after bringing that worker up to date.
+   */
+  async onPool<R>(signal: AbortSignal | undefined, fn: (api: Comlink.Remote<WorkbenchApi>) => Promise<R>): Promise<R> {
+    const bridges = this.poolBridges();
+    const b = [...bridges].sort((x, y) => (this.inFlight.get(x) ?? 0) - (this.inFlight.get(y) ?? 0))[0];
+    this.inFlight.set(b, (this.inFlight.get(b) ?? 0) + 1);
+    try {
+      await this.sync(b, signal);
+      return await b.call(signal, fn);
+    } finally {
+      this.inFlight.set(b, (this.inFlight.get(b) ?? 1) - 1);
+    }
+  }
+
   cancelExplain() {
     for (const b of this.pool) b.abort();
   }

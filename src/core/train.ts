@@ -76,7 +76,8 @@ export interface TrainOptions {
   validationRows?: Uint32Array;
   /**
    * Optional fairness penalty: loss = mean(w·bce) + λ · Σ_g (soft rate_g − soft rate)² on each
-   * batch (see ./mitigate/penalty). Group codes are per table row.
+   * batch (see ./mitigate/penalty). Group codes are per table row. The epoch `loss` reported
+   * then includes the penalty term.
    */
   fairnessPenalty?: FairnessPenalty;
   onEpoch?: (e: EpochStats) => void | Promise<void>;

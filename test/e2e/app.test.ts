@@ -106,6 +106,20 @@ describe('the app in Chromium', () => {
     await page.getByTestId('tab-audit').click();
   });
 
+  it('builds the six standard scenarios and shows them on the Pareto chart as they finish', async () => {
+    await page.getByTestId('tab-compare').click();
+    const t0 = Date.now();
+    await page.getByTestId('add-standard').click();
+    const rows = page.getByTestId('scenario-table').locator('tbody tr');
+    await expect.poll(async () => (await rows.evaluateAll((rs) => rs.map((r) => r.getAttribute('data-status')))).filter((s) => s === 'done').length, { timeout: 180_000, interval: 1000 }).toBe(6);
+    console.log(`[e2e] six scenarios done in ${Date.now() - t0} ms`);
+    await page.getByTestId('pareto').locator('.main-svg').first().waitFor();
+    const text = await page.getByTestId('scenario-table').innerText();
+    expect(text).toContain('EO thresholds');
+    expect(text).toContain('protected attribute at decision time');
+    await page.getByTestId('tab-audit').click();
+  });
+
   it('gives bad input a clear message and keeps the loaded dataset and model', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'bw-bad-'));
     const empty = join(dir, 'empty.csv');

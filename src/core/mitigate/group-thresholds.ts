@@ -35,7 +35,10 @@
  *
  * With `topK` (a call-list capacity): only grid points whose expected selected count on the
  * fitting data, Σ_g E[selected in g] (+ fallback rows), is ≤ K are candidates (weighted
- * count when weights are given). fairlearn has no capacity; without topK this is its algorithm.
+ * count when weights are given; for equalized odds the synthetic count P·y_min(x) + N·x,
+ * exact when no row uses the fallback rule). fairlearn has no capacity; without topK this is
+ * its algorithm. On other rows the count holds only in expectation; `applyGroupThresholds`
+ * takes a `capacity` that caps the drawn decisions exactly.
  *
  * Where we differ from fairlearn, and why:
  * - Thresholds are "score ≥ t" at the group's own scores (the project's convention, sklearn's
@@ -430,10 +433,9 @@ export function fitGroupThresholds(options: GroupThresholdOptions): GroupThresho
     // synthetic counts over every fitting row (fairlearn)
     const P = pooled.P;
     const N = pooled.N;
-    const all: Curve = { t: pooled.t, tp: pooled.tp, fp: pooled.fp, P, N };
     for (let j = 0; j < G; j++) {
       const x = j / gridSize;
-      total[j] = objFn(P * yMin[j], N * x, all);
+      total[j] = objFn(P * yMin[j], N * x, pooled);
       selected[j] = P * yMin[j] + N * x;
     }
   } else {

@@ -19,7 +19,8 @@
  * 'roles-invalid' with a hint (neutralise instead, or train a workbench model).
  *
  * The trained baseline retrains on the split's training rows with the context's seed, so
- * two scenarios differ only by their interventions; the imported one is evaluated as it is.
+ * two scenarios differ only by their interventions (a `roles.weight` column weights every
+ * training, and reweighing multiplies it); the imported one is evaluated as it is.
  * Metrics are computed on the held-out rows by `computeMetricFrame` (decision: the manifest's
  * threshold, or the group-threshold decisions) with percentile bootstrap intervals.
  * Every number is deterministic under the seed (timings aside).
@@ -426,7 +427,7 @@ function checkScenario(ctx: ScenarioContext, s: Scenario): void {
         if (!features.includes(c)) {
           const isProt = ctx.roles.protected.some((p) => p.column === c);
           throw invalid(
-            `${where(j)}: "${c}" is not a feature of the ${imported ? 'imported model' : 'model'}${isProt ? ' (it is a protected attribute, which is never a feature here)' : ''}`,
+            `${where(j)}: "${c}" is not a feature of the ${imported ? 'imported model' : 'model'}${isProt ? ' (it is a protected attribute the model does not read)' : ''}`,
             `Choose among the features: ${features.slice(0, 12).join(', ')}${features.length > 12 ? ', …' : ''}.`,
           );
         }

@@ -1,0 +1,341 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { WorkbenchError } from '../../src/core/errors';
+import { encodeTable, encodeTarget, validateManifest } from '../../src/core/manifest';
+import {
+  compareScenarios,
+  createSplit,
+  paretoFrontier,
+  runScenario,
+  validateScenarios,
+  type Scenario,
+  type ScenarioContext,
+  type ScenarioResult,
+} from '../../src/core/mitigate';
+import { createModelScorer, loadLayersModelFromFiles } from '../../src/core/model';
+import { createRng, shuffleInPlace } from '../../src/core/rng';
+import { groupColumn, intersectGroups, type DatasetRoles } from '../../src/core/roles';
+import type { ColumnTable, NumericColumn } from '../../src/core/table';
+import { trainModel } from '../../src/core/train';
+import { liveTensors, setupTf } from './tf-setup';
+
+/** Score correlated with the protected group g (x1 is its proxy); h is a second protected column; 12 rows lack a target. */
+function synthetic(n: number, seed: number): ColumnTable {
+  const rng = createRng(seed);
+  const gauss = (): number => Math.sqrt(-2 * Math.log(1 - rng.next())) * Math.cos(2 * Math.PI * rng.next());
+  const x1 = new Float64Array(n);
+  const x2 = new Float64Array(n);
+  const c = new Int32Array(n);
+  const g = new Int32Array(n);
+  const h = new Int32Array(n);
+  const y = new Int32Array(n);
+  for (let i = 0; i < n; i++) {
+    g[i] = rng.next() < 0.4 ? 1 : 0;
+    h[i] = rng.int(2);
+    x1[i] = gauss() + 1.2 * g[i];
+    x2[i] = gauss();
+    c[i] = rng.next() < 0.5 + 0.2 * g[i] ? 0 : rng.int(2) + 1;
+    y[i] = i % 200 === 7 ? -1 : 0.9 * x2[i] + 1.0 * g[i] + 0.3 * h[i] + 0.5 * gauss() > 0.7 ? 1 : 0;
+  }
+  return {
+    nRows: n,
+    columns: [
+      { type: 'numeric', name: 'x1', values: x1 },
+      { type: 'numeric', name: 'x2', values: x2 },
+      { type: 'categorical', name: 'c', codes: c, levels: ['u', 'v', 'w'] },
+      { type: 'categorical', name: 'g', codes: g, levels: ['a', 'b'] },
+      { type: 'categorical', name: 'h', codes: h, levels: ['p', 'q'] },
+      { type: 'categorical', name: 'y', codes: y, levels: ['no', 'yes'] },
+    ],
+  };
+}
+
+const table = synthetic(2400, 9);
+const roles: DatasetRoles = { target: { column: 'y', positive: 'yes' }, protected: [{ column: 'g' }, { column: 'h' }], features: ['x1', 'x2', 'c'], ignored: [] };
+const split = createSplit(table, roles, 3);
+const trained = { kind: 'trained' as const, trainKind: 'logistic' as const, epochs: 30, batchSize: 128 };
+const ctx: ScenarioContext = { table, roles, split, baseline: trained, seed: 5, protectedAttribute: { column: 'g' }, bootstrap: 50 };
+
+function problem(f: () => unknown): WorkbenchError {
+  try {
+    f();
+  } catch (e) {
+    expect(e).toBeInstanceOf(WorkbenchError);
+    return e as WorkbenchError;
+  }
+  throw new Error('expected a WorkbenchError');
+}
+
+async function problemAsync(p: Promise<unknown>): Promise<WorkbenchError> {
+  try {
+    await p;
+  } catch (e) {
+    expect(e).toBeInstanceOf(WorkbenchError);
+    return e as WorkbenchError;
+  }
+  throw new Error('expected a WorkbenchError');
+}
+
+let before = 0;
+beforeAll(async () => {
+  await setupTf();
+  before = liveTensors();
+});
+afterAll(() => {
+  expect(liveTensors()).toBe(before);
+});
+
+describe('validateScenarios', () => {
+  it('accepts an array or {scenarios} and returns typed copies', () => {
+    const json = [
+      { name: 'baseline', interventions: [] },
+      { name: 'mix', interventions: [{ kind: 'reweigh' }, { kind: 'group-thresholds', constraint: 'equal-opportunity', topK: 100 }] },
+      { name: 'all', interventions: [
+        { kind: 'drop-features', columns: ['c'] },
+        { kind: 'neutralise', columns: ['x1'] },
+        { kind: 'resample', method: 'undersample', proportions: [[1, 1], [1, 1]] },
+        { kind: 'constraint', constraint: 'error-rate-parity', bound: 0.05, lambda: 2 },
+      ] },
+      { name: 'no list' },
+    ];
+    const out = validateScenarios(json);
+    expect(out).toHaveLength(4);
+    expect(out[1].interventions[1]).toEqual({ kind: 'group-thresholds', constraint: 'equal-opportunity', topK: 100 });
+    expect(out[3].interventions).toEqual([]);
+    expect(validateScenarios({ scenarios: json })).toEqual(out);
+    expect(out[2].interventions[0]).not.toBe(json[2].interventions![0]);
+  });
+
+  it('names the path of each problem', () => {
+    const e = problem(() => validateScenarios([
+      { name: 'a', interventions: [{ kind: 'reweight' }] },
+      { name: 'a', interventions: [{ kind: 'constraint', constraint: 'demographic-parity', bound: 2 }] },
+      { name: 'c', interventions: [{ kind: 'group-thresholds', constraint: 'equal-opportunity', topk: 5 }] },
+    ]));
+    expect(e.code).toBe('roles-invalid');
+    expect(e.message).toMatch(/scenarios\[0\]\.interventions\[0\]\.kind must be one of/);
+    expect(e.message).toMatch(/scenarios\[1\]\.name "a" repeats scenarios\[0\]\.name/);
+    expect(e.message).toMatch(/scenarios\[1\]\.interventions\[0\]\.bound must be a number in \[0, 1\]/);
+    expect(e.message).toMatch(/and 1 more/);
+    expect(e.hint).toMatch(/drop-features/);
+    expect(problem(() => validateScenarios([{ name: 'x', interventions: [{ kind: 'reweigh' }, { kind: 'reweigh' }] }])).message).toMatch(/interventions\[1\]\.kind "reweigh" repeats/);
+    expect(problem(() => validateScenarios([{ name: 'x', interventions: [{ kind: 'constraint', constraint: 'demographic-parity' }] }])).message).toMatch(/needs a "bound"/);
+    expect(problem(() => validateScenarios([{ name: 'x', interventions: [{ kind: 'drop-features', columns: [] }] }])).message).toMatch(/columns must be a non-empty array/);
+    expect(problem(() => validateScenarios([{ name: 'x', interventions: [{ kind: 'resample', method: 'smote' }] }])).message).toMatch(/method must be "oversample" or "undersample"/);
+    expect(problem(() => validateScenarios([{ name: '', extra: 1 }])).message).toMatch(/unknown field "scenarios\[0\]\.extra".*name must be a non-empty string/);
+    expect(problem(() => validateScenarios('nope')).message).toMatch(/must be an array/);
+  });
+});
+
+describe('createSplit', () => {
+  it('is a seeded, disjoint split of the labelled rows, stratified by label × protected groups', () => {
+    const labels = encodeTarget(table, roles.target);
+    const all = new Set([...split.train, ...split.test]);
+    expect(all.size).toBe(split.train.length + split.test.length);
+    let labelled = 0;
+    for (let r = 0; r < table.nRows; r++) {
+      if (labels[r] >= 0) labelled++;
+      else expect(all.has(r)).toBe(false);
+    }
+    expect(all.size).toBe(labelled);
+    const strata = intersectGroups([groupColumn(table, { column: 'g' }), groupColumn(table, { column: 'h' })]);
+    const count = (rows: Uint32Array, key: number): number => rows.filter((r) => labels[r] * 4 + strata.codes[r] === key).length;
+    for (let key = 0; key < 8; key++) {
+      const nTest = count(split.test, key);
+      const n = nTest + count(split.train, key);
+      expect(nTest).toBe(Math.round(0.3 * n));
+    }
+    const again = createSplit(table, roles, 3);
+    expect(Array.from(again.test)).toEqual(Array.from(split.test));
+    expect(Array.from(createSplit(table, roles, 4).test)).not.toEqual(Array.from(split.test));
+    expect(() => createSplit(table, roles, 1, 1)).toThrow(/testFraction/);
+  });
+});
+
+describe('runScenario', () => {
+  let baseline: ScenarioResult;
+  beforeAll(async () => {
+    baseline = await runScenario(ctx, { name: 'baseline', interventions: [] });
+  });
+
+  it('trains the baseline on the training rows and reports held-out metrics with intervals', () => {
+    const m = baseline.metrics;
+    expect(m.n).toBe(split.test.length);
+    expect(baseline.trainRows).toBe(split.train.length);
+    expect(m.accuracy.value!).toBeGreaterThan(0.75);
+    expect(m.rocAuc.value!).toBeGreaterThan(0.85);
+    expect(m.accuracy.interval?.lower).not.toBeNull();
+    expect(m.selectionRate.map((s) => s.level)).toEqual(['a', 'b']);
+    expect(m.demographicParityDifference.value).toBeCloseTo(Math.abs(m.selectionRate[1].value! - m.selectionRate[0].value!), 12);
+    expect(m.demographicParityDifference.interval).toBeDefined();
+    expect(m.equalizedOddsDifference.value).not.toBeNull();
+    expect(baseline.constraint).toBeNull();
+    expect(baseline.groupThresholds).toBeNull();
+    expect(baseline.artifacts.files!.map((f) => f.name)).toEqual(['model.json', 'model.weights.bin']);
+    expect(validateManifest(baseline.artifacts.manifest).features.map((f) => f.column)).toEqual(['x1', 'x2', 'c']);
+    expect(baseline.timings.totalMs).toBeGreaterThan(0);
+  });
+
+  it('drop-features: the retrained model has no such input, and shuffling the column changes nothing', async () => {
+    const r = await runScenario(ctx, { name: 'drop x1', interventions: [{ kind: 'drop-features', columns: ['x1'] }] });
+    expect(r.artifacts.manifest.features.map((f) => f.column)).toEqual(['x2', 'c']);
+    expect(r.notes.join(' ')).toMatch(/Retrained without 'x1'/);
+    // attribution of x1 is 0 by construction: the model never sees it
+    const model = await loadLayersModelFromFiles(r.artifacts.files!);
+    try {
+      const scorer = createModelScorer(model, validateManifest(r.artifacts.manifest));
+      const x1 = table.columns[0] as NumericColumn;
+      const shuffled = Float64Array.from(x1.values);
+      const perm = Uint32Array.from({ length: shuffled.length }, (_, i) => i);
+      shuffleInPlace(perm, createRng(1));
+      for (let i = 0; i < perm.length; i++) shuffled[i] = x1.values[perm[i]];
+      const t2: ColumnTable = { nRows: table.nRows, columns: [{ type: 'numeric', name: 'x1', values: shuffled }, ...table.columns.slice(1)] };
+      const a = await scorer.predict(encodeTable(table, r.artifacts.manifest, split.test), split.test.length);
+      const b = await scorer.predict(encodeTable(t2, r.artifacts.manifest, split.test), split.test.length);
+      expect(Array.from(b)).toEqual(Array.from(a));
+      // while the baseline does use x1 (the group proxy)
+      const bm = await loadLayersModelFromFiles(baseline.artifacts.files!);
+      try {
+        const bs = createModelScorer(bm, validateManifest(baseline.artifacts.manifest));
+        const c1 = await bs.predict(encodeTable(table, baseline.artifacts.manifest, split.test), split.test.length);
+        const c2 = await bs.predict(encodeTable(t2, baseline.artifacts.manifest, split.test), split.test.length);
+        expect(Array.from(c2)).not.toEqual(Array.from(c1));
+      } finally {
+        bm.dispose();
+      }
+    } finally {
+      model.dispose();
+    }
+    // dropping the proxy narrows the selection-rate gap here
+    expect(r.metrics.demographicParityDifference.value!).toBeLessThan(baseline.metrics.demographicParityDifference.value!);
+  });
+
+  it('composes reweigh + group thresholds on an intersection, deterministically under the seed', async () => {
+    const c2: ScenarioContext = { ...ctx, protectedAttribute: [{ column: 'g' }, { column: 'h' }] };
+    const s: Scenario = { name: 'reweigh + EO thresholds', interventions: [{ kind: 'group-thresholds', constraint: 'equal-opportunity' }, { kind: 'reweigh' }] };
+    const a = await runScenario(c2, s);
+    const b = await runScenario(c2, s);
+    expect(a.metrics).toEqual(b.metrics);
+    expect(a.groupThresholds).toEqual(b.groupThresholds);
+    expect(a.artifacts.manifest).toEqual(b.artifacts.manifest);
+    expect(a.artifacts.files!.map((f) => Array.from(f.data))).toEqual(b.artifacts.files!.map((f) => Array.from(f.data)));
+    expect(a.group).toEqual({ name: 'g&h', levels: ['a|p', 'a|q', 'b|p', 'b|q'] });
+    const gt = a.groupThresholds!;
+    // TPR parity holds exactly (in expectation) on the training rows the rules were fitted on
+    const tprs = gt.fitted.groups.map((g) => g.truePositiveRate!);
+    expect(Math.max(...tprs) - Math.min(...tprs)).toBeLessThan(1e-9);
+    expect(a.notes.join(' ')).toMatch(/use the protected attribute at decision time/);
+    // exported: deterministic stand-ins in groupThresholds, exact rules in the extension
+    const m = a.artifacts.manifest;
+    expect(m['x-groupThresholdRules']!.columns).toEqual(['g', 'h']);
+    expect(Object.keys(m['x-groupThresholdRules']!.rules)).toEqual(['a|p', 'a|q', 'b|p', 'b|q']);
+    const v = validateManifest(JSON.parse(JSON.stringify(m)));
+    expect(Object.keys(v.groupThresholds![0].thresholds)).toEqual(['a|p', 'a|q', 'b|p', 'b|q']);
+    expect('x-groupThresholdRules' in v).toBe(false);
+    // a different seed gives a different model draw order and decisions
+    const c = await runScenario({ ...c2, seed: 6 }, s);
+    expect(c.metrics).not.toEqual(a.metrics);
+  });
+
+  it('resample retrains on the resampled rows', async () => {
+    const r = await runScenario(ctx, { name: 'oversample', interventions: [{ kind: 'resample', method: 'oversample' }] });
+    expect(r.trainRows).toBeGreaterThan(split.train.length);
+    expect(r.notes.join(' ')).toMatch(/Resampled \(oversample\)/);
+    expect(r.metrics.demographicParityDifference.value!).toBeLessThan(baseline.metrics.demographicParityDifference.value!);
+  });
+
+  describe('with an imported model', () => {
+    let imported: ScenarioContext;
+    let dispose: () => void = () => undefined;
+    beforeAll(async () => {
+      const t = await trainModel(table, { target: roles.target, features: roles.features }, { kind: 'logistic', seed: 2, epochs: 10, batchSize: 128, trainRows: split.train, date: null });
+      const scorer = createModelScorer(t.model, t.manifest);
+      imported = { ...ctx, baseline: { kind: 'imported', scorer, manifest: t.manifest } };
+      dispose = () => {
+        scorer.dispose();
+        t.model.dispose();
+      };
+    });
+    afterAll(() => dispose());
+
+    it('refuses to retrain it, with a hint', async () => {
+      const e = await problemAsync(runScenario(imported, { name: 'drop', interventions: [{ kind: 'drop-features', columns: ['x1'] }] }));
+      expect(e.code).toBe('roles-invalid');
+      expect(e.message).toMatch(/scenario "drop" interventions\[0\]: "drop-features" retrains the model/);
+      expect(e.hint).toMatch(/neutralise/);
+      expect((await problemAsync(runScenario(imported, { name: 'rw', interventions: [{ kind: 'reweigh' }] }))).hint).toMatch(/group-thresholds/);
+      expect((await problemAsync(runScenario(imported, { name: 'n', interventions: [{ kind: 'neutralise', columns: ['g'] }] }))).message).toMatch(/"g" is not a feature/);
+    });
+
+    it('evaluates it as is, neutralises columns without retraining, and applies group thresholds within capacity', async () => {
+      const asIs = await runScenario(imported, { name: 'as is', interventions: [] });
+      expect(asIs.trainRows).toBe(0);
+      expect(asIs.artifacts.files).toBeNull();
+      expect(asIs.notes.join(' ')).toMatch(/evaluated as it is/);
+      const neu = await runScenario(imported, { name: 'neutralise x1', interventions: [{ kind: 'neutralise', columns: ['x1'] }] });
+      expect(neu.notes.join(' ')).toMatch(/not retrained/);
+      expect(neu.metrics.rocAuc.value).not.toBe(asIs.metrics.rocAuc.value);
+      expect(neu.metrics.demographicParityDifference.value!).toBeLessThan(asIs.metrics.demographicParityDifference.value!);
+      const topK = 150;
+      const th = await runScenario(imported, { name: 'dp top-150', interventions: [{ kind: 'group-thresholds', constraint: 'demographic-parity', topK }] });
+      expect(th.metrics.selected).toBeLessThanOrEqual(topK);
+      expect(th.groupThresholds!.topKFit).toBeCloseTo((topK * split.train.length) / split.test.length, 9);
+      expect(th.groupThresholds!.fitted.overall.expectedSelected).toBeLessThanOrEqual(th.groupThresholds!.topKFit! + 1e-6);
+      expect(th.metrics.rocAuc.value).toBe(asIs.metrics.rocAuc.value); // thresholds change decisions, not scores
+      const sr = th.groupThresholds!.expectedSelectionRate as number[];
+      expect(Math.abs(sr[0] - sr[1])).toBeLessThan(asIs.metrics.demographicParityDifference.value!);
+      expect(th.artifacts.manifest['x-groupThresholdRules']).toBeDefined();
+    });
+  });
+});
+
+describe('comparing scenarios', () => {
+  it('paretoFrontier keeps the non-dominated points, by increasing disparity', () => {
+    const pts = [
+      { accuracy: 0.9, disparity: 0.2 }, // 0: frontier
+      { accuracy: 0.85, disparity: 0.05 }, // 1: frontier
+      { accuracy: 0.8, disparity: 0.1 }, // 2: dominated by 1
+      { accuracy: 0.88, disparity: 0.2 }, // 3: dominated by 0
+      { accuracy: 0.85, disparity: 0.05 }, // 4: same as 1
+      { accuracy: null, disparity: 0.01 }, // 5: left out
+      { accuracy: 0.7, disparity: 0.0 }, // 6: frontier
+    ];
+    expect(paretoFrontier(pts)).toEqual([6, 1, 4, 0]);
+    expect(paretoFrontier([])).toEqual([]);
+  });
+
+  it('compareScenarios gives value − baseline per metric and throws for an unknown baseline', () => {
+    const mk = (name: string, acc: number, dp: number): ScenarioResult => ({
+      name,
+      interventions: [],
+      group: { name: 'g', levels: ['a', 'b'] },
+      metrics: {
+        n: 10,
+        selected: 3,
+        accuracy: { value: acc },
+        balancedAccuracy: { value: acc - 0.1 },
+        rocAuc: { value: null, reason: 'one-class' },
+        selectionRate: [{ level: 'a', count: 5, value: 0.2 }, { level: 'b', count: 5, value: 0.2 + dp }],
+        demographicParityDifference: { value: dp },
+        equalOpportunityDifference: { value: 0.1 },
+        equalizedOddsDifference: { value: 0.1 },
+      },
+      constraint: null,
+      groupThresholds: null,
+      trainRows: 7,
+      notes: [],
+      timings: { trainMs: 1, scoreMs: 1, thresholdsMs: 0, metricsMs: 1, exportMs: 0, totalMs: 3 },
+      artifacts: { manifest: baselineManifest(), files: null },
+    });
+    const c = compareScenarios([mk('base', 0.9, 0.3), mk('fair', 0.85, 0.05)], 'base');
+    expect(c.rows[1].accuracy.difference).toBeCloseTo(-0.05, 12);
+    expect(c.rows[1].demographicParityDifference).toEqual({ value: 0.05, baseline: 0.3, difference: 0.05 - 0.3 });
+    expect(c.rows[1].rocAuc.difference).toBeNull();
+    expect(c.rows[1].selectionRate[1].difference).toBeCloseTo(-0.25, 12);
+    expect(c.rows[0].accuracy.difference).toBe(0);
+    expect(problem(() => compareScenarios([mk('base', 0.9, 0.3)], 'nope')).message).toMatch(/no scenario is named "nope"/);
+  });
+});
+
+function baselineManifest(): ScenarioResult['artifacts']['manifest'] {
+  return validateManifest({ format: 'bias-workbench.manifest/1', target: { column: 'y', positive: 'yes' }, features: [{ column: 'x2', kind: 'numeric' }], output: 'probability' });
+}
