@@ -2,6 +2,7 @@
  * Mitigation scenarios: accuracy against disparity, the Pareto frontier of the best trade-offs,
  * threshold/parameter sweeps as curves, and the baseline model highlighted.
  */
+import { paretoFrontier } from '../core/mitigate/pareto';
 import { NEUTRAL, axisTitle, baseLayout, finiteOrNull, num, seriesColor } from './palette';
 import type { PlotSpec } from './types';
 
@@ -177,4 +178,10 @@ export function paretoSpec(points: readonly ParetoPoint[], parityLabel: string, 
       height: 440,
     }),
   };
+}
+
+/** Marks the points on the accuracy/disparity frontier (core's `paretoFrontier`), ready for `paretoSpec`. */
+export function withFrontier(points: readonly Omit<ParetoPoint, 'onFrontier'>[]): ParetoPoint[] {
+  const on = new Set(paretoFrontier(points.map((p) => ({ accuracy: Number.isFinite(p.accuracy) ? p.accuracy : null, disparity: Number.isFinite(p.disparity) ? p.disparity : null }))));
+  return points.map((p, i) => ({ ...p, onFrontier: on.has(i) }));
 }

@@ -6,6 +6,7 @@
  *   npx bias-workbench audit --data FILE --target COL --positive V --protected COL ... (docs/cli.md)
  *   npx bias-workbench explain --data FILE --model model.json ...
  *   npx bias-workbench importance --data FILE --model model.json ...
+ *   npx bias-workbench compare --data FILE ... --scenarios scenarios.json (docs/cli.md)
  *
  * Exit codes: 0 ok, 1 bad input (one-line reason on stderr), 2 bad usage.
  */
@@ -21,6 +22,7 @@ import { cellText } from '../core/table';
 import { UsageError, VERSION, csvField, need } from './common';
 import { auditCommand } from './audit';
 import { explainCommand, importanceCommand } from './explain';
+import { compareCommand } from './compare';
 
 const HELP = `bias-workbench — fairness audits of lead-scoring models, offline.
 
@@ -61,6 +63,22 @@ Usage:
                             [--threshold T] [--repeats N] [--seed S] [--format json] [--out FILE]
       Permutation importance of each manifest column (default accuracy, 5 repeats), sorted by
       mean. The fairness scores need --protected; positive = the column creates disparity.
+
+  bias-workbench compare --data FILE --target COL --positive VALUE --protected COL[,COL...]
+                         [--bins COL=cuts] [--weight COL]
+                         (--model model.json [--manifest FILE] |
+                          --train logistic|mlp [--include-protected] [--exclude COL,...]
+                          [--epochs N] | --model model.json --train logistic|mlp [--epochs N])
+                         --scenarios scenarios.json [--seed S] [--bootstrap N]
+                         [--format json|html] [--out FILE]
+      What-if mitigation scenarios (drop-features, neutralise, reweigh, resample,
+      group-thresholds, constraint), each evaluated on one seeded held-out split (30%,
+      stratified by label × group) shared by all. --model alone: the imported model as it
+      is (retraining interventions are refused). --train: a workbench model retrained per
+      scenario on every column but the target, the protected and weight columns (or, with
+      --model, on the model's columns). Default 20 epochs, seed 0, 200 bootstrap resamples.
+      Writes held-out metrics, differences from the baseline scenario and the Pareto frontier
+      (accuracy vs demographic parity difference); progress per scenario on standard error.
 
   bias-workbench --help          this text
   bias-workbench --version       the version
@@ -123,6 +141,7 @@ export async function main(argv: string[]): Promise<number> {
       audit: auditCommand,
       explain: explainCommand,
       importance: importanceCommand,
+      compare: compareCommand,
     };
     const run = Object.prototype.hasOwnProperty.call(commands, command) ? commands[command] : undefined;
     if (run && (rest.includes('--help') || rest.includes('-h'))) {

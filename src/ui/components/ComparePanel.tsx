@@ -6,7 +6,7 @@ import type { DatasetRoles } from '../../core/roles';
 import type { Intervention, Scenario, ScenarioResult } from '../../core/mitigate';
 import type { DatasetSummary, ModelSummary } from '../../../workers/workbench.worker';
 import { PlotlyChart } from './PlotlyChart';
-import { paretoSpec } from '../../charts';
+import { paretoSpec, withFrontier } from '../../charts';
 
 type Parity = 'demographicParityDifference' | 'equalOpportunityDifference' | 'equalizedOddsDifference';
 const PARITY_LABELS: Record<Parity, string> = {
@@ -193,11 +193,7 @@ export function ComparePanel(props: { session: WorkbenchSession; dataset: Datase
       interval: e.result!.metrics[parity].interval && e.result!.metrics[parity].interval!.lower !== null ? ([e.result!.metrics[parity].interval!.lower!, e.result!.metrics[parity].interval!.upper!] as [number, number]) : undefined,
       sweep: e.sweep,
     }));
-    // frontier: no other point has higher accuracy and lower disparity
-    return raw.map((p) => ({
-      ...p,
-      onFrontier: Number.isFinite(p.accuracy) && Number.isFinite(p.disparity) && !raw.some((q) => q !== p && q.accuracy >= p.accuracy && q.disparity <= p.disparity && (q.accuracy > p.accuracy || q.disparity < p.disparity)),
-    }));
+    return withFrontier(raw);
   }, [done, parity]);
   const spec = useMemo(() => (points.length ? paretoSpec(points, PARITY_LABELS[parity], { baseline: baselineEntry?.scenario.name }) : null), [points, parity, baselineEntry]);
   const levels = done[0]?.result?.group.levels ?? [];

@@ -1,0 +1,558 @@
+/**
+ * `bias-workbench compare`: what-if mitigation scenarios (docs/mitigations.md) on one seeded
+ * held-out split shared by every scenario, as JSON or as one self-contained HTML table. The
+ * numbers are the core's (`runScenario`, `compareScenarios`, `paretoFrontier`); this file only
+ * builds the context the way the app's worker does and flattens the results:
+ * `{ value, reason, interval }` → `metrics[key] = value`, `undefined[key] = reason`,
+ * `intervals[key] = [lower, upper]`.
+ */
+import { parseArgs } from 'node:util';
+import { basename } from 'node:path';
+import { readFile } from 'node:fs/promises';
+import { WorkbenchError } from '../core/errors';
+import { checkManifestAgainstTable, type Manifest } from '../core/manifest';
+import { createModelScorer } from '../core/model';
+import { validateRoles, type DatasetRoles, type ProtectedAttribute } from '../core/roles';
+import type { Interval } from '../core/metrics';
+import type { Scorer } from '../core/scorer';
+import {
+  compareScenarios,
+  createSplit,
+  defaultScenarioOptions,
+  paretoFrontier,
+  runScenario,
+  validateScenarios,
+  type Intervention,
+  type Scenario,
+  type ScenarioBaseline,
+  type ScenarioComparison,
+  type ScenarioResult,
+  type ScenarioThresholdReport,
+} from '../core/mitigate';
+import { defaultTrainOptions } from '../core/train';
+import { readCsvFile } from './read-csv';
+import { setupNodeBackend } from './backend';
+import { loadModelFromDisk } from './load-model';
+import {
+  GENERATED_BY,
+  UsageError,
+  optChoice,
+  optInt,
+  optString,
+  parseBins,
+  protectedAttributes,
+  protectedGroups,
+  sha256File,
+  splitList,
+  toJson,
+  writeResult,
+  type FlagValues,
+} from './common';
+import { escapeHtml } from './report-html';
+
+type Num = number | null;
+type Pair = [Num, Num];
+
+/** The held-out metrics of a scenario, flattened. */
+export const COMPARE_METRIC_KEYS = [
+  'accuracy',
+  'balancedAccuracy',
+  'rocAuc',
+  'demographicParityDifference',
+  'equalOpportunityDifference',
+  'equalizedOddsDifference',
+] as const;
+export type CompareMetricKey = (typeof COMPARE_METRIC_KEYS)[number];
+
+export interface CompareScenarioJson {
+  name: string;
+  interventions: Intervention[];
+  /** held-out rows, and how many of them were selected */
+  heldOutRows: number;
+  selected: number;
+  /** rows the model was trained on (after resampling; 0 for an imported model) */
+  trainRows: number;
+  metrics: Record<CompareMetricKey, Num> & { selectionRate: Record<string, Num> };
+  /** metric (or `selectionRate.<group>`) → why it is null */
+  undefined: Record<string, string>;
+  /** bootstrap percentile intervals, [lower, upper]; empty with --bootstrap 0 */
+  intervals: Partial<Record<CompareMetricKey, Pair>> & { selectionRate?: Record<string, Pair> };
+  /** value − the baseline scenario's (for a disparity, negative = smaller gap); null without a baseline scenario */
+  differencesFromBaseline: (Record<CompareMetricKey, Num> & { selectionRate: Record<string, Num> }) | null;
+  constraint?: {
+    constraint: string;
+    bound: Num;
+    lambda: number;
+    trainingGap: Num;
+    heldOutGap: Num;
+    met: boolean;
+    attempts: { lambda: number; trainingGap: Num; met: boolean; seconds: number }[];
+  };
+  groupThresholds?: Omit<ScenarioThresholdReport, 'expectedSelectionRate'> & { expectedSelectionRate: Record<string, Num> };
+  notes: string[];
+  seconds: number;
+}
+
+export interface CompareReport {
+  generatedBy: string;
+  input: {
+    file: string;
+    path: string;
+    sha256: string;
+    rows: number;
+    target: string;
+    positive: string;
+    protected: ProtectedAttribute[];
+    weight: string | null;
+  };
+  groups: { name: string; levels: string[] };
+  split: { seed: number; train: number; test: number; testFraction: number };
+  baseline:
+    | { kind: 'imported'; model: string; manifest: string; features: string[]; threshold: number }
+    | {
+        kind: 'trained';
+        trainKind: 'logistic' | 'mlp';
+        epochs: number;
+        batchSize: number;
+        features: string[];
+        featuresFrom: 'model' | 'data';
+        includeProtected: boolean;
+        model: string | null;
+      };
+  bootstrap: { resamples: number; level: number | null };
+  /** the scenario the differences are taken from (the first with no interventions, or named "baseline") */
+  baselineScenario: string | null;
+  scenarios: CompareScenarioJson[];
+  /** names on the frontier of accuracy (higher) vs demographic parity difference (lower), by increasing difference */
+  pareto: string[];
+  notes: string[];
+}
+
+// ---------------------------------------------------------------------------------------
+// flattening
+
+function pair(i: Interval | undefined): Pair | undefined {
+  return i ? [i.lower, i.upper] : undefined;
+}
+
+function flattenMetrics(r: ScenarioResult): Pick<CompareScenarioJson, 'metrics' | 'undefined' | 'intervals'> {
+  const m = r.metrics;
+  const values = {} as Record<CompareMetricKey, Num>;
+  const undef: Record<string, string> = {};
+  const intervals: CompareScenarioJson['intervals'] = {};
+  for (const k of COMPARE_METRIC_KEYS) {
+    const v: { value: Num; reason?: string; interval?: Interval } = m[k];
+    values[k] = v.value;
+    if (v.value === null) undef[k] = v.reason ?? 'undefined';
+    const p = pair(v.interval);
+    if (p) intervals[k] = p;
+  }
+  const selectionRate: Record<string, Num> = {};
+  const srIntervals: Record<string, Pair> = {};
+  for (const s of m.selectionRate) {
+    selectionRate[s.level] = s.value;
+    if (s.value === null) undef[`selectionRate.${s.level}`] = s.reason ?? 'undefined';
+    const p = pair(s.interval);
+    if (p) srIntervals[s.level] = p;
+  }
+  if (Object.keys(srIntervals).length > 0) intervals.selectionRate = srIntervals;
+  return { metrics: { ...values, selectionRate }, undefined: undef, intervals };
+}
+
+function differences(row: ScenarioComparison): NonNullable<CompareScenarioJson['differencesFromBaseline']> {
+  const out = {} as Record<CompareMetricKey, Num>;
+  for (const k of COMPARE_METRIC_KEYS) out[k] = row[k].difference;
+  return { ...out, selectionRate: Object.fromEntries(row.selectionRate.map((s) => [s.level, s.difference])) };
+}
+
+const seconds = (ms: number): number => Math.round(ms) / 1000;
+
+function scenarioJson(r: ScenarioResult, diff: ScenarioComparison | undefined): CompareScenarioJson {
+  const levels = r.group.levels;
+  return {
+    name: r.name,
+    interventions: r.interventions,
+    heldOutRows: r.metrics.n,
+    selected: r.metrics.selected,
+    trainRows: r.trainRows,
+    ...flattenMetrics(r),
+    differencesFromBaseline: diff ? differences(diff) : null,
+    ...(r.constraint
+      ? {
+          constraint: {
+            constraint: r.constraint.constraint,
+            bound: r.constraint.bound,
+            lambda: r.constraint.lambda,
+            trainingGap: r.constraint.trainingGap,
+            heldOutGap: r.constraint.heldOutGap,
+            met: r.constraint.met,
+            attempts: r.constraint.attempts.map((a) => ({ lambda: a.lambda, trainingGap: a.trainingGap, met: a.met, seconds: seconds(a.ms) })),
+          },
+        }
+      : {}),
+    ...(r.groupThresholds
+      ? {
+          groupThresholds: {
+            ...r.groupThresholds,
+            expectedSelectionRate: Object.fromEntries(levels.map((l, g) => [l, r.groupThresholds!.expectedSelectionRate[g] ?? null])),
+          },
+        }
+      : {}),
+    notes: r.notes,
+    seconds: seconds(r.timings.totalMs),
+  };
+}
+
+/** Index of the scenario the differences are taken from: the first with no interventions or named "baseline". */
+export function baselineIndex(scenarios: readonly Scenario[]): number {
+  return scenarios.findIndex((s) => s.interventions.length === 0 || s.name === 'baseline');
+}
+
+// ---------------------------------------------------------------------------------------
+// inputs
+
+const RETRAINING = new Set<Intervention['kind']>(['drop-features', 'reweigh', 'resample', 'constraint']);
+
+/**
+ * Checks every scenario against the baseline before anything runs, so a bad one fails at once
+ * (not after the scenarios before it have trained). runScenario checks the same again.
+ */
+function precheck(scenarios: Scenario[], imported: boolean, features: string[], protectedCols: string[]): void {
+  for (const s of scenarios) {
+    s.interventions.forEach((iv, j) => {
+      const where = `scenario "${s.name}" interventions[${j}]`;
+      if (imported && RETRAINING.has(iv.kind)) {
+        throw new WorkbenchError(
+          'roles-invalid',
+          `${where}: "${iv.kind}" retrains the model, and an imported model cannot be retrained here`,
+          iv.kind === 'drop-features'
+            ? 'Use "neutralise" on those columns to see the imported model without them, or add --train logistic|mlp to retrain the model\'s columns.'
+            : 'Add --train logistic|mlp to retrain the model\'s columns with the workbench, or use "group-thresholds" or "neutralise", which work on any model.',
+        );
+      }
+      if (iv.kind === 'drop-features' || iv.kind === 'neutralise') {
+        for (const c of iv.columns) {
+          if (!features.includes(c)) {
+            throw new WorkbenchError(
+              'roles-invalid',
+              `${where}: "${c}" is not a feature of the ${imported ? 'imported model' : 'model'}${protectedCols.includes(c) ? ' (it is a protected attribute the model does not read; --include-protected adds it)' : ''}`,
+              `Choose among the features: ${features.slice(0, 12).join(', ')}${features.length > 12 ? ', …' : ''}.`,
+            );
+          }
+        }
+      }
+    });
+  }
+}
+
+async function readScenarios(path: string): Promise<Scenario[]> {
+  let text: string;
+  try {
+    text = await readFile(path, 'utf8');
+  } catch (e) {
+    const code = (e as { code?: string } | null)?.code;
+    const why = code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'it is a directory' : e instanceof Error ? e.message : String(e);
+    throw new WorkbenchError('roles-invalid', `cannot read ${path}: ${why}`, 'Pass the path of a scenarios JSON file (docs/cli.md#compare).');
+  }
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch (e) {
+    throw new WorkbenchError('roles-invalid', `${path} is not valid JSON (${e instanceof Error ? e.message.split('\n')[0] : String(e)})`, 'Write a JSON list of {"name", "interventions"} (docs/cli.md#compare).');
+  }
+  let scenarios: Scenario[];
+  try {
+    scenarios = validateScenarios(json);
+  } catch (e) {
+    if (e instanceof WorkbenchError) throw new WorkbenchError(e.code, `${path}: ${e.message}`, e.hint);
+    throw e;
+  }
+  if (scenarios.length === 0) throw new WorkbenchError('roles-invalid', `${path} lists no scenarios`, 'List at least one scenario, e.g. [{"name": "baseline", "interventions": []}].');
+  return scenarios;
+}
+
+const OPTIONS = {
+  data: { type: 'string' },
+  target: { type: 'string' },
+  positive: { type: 'string' },
+  protected: { type: 'string' },
+  bins: { type: 'string', multiple: true },
+  weight: { type: 'string' },
+  model: { type: 'string' },
+  manifest: { type: 'string' },
+  train: { type: 'string' },
+  'include-protected': { type: 'boolean' },
+  exclude: { type: 'string' },
+  epochs: { type: 'string' },
+  'batch-size': { type: 'string' },
+  scenarios: { type: 'string' },
+  seed: { type: 'string' },
+  bootstrap: { type: 'string' },
+  format: { type: 'string' },
+  out: { type: 'string' },
+} as const;
+
+export async function compareCommand(args: string[]): Promise<number> {
+  const { values } = parseArgs({ args, options: OPTIONS, strict: true });
+  const v = values as FlagValues;
+  const dataPath = optString(v, 'data');
+  if (!dataPath) throw new UsageError('--data is required');
+  const scenariosPath = optString(v, 'scenarios');
+  if (!scenariosPath) throw new UsageError('--scenarios is required');
+  const modelPath = optString(v, 'model');
+  const manifestPath = optString(v, 'manifest');
+  const trainKind = v.train === undefined ? undefined : optChoice(v, 'train', ['logistic', 'mlp'] as const, 'logistic');
+  if (!modelPath && !trainKind) throw new UsageError('one of --model or --train is required');
+  if (manifestPath && !modelPath) throw new UsageError('--manifest goes with --model');
+  if (!trainKind && v.epochs !== undefined) throw new UsageError('--epochs goes with --train');
+  if (!trainKind && v['batch-size'] !== undefined) throw new UsageError('--batch-size goes with --train');
+  const includeProtected = v['include-protected'] === true;
+  if (includeProtected && (!trainKind || modelPath)) throw new UsageError('--include-protected goes with --train without --model (with --model the features are the model\'s columns)');
+  const exclude = v.exclude !== undefined ? splitList(optString(v, 'exclude')!) : [];
+  if (v.exclude !== undefined && (!trainKind || modelPath)) throw new UsageError('--exclude goes with --train without --model (with --model the features are the model\'s columns)');
+  const epochs = optInt(v, 'epochs', defaultTrainOptions.epochs, 1);
+  const batchSize = optInt(v, 'batch-size', defaultTrainOptions.batchSize, 1);
+  const protectedFlag = optString(v, 'protected');
+  if (!protectedFlag) throw new UsageError('--protected is required');
+  const protectedCols = splitList(protectedFlag);
+  if (protectedCols.length === 0) throw new UsageError('--protected needs at least one column');
+  const attrs = protectedAttributes(protectedCols, parseBins((v.bins as string[] | undefined) ?? []));
+  const weightCol = optString(v, 'weight');
+  const seed = optInt(v, 'seed', 0, 0);
+  const resamples = optInt(v, 'bootstrap', defaultScenarioOptions.bootstrap, 0);
+  const format = optChoice(v, 'format', ['json', 'html'] as const, 'json');
+  const out = optString(v, 'out');
+
+  const scenarios = await readScenarios(scenariosPath);
+
+  await setupNodeBackend();
+  const loaded = modelPath ? await loadModelFromDisk(modelPath, manifestPath) : null;
+  let scorer: Scorer | null = null;
+  try {
+    const manifest: Manifest | null = loaded?.manifest ?? null;
+    const target = optString(v, 'target') ?? manifest?.target.column;
+    const positive = optString(v, 'positive') ?? (manifest && target === manifest.target.column ? manifest.target.positive : undefined);
+    if (!target) throw new UsageError('--target is required');
+    if (positive === undefined) throw new UsageError('--positive is required');
+
+    const parsed = await readCsvFile(dataPath);
+    const table = parsed.table;
+    const notes: string[] = [...parsed.warnings];
+    const names = table.columns.map((c) => c.name);
+    for (const c of exclude) {
+      if (!names.includes(c)) throw new WorkbenchError('roles-invalid', `--exclude names '${c}', which is not in the table`, 'Check the column name (names are case-sensitive).');
+    }
+    const base: DatasetRoles = { target: { column: target, positive }, protected: attrs, features: [], ignored: [], ...(weightCol ? { weight: weightCol } : {}) };
+    validateRoles(table, base);
+    for (const a of attrs) protectedGroups(table, a); // too many levels without --bins → a hint
+
+    // the features: the model's columns ("retrain the same columns"), or every other column
+    let features: string[];
+    if (manifest) {
+      const cols = manifest.features.map((f) => f.column);
+      if (trainKind) {
+        features = cols.filter((c) => names.includes(c));
+        const missing = cols.filter((c) => !names.includes(c));
+        if (missing.length > 0) notes.push(`The model's column${missing.length === 1 ? '' : 's'} ${missing.map((c) => `'${c}'`).join(', ')} ${missing.length === 1 ? 'is' : 'are'} not in the data; the retrained models do without ${missing.length === 1 ? 'it' : 'them'}.`);
+        if (features.length === 0) throw new WorkbenchError('roles-invalid', `none of the model's columns (${cols.slice(0, 8).join(', ')}) is in ${dataPath}`, 'Pass the data the model was made for.');
+        if (cols.includes(target)) throw new WorkbenchError('roles-invalid', `the model reads the target column '${target}' as a feature`, 'Check --target: the model\'s target is ' + `'${manifest.target.column}'.`);
+      } else {
+        features = cols;
+        notes.push(...checkManifestAgainstTable(manifest, table, { requireTarget: false }).warnings);
+      }
+    } else {
+      const skip = new Set([target, ...(weightCol ? [weightCol] : []), ...exclude, ...(includeProtected ? [] : protectedCols)]);
+      features = names.filter((c) => !skip.has(c));
+      if (features.length === 0) throw new WorkbenchError('roles-invalid', 'no column is left to train on', 'Leave fewer columns out (--exclude), or add --include-protected.');
+    }
+    const roles: DatasetRoles = { ...base, features };
+    precheck(scenarios, !trainKind, features, protectedCols);
+
+    let baseline: ScenarioBaseline;
+    let baselineJson: CompareReport['baseline'];
+    if (trainKind) {
+      baseline = { kind: 'trained', trainKind, epochs, batchSize };
+      baselineJson = { kind: 'trained', trainKind, epochs, batchSize, features, featuresFrom: manifest ? 'model' : 'data', includeProtected, model: modelPath ?? null };
+    } else {
+      scorer = createModelScorer(loaded!.model, loaded!.manifest);
+      baseline = { kind: 'imported', scorer, manifest: loaded!.manifest };
+      baselineJson = { kind: 'imported', model: modelPath!, manifest: loaded!.manifestPath, features, threshold: loaded!.manifest.threshold };
+    }
+
+    // one seeded split for every scenario, stratified by label × protected groups (as the app)
+    const split = createSplit(table, base, seed);
+    const protectedAttribute = attrs.length === 1 ? attrs[0] : attrs;
+    const what = trainKind ? `a ${trainKind} model trained on ${features.length} column${features.length === 1 ? '' : 's'} (${epochs} epochs)` : `the imported model ${basename(modelPath!)}`;
+    process.stderr.write(`compare: ${scenarios.length} scenario${scenarios.length === 1 ? '' : 's'}, ${what}; ${split.train.length} training / ${split.test.length} held-out rows (seed ${seed})\n`);
+    const results: ScenarioResult[] = [];
+    for (let i = 0; i < scenarios.length; i++) {
+      const s = scenarios[i];
+      const r = await runScenario({ table, roles, split, baseline, seed, protectedAttribute, bootstrap: resamples }, s);
+      r.artifacts.files = null; // not written; drop the weights early
+      results.push(r);
+      process.stderr.write(`[${i + 1}/${scenarios.length}] ${s.name}: ${(r.timings.totalMs / 1000).toFixed(1)} s\n`);
+    }
+
+    const bi = baselineIndex(scenarios);
+    const cmp = bi >= 0 ? compareScenarios(results, scenarios[bi].name) : null;
+    if (bi < 0) notes.push('No scenario has no interventions or is named "baseline": differencesFromBaseline are null.');
+    const frontier = paretoFrontier(results.map((r) => ({ accuracy: r.metrics.accuracy.value, disparity: r.metrics.demographicParityDifference.value })));
+    const level = results.map((r) => r.metrics.accuracy.interval?.level).find((l) => l !== undefined) ?? null;
+    const report: CompareReport = {
+      generatedBy: GENERATED_BY,
+      input: { file: basename(dataPath), path: dataPath, sha256: await sha256File(dataPath), rows: table.nRows, target, positive, protected: attrs, weight: weightCol ?? null },
+      groups: results[0].group,
+      split: { seed: split.seed, train: split.train.length, test: split.test.length, testFraction: split.testFraction },
+      baseline: baselineJson,
+      bootstrap: { resamples, level: resamples > 0 ? level : null },
+      baselineScenario: bi >= 0 ? scenarios[bi].name : null,
+      scenarios: results.map((r, i) => scenarioJson(r, cmp?.rows[i])),
+      pareto: frontier.map((i) => results[i].name),
+      notes,
+    };
+    await writeResult(format === 'html' ? renderCompareHtml(report) : toJson(report), out);
+    if (out) process.stderr.write(`${results.length} scenarios → ${out}\n`);
+    return 0;
+  } finally {
+    scorer?.dispose();
+    loaded?.model.dispose();
+  }
+}
+
+// ---------------------------------------------------------------------------------------
+// HTML
+
+const CSS = `
+:root { color-scheme: light; }
+body { font: 14px/1.45 system-ui, -apple-system, "Segoe UI", Roboto, Helvetica, Arial, sans-serif; color: #1b1f24; margin: 2rem auto; max-width: 80rem; padding: 0 1.5rem; }
+h1 { font-size: 1.6rem; margin-bottom: .2rem; }
+h2 { font-size: 1.25rem; margin-top: 2.2rem; border-bottom: 2px solid #d0d7de; padding-bottom: .2rem; }
+h3 { font-size: 1.05rem; margin-top: 1.4rem; }
+.sub { color: #57606a; margin-top: 0; }
+table { border-collapse: collapse; margin: .6rem 0 1rem; width: 100%; }
+th, td { border: 1px solid #d0d7de; padding: .3rem .5rem; text-align: left; vertical-align: top; }
+th { background: #f6f8fa; font-weight: 600; }
+td.num { font-variant-numeric: tabular-nums; white-space: nowrap; }
+td.undef { color: #8250df; font-style: italic; }
+.ci { color: #57606a; font-size: .8em; white-space: nowrap; }
+.delta { color: #57606a; font-size: .8em; white-space: nowrap; }
+.tag { display: inline-block; font-size: .75em; padding: 0 .35rem; border-radius: .6rem; margin-left: .3rem; background: #dafbe1; color: #1a7f37; border: 1px solid #4ac26b; }
+code, .hash { font-family: ui-monospace, SFMono-Regular, Menlo, Consolas, monospace; font-size: .85em; word-break: break-all; }
+footer { margin-top: 3rem; color: #57606a; font-size: .85em; border-top: 1px solid #d0d7de; padding-top: .6rem; }
+@media print { body { margin: 0; max-width: none; font-size: 11px; } tr { break-inside: avoid; } }
+`;
+
+function fmt(x: number, digits = 3): string {
+  if (Number.isInteger(x)) return String(x);
+  const a = Math.abs(x);
+  if (a !== 0 && (a < 0.001 || a >= 1e6)) return x.toExponential(2);
+  return x.toFixed(digits);
+}
+
+function signed(x: Num): string {
+  if (x === null) return '';
+  return `<br><span class="delta">${x > 0 ? '+' : x < 0 ? '−' : '±'}${fmt(Math.abs(x))}</span>`;
+}
+
+function cell(v: Num, reason: string | undefined, iv: Pair | undefined, diff: Num | undefined): string {
+  if (v === null) return `<td class="undef">undefined (${escapeHtml(reason ?? 'undefined')})</td>`;
+  const ci = iv ? `<br><span class="ci">[${iv[0] === null ? '–' : fmt(iv[0])}, ${iv[1] === null ? '–' : fmt(iv[1])}]</span>` : '';
+  return `<td class="num">${fmt(v)}${ci}${diff === undefined ? '' : signed(diff)}</td>`;
+}
+
+/** One line per intervention, e.g. `constraint: demographic-parity ≤ 0.02`. */
+export function describeIntervention(iv: Intervention): string {
+  switch (iv.kind) {
+    case 'drop-features':
+    case 'neutralise':
+      return `${iv.kind}: ${iv.columns.join(', ')}`;
+    case 'reweigh':
+      return 'reweigh';
+    case 'resample':
+      return `resample: ${iv.method}${iv.proportions ? ` to ${JSON.stringify(iv.proportions)}` : ''}`;
+    case 'group-thresholds':
+      return `group-thresholds: ${iv.constraint}${iv.topK !== undefined ? `, top ${iv.topK}` : ''}`;
+    case 'constraint':
+      return `constraint: ${iv.constraint}${iv.bound !== undefined ? ` ≤ ${iv.bound}` : ''}${iv.lambda !== undefined ? ` (λ = ${iv.lambda})` : ''}`;
+  }
+}
+
+const LABELS: Record<CompareMetricKey, string> = {
+  accuracy: 'accuracy',
+  balancedAccuracy: 'balanced accuracy',
+  rocAuc: 'ROC AUC',
+  demographicParityDifference: 'DP difference',
+  equalOpportunityDifference: 'EO difference',
+  equalizedOddsDifference: 'equalized odds difference',
+};
+
+/** The comparison as one self-contained HTML document (no scripts, no external resources). */
+export function renderCompareHtml(r: CompareReport): string {
+  const title = `Mitigation scenarios — ${r.input.file}`;
+  const levels = r.groups.levels;
+  const onFrontier = new Set(r.pareto);
+  const b = r.baseline;
+  const baselineText =
+    b.kind === 'imported'
+      ? `the imported model <code>${escapeHtml(b.model)}</code>, evaluated as it is (threshold ${fmt(b.threshold)})`
+      : `a ${escapeHtml(b.trainKind)} model trained by the workbench for ${b.epochs} epochs on ${b.features.length} column${b.features.length === 1 ? '' : 's'} (${b.featuresFrom === 'model' ? `the columns of <code>${escapeHtml(b.model ?? '')}</code>` : 'every column but the target' + (b.includeProtected ? '' : ' and the protected ones')}): ${b.features.map((f) => `<code>${escapeHtml(f)}</code>`).join(', ')}`;
+  const head =
+    '<tr><th>scenario</th><th>interventions</th><th>s</th>' +
+    COMPARE_METRIC_KEYS.map((k) => `<th>${escapeHtml(LABELS[k])}</th>`).join('') +
+    levels.map((l) => `<th>selection rate ${escapeHtml(l)}</th>`).join('') +
+    '</tr>';
+  const rows = r.scenarios
+    .map((s) => {
+      const d = s.differencesFromBaseline && s.name !== r.baselineScenario ? s.differencesFromBaseline : null;
+      const tags = (onFrontier.has(s.name) ? '<span class="tag">Pareto</span>' : '') + (s.name === r.baselineScenario ? '<span class="tag">baseline</span>' : '');
+      return (
+        `<tr><td>${escapeHtml(s.name)}${tags}</td>` +
+        `<td>${s.interventions.length === 0 ? 'none' : s.interventions.map((iv) => escapeHtml(describeIntervention(iv))).join('<br>')}</td>` +
+        `<td class="num">${s.seconds.toFixed(1)}</td>` +
+        COMPARE_METRIC_KEYS.map((k) => cell(s.metrics[k], s.undefined[k], s.intervals[k], d ? d[k] : undefined)).join('') +
+        levels.map((l) => cell(s.metrics.selectionRate[l] ?? null, s.undefined[`selectionRate.${l}`], s.intervals.selectionRate?.[l], d ? (d.selectionRate[l] ?? null) : undefined)).join('') +
+        '</tr>'
+      );
+    })
+    .join('');
+  const details = r.scenarios
+    .map((s) => {
+      const parts: string[] = [];
+      if (s.constraint) {
+        const c = s.constraint;
+        parts.push(
+          `<p>Constraint ${escapeHtml(c.constraint)}${c.bound !== null ? `, bound ${fmt(c.bound)} (${c.met ? 'met' : 'not met'} on the training rows)` : ''}: λ = ${fmt(c.lambda)}, training gap ${c.trainingGap === null ? 'undefined' : fmt(c.trainingGap)}, held-out gap ${c.heldOutGap === null ? 'undefined' : fmt(c.heldOutGap)}; runs: ${c.attempts.map((a) => `λ ${fmt(a.lambda)} → ${a.trainingGap === null ? 'undefined' : fmt(a.trainingGap)}`).join(', ')}.</p>`,
+        );
+      }
+      if (s.groupThresholds) {
+        const g = s.groupThresholds;
+        parts.push(
+          `<p>Group thresholds (${escapeHtml(g.constraint)}): common operating point ${fmt(g.x)} on the training rows; expected held-out selection rate ${levels.map((l) => `${escapeHtml(l)} ${g.expectedSelectionRate[l] === null || g.expectedSelectionRate[l] === undefined ? 'undefined' : fmt(g.expectedSelectionRate[l]!)}`).join(', ')}.</p>`,
+        );
+      }
+      if (s.notes.length > 0) parts.push(`<ul>${s.notes.map((n) => `<li>${escapeHtml(n)}</li>`).join('')}</ul>`);
+      return parts.length > 0 ? `<h3>${escapeHtml(s.name)}</h3>${parts.join('')}` : '';
+    })
+    .join('');
+  const notes = r.notes.length > 0 ? `<h2>Notes</h2><ul>${r.notes.map((n) => `<li>${escapeHtml(n)}</li>`).join('')}</ul>` : '';
+  return (
+    '<!doctype html>\n<html lang="en"><head><meta charset="utf-8">' +
+    '<meta name="viewport" content="width=device-width, initial-scale=1">' +
+    `<meta name="generator" content="${escapeHtml(r.generatedBy)}">` +
+    `<title>${escapeHtml(title)}</title><style>${CSS}</style></head><body>` +
+    `<h1>${escapeHtml(title)}</h1><p class="sub">Generated by ${escapeHtml(r.generatedBy)}, offline: no data left this machine.</p>` +
+    '<h2>Setup</h2><ul>' +
+    `<li>Data <code>${escapeHtml(r.input.path)}</code>: ${r.input.rows} rows; target <code>${escapeHtml(r.input.target)}</code> = <code>${escapeHtml(r.input.positive)}</code>.</li>` +
+    `<li>Groups: <code>${escapeHtml(r.groups.name)}</code> (${levels.map((l) => escapeHtml(l)).join(', ')}).</li>` +
+    `<li>One held-out split for every scenario: ${r.split.train} training rows, ${r.split.test} held-out rows (${fmt(r.split.testFraction * 100, 0)}%, stratified by label × group, seed ${r.split.seed}).</li>` +
+    `<li>Baseline: ${baselineText}.</li>` +
+    `<li>${r.bootstrap.resamples > 0 ? `Brackets: ${fmt((r.bootstrap.level ?? 0.95) * 100, 0)}% bootstrap percentile intervals over the held-out rows (${r.bootstrap.resamples} resamples).` : 'No bootstrap intervals (--bootstrap 0).'} Small grey numbers under a value: change from the baseline scenario${r.baselineScenario ? ` “${escapeHtml(r.baselineScenario)}”` : ''}.</li>` +
+    '</ul>' +
+    '<h2>Scenarios</h2><p>All numbers are held-out numbers at the model\'s threshold, or at the group-threshold decisions. Differences are the largest group rate minus the smallest; 0 is parity. Pareto: no other scenario has both higher accuracy and a smaller demographic parity difference.</p>' +
+    `<table><thead>${head}</thead><tbody>${rows}</tbody></table>` +
+    (details ? `<h2>Details</h2>${details}` : '') +
+    notes +
+    `<footer>${escapeHtml(r.generatedBy)} · data SHA-256 <span class="hash">${escapeHtml(r.input.sha256)}</span></footer>` +
+    '</body></html>\n'
+  );
+}

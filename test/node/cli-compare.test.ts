@@ -1,0 +1,189 @@
+/**
+ * `bias-workbench compare` on a small synthetic table: six scenarios on one shared split, the
+ * Pareto frontier, group thresholds narrowing the equal-opportunity gap, reproducible output
+ * (timings aside), the HTML table, and bad input (a retraining scenario on an imported model,
+ * an invalid scenarios file) exiting 1 with one line.
+ */
+import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { main } from '../../src/cli/main';
+import type { CompareReport } from '../../src/cli/compare';
+import { createRng } from '../../src/core/rng';
+
+const root = resolve(import.meta.dirname, '../..');
+const demo = join(root, 'public/demo/bank');
+let dir: string;
+let data: string;
+let six: string;
+
+afterEach(() => vi.restoreAllMocks());
+
+async function run(args: string[]): Promise<{ code: number; out: string; err: string }> {
+  let out = '';
+  let err = '';
+  vi.spyOn(process.stdout, 'write').mockImplementation((s: string | Uint8Array) => ((out += String(s)), true));
+  vi.spyOn(process.stderr, 'write').mockImplementation((s: string | Uint8Array) => ((err += String(s)), true));
+  const code = await main(args);
+  vi.restoreAllMocks();
+  return { code, out, err };
+}
+
+function file(name: string, content: string): string {
+  const p = join(dir, name);
+  writeFileSync(p, content);
+  return p;
+}
+
+/** 1,500 rows: group g (b = 40%), x1 a proxy of g, x2 independent; y depends on x2 and on g. */
+function syntheticCsv(n: number, seed: number): string {
+  const rng = createRng(seed);
+  const gauss = (): number => Math.sqrt(-2 * Math.log(1 - rng.next())) * Math.cos(2 * Math.PI * rng.next());
+  const lines = ['x1,x2,g,y'];
+  for (let i = 0; i < n; i++) {
+    const g = rng.next() < 0.4 ? 1 : 0;
+    const x1 = gauss() + 1.2 * g;
+    const x2 = gauss();
+    const y = 0.9 * x2 + 1.0 * g + 0.5 * gauss() > 0.7 ? 'yes' : 'no';
+    lines.push(`${x1.toFixed(4)},${x2.toFixed(4)},${g ? 'b' : 'a'},${y}`);
+  }
+  return lines.join('\n') + '\n';
+}
+
+const SIX = [
+  { name: 'baseline', interventions: [] },
+  { name: 'drop x1', interventions: [{ kind: 'drop-features', columns: ['x1'] }] },
+  { name: 'reweigh', interventions: [{ kind: 'reweigh' }] },
+  { name: 'oversample', interventions: [{ kind: 'resample', method: 'oversample' }] },
+  { name: 'EO thresholds', interventions: [{ kind: 'group-thresholds', constraint: 'equal-opportunity' }] },
+  { name: 'DP in training', interventions: [{ kind: 'constraint', constraint: 'demographic-parity', bound: 0.05 }] },
+];
+
+const TRAIN = ['--target', 'y', '--positive', 'yes', '--protected', 'g', '--train', 'logistic', '--epochs', '3', '--seed', '1', '--bootstrap', '0'];
+
+/** The report without its timings (the only clock-dependent fields). */
+function withoutSeconds(json: string): unknown {
+  return JSON.parse(json, (k, v: unknown) => (k === 'seconds' ? undefined : v));
+}
+
+beforeAll(() => {
+  dir = mkdtempSync(join(tmpdir(), 'bw-compare-'));
+  data = file('synthetic.csv', syntheticCsv(1500, 11));
+  six = file('six.json', JSON.stringify(SIX));
+});
+
+describe('compare with a trained baseline', () => {
+  let first: { code: number; out: string; err: string };
+  let report: CompareReport;
+
+  beforeAll(async () => {
+    first = await run(['compare', '--data', data, ...TRAIN, '--scenarios', six]);
+    report = JSON.parse(first.out) as CompareReport;
+  });
+
+  it('runs six scenarios on one split and reports each', () => {
+    expect(first.code, first.err).toBe(0);
+    expect(report.scenarios.map((s) => s.name)).toEqual(SIX.map((s) => s.name));
+    expect(report.split).toEqual({ seed: 1, train: report.split.train, test: report.split.test, testFraction: 0.3 });
+    expect(report.split.train + report.split.test).toBe(1500);
+    expect(report.baseline).toMatchObject({ kind: 'trained', trainKind: 'logistic', epochs: 3, features: ['x1', 'x2'], featuresFrom: 'data' });
+    expect(report.baselineScenario).toBe('baseline');
+    expect(report.groups.levels).toEqual(['a', 'b']);
+    for (const s of report.scenarios) {
+      expect(s.heldOutRows).toBe(report.split.test);
+      for (const k of ['accuracy', 'balancedAccuracy', 'rocAuc', 'demographicParityDifference', 'equalOpportunityDifference', 'equalizedOddsDifference'] as const) {
+        expect(s.metrics[k] === null || typeof s.metrics[k] === 'number').toBe(true);
+      }
+      expect(Object.keys(s.metrics.selectionRate)).toEqual(['a', 'b']);
+      expect(s.intervals).toEqual({});
+      expect(s.differencesFromBaseline).not.toBeNull();
+      expect(typeof s.seconds).toBe('number');
+    }
+    expect(report.scenarios[0].differencesFromBaseline!.accuracy).toBe(0);
+    // progress: one line per scenario on standard error
+    for (let i = 0; i < SIX.length; i++) expect(first.err).toMatch(new RegExp(`\\[${i + 1}/6\\] ${SIX[i].name}: \\d+\\.\\d s`));
+  });
+
+  it('gives a non-empty Pareto frontier of scenario names', () => {
+    expect(report.pareto.length).toBeGreaterThan(0);
+    const names = new Set(report.scenarios.map((s) => s.name));
+    for (const p of report.pareto) expect(names.has(p)).toBe(true);
+  });
+
+  it('reports the interventions that ran', () => {
+    const by = new Map(report.scenarios.map((s) => [s.name, s]));
+    expect(by.get('drop x1')!.notes.join(' ')).toMatch(/Retrained without 'x1'/);
+    expect(by.get('oversample')!.trainRows).toBeGreaterThan(report.split.train);
+    const eo = by.get('EO thresholds')!;
+    expect(eo.groupThresholds?.constraint).toBe('equal-opportunity');
+    const base = report.scenarios[0].metrics.equalOpportunityDifference!;
+    expect(eo.metrics.equalOpportunityDifference! <= base || eo.metrics.equalOpportunityDifference! < 0.1).toBe(true);
+    const dp = by.get('DP in training')!;
+    expect(dp.constraint).toMatchObject({ constraint: 'demographic-parity', bound: 0.05 });
+    expect(dp.constraint!.attempts.length).toBeGreaterThan(0);
+  });
+
+  it('is reproducible: a second run gives the same JSON, timings aside', async () => {
+    const second = await run(['compare', '--data', data, ...TRAIN, '--scenarios', six]);
+    expect(second.code).toBe(0);
+    expect(withoutSeconds(second.out)).toEqual(withoutSeconds(first.out));
+  });
+});
+
+describe('compare output and bad input', () => {
+  it('writes a self-contained HTML table with escaped names', async () => {
+    const sc = file('html.json', JSON.stringify([{ name: 'baseline <b>', interventions: [] }, { name: 'EO', interventions: [{ kind: 'group-thresholds', constraint: 'equal-opportunity' }] }]));
+    const out = join(dir, 'compare.html');
+    const r = await run(['compare', '--data', data, ...TRAIN, '--scenarios', sc, '--format', 'html', '--out', out]);
+    expect(r.code, r.err).toBe(0);
+    const html = readFileSync(out, 'utf8');
+    expect(html.startsWith('<!doctype html>')).toBe(true);
+    expect(html).toContain('baseline &lt;b&gt;');
+    expect(html).not.toContain('<b>');
+    expect(html).not.toMatch(/<script|<link|src=/i);
+    expect(html).toContain('group-thresholds: equal-opportunity');
+  });
+
+  it('refuses a retraining scenario on an imported model with one line naming it', async () => {
+    // the first 1,000 rows of the bank demo are enough to load and check
+    const bank = readFileSync(join(demo, 'bank-full.csv'), 'utf8').split('\n').slice(0, 1001).join('\n') + '\n';
+    const bankCsv = file('bank.csv', bank);
+    const sc = file('drop.json', JSON.stringify([{ name: 'baseline', interventions: [] }, { name: 'no age', interventions: [{ kind: 'drop-features', columns: ['age'] }] }]));
+    const r = await run(['compare', '--data', bankCsv, '--target', 'y', '--positive', 'yes', '--protected', 'age', '--bins', 'age=25,40,60', '--model', join(demo, 'model.json'), '--scenarios', sc, '--bootstrap', '0']);
+    expect(r.code).toBe(1);
+    expect(r.out).toBe('');
+    expect(r.err.trim().split('\n')).toHaveLength(1);
+    expect(r.err).toMatch(/scenario "no age".*"drop-features" retrains the model/);
+    expect(r.err).toMatch(/--train/);
+  });
+
+  it('exits 1 with one line naming the path of an invalid scenarios file', async () => {
+    const badKind = file('bad-kind.json', JSON.stringify([{ name: 'baseline', interventions: [] }, { name: 'x', interventions: [{ kind: 'constraint', constraint: 'demographic-parity', bound: 3 }] }]));
+    const r1 = await run(['compare', '--data', data, ...TRAIN, '--scenarios', badKind]);
+    expect(r1.code).toBe(1);
+    expect(r1.err.trim().split('\n')).toHaveLength(1);
+    expect(r1.err).toContain('bad-kind.json');
+    expect(r1.err).toContain('scenarios[1].interventions[0].bound must be a number in [0, 1]');
+
+    const badJson = file('bad.json', '[{"name": "baseline", ');
+    const r2 = await run(['compare', '--data', data, ...TRAIN, '--scenarios', badJson]);
+    expect(r2.code).toBe(1);
+    expect(r2.err.trim().split('\n')).toHaveLength(1);
+    expect(r2.err).toMatch(/bad\.json is not valid JSON/);
+
+    const unknownColumn = file('unknown.json', JSON.stringify([{ name: 'drop g', interventions: [{ kind: 'drop-features', columns: ['g'] }] }]));
+    const r3 = await run(['compare', '--data', data, ...TRAIN, '--scenarios', unknownColumn]);
+    expect(r3.code).toBe(1);
+    expect(r3.err).toMatch(/scenario "drop g".*"g" is not a feature/);
+    expect(r3.err).not.toMatch(/\[1\/1\]/); // failed before anything ran
+  });
+
+  it('exits 2 on bad usage', async () => {
+    const r = await run(['compare', '--data', data, '--target', 'y', '--positive', 'yes', '--protected', 'g', '--scenarios', six]);
+    expect(r.code).toBe(2);
+    expect(r.err).toMatch(/one of --model or --train is required/);
+    const r2 = await run(['compare', '--data', data, ...TRAIN, '--scenarios', six, '--include-protected', '--model', join(demo, 'model.json')]);
+    expect(r2.code).toBe(2);
+  });
+});
