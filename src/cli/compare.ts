@@ -113,7 +113,6 @@ export interface CompareReport {
         kind: 'trained';
         trainKind: 'logistic' | 'mlp';
         epochs: number;
-        batchSize: number;
         features: string[];
         featuresFrom: 'model' | 'data';
         includeProtected: boolean;
@@ -284,7 +283,6 @@ const OPTIONS = {
   'include-protected': { type: 'boolean' },
   exclude: { type: 'string' },
   epochs: { type: 'string' },
-  'batch-size': { type: 'string' },
   scenarios: { type: 'string' },
   seed: { type: 'string' },
   bootstrap: { type: 'string' },
@@ -305,13 +303,11 @@ export async function compareCommand(args: string[]): Promise<number> {
   if (!modelPath && !trainKind) throw new UsageError('one of --model or --train is required');
   if (manifestPath && !modelPath) throw new UsageError('--manifest goes with --model');
   if (!trainKind && v.epochs !== undefined) throw new UsageError('--epochs goes with --train');
-  if (!trainKind && v['batch-size'] !== undefined) throw new UsageError('--batch-size goes with --train');
   const includeProtected = v['include-protected'] === true;
   if (includeProtected && (!trainKind || modelPath)) throw new UsageError('--include-protected goes with --train without --model (with --model the features are the model\'s columns)');
   const exclude = v.exclude !== undefined ? splitList(optString(v, 'exclude')!) : [];
   if (v.exclude !== undefined && (!trainKind || modelPath)) throw new UsageError('--exclude goes with --train without --model (with --model the features are the model\'s columns)');
   const epochs = optInt(v, 'epochs', defaultTrainOptions.epochs, 1);
-  const batchSize = optInt(v, 'batch-size', defaultTrainOptions.batchSize, 1);
   const protectedFlag = optString(v, 'protected');
   if (!protectedFlag) throw new UsageError('--protected is required');
   const protectedCols = splitList(protectedFlag);
@@ -371,8 +367,8 @@ export async function compareCommand(args: string[]): Promise<number> {
     let baseline: ScenarioBaseline;
     let baselineJson: CompareReport['baseline'];
     if (trainKind) {
-      baseline = { kind: 'trained', trainKind, epochs, batchSize };
-      baselineJson = { kind: 'trained', trainKind, epochs, batchSize, features, featuresFrom: manifest ? 'model' : 'data', includeProtected, model: modelPath ?? null };
+      baseline = { kind: 'trained', trainKind, epochs };
+      baselineJson = { kind: 'trained', trainKind, epochs, features, featuresFrom: manifest ? 'model' : 'data', includeProtected, model: modelPath ?? null };
     } else {
       scorer = createModelScorer(loaded!.model, loaded!.manifest);
       baseline = { kind: 'imported', scorer, manifest: loaded!.manifest };
@@ -382,7 +378,7 @@ export async function compareCommand(args: string[]): Promise<number> {
     // one seeded split for every scenario, stratified by label × protected groups (as the app)
     const split = createSplit(table, base, seed);
     const protectedAttribute = attrs.length === 1 ? attrs[0] : attrs;
-    const what = trainKind ? `a ${trainKind} model trained on ${features.length} column${features.length === 1 ? '' : 's'} (${epochs} epochs)` : `the imported model ${basename(modelPath!)}`;
+    const what = trainKind ? `${trainKind === 'mlp' ? 'an MLP' : 'a logistic regression'} trained on ${features.length} column${features.length === 1 ? '' : 's'} (${epochs} epochs)` : `the imported model ${basename(modelPath!)}`;
     process.stderr.write(`compare: ${scenarios.length} scenario${scenarios.length === 1 ? '' : 's'}, ${what}; ${split.train.length} training / ${split.test.length} held-out rows (seed ${seed})\n`);
     const results: ScenarioResult[] = [];
     for (let i = 0; i < scenarios.length; i++) {
@@ -495,7 +491,7 @@ export function renderCompareHtml(r: CompareReport): string {
   const baselineText =
     b.kind === 'imported'
       ? `the imported model <code>${escapeHtml(b.model)}</code>, evaluated as it is (threshold ${fmt(b.threshold)})`
-      : `a ${escapeHtml(b.trainKind)} model trained by the workbench for ${b.epochs} epochs on ${b.features.length} column${b.features.length === 1 ? '' : 's'} (${b.featuresFrom === 'model' ? `the columns of <code>${escapeHtml(b.model ?? '')}</code>` : 'every column but the target' + (b.includeProtected ? '' : ' and the protected ones')}): ${b.features.map((f) => `<code>${escapeHtml(f)}</code>`).join(', ')}`;
+      : `${b.trainKind === 'mlp' ? 'an MLP' : 'a logistic regression'} trained by the workbench for ${b.epochs} epochs on ${b.features.length} column${b.features.length === 1 ? '' : 's'} (${b.featuresFrom === 'model' ? `the columns of <code>${escapeHtml(b.model ?? '')}</code>` : 'every column but the target' + (b.includeProtected ? '' : ' and the protected ones')}): ${b.features.map((f) => `<code>${escapeHtml(f)}</code>`).join(', ')}`;
   const head =
     '<tr><th>scenario</th><th>interventions</th><th>s</th>' +
     COMPARE_METRIC_KEYS.map((k) => `<th>${escapeHtml(LABELS[k])}</th>`).join('') +
