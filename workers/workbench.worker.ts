@@ -17,7 +17,7 @@ import { groupColumn, targetLabels, validateRoles, suggestRoles, type DatasetRol
 import { checkManifestAgainstTable, encodeTable, manifestWidth, validateManifest, type Manifest } from '../src/core/manifest';
 import { createModelScorer, loadLayersModelFromFiles, saveModelArtifacts } from '../src/core/model';
 import { trainModel } from '../src/core/train';
-import { argsortDesc, computeFirstAudit } from '../src/core/metrics';
+import { argsortDesc } from '../src/core/metrics';
 import { toProblem, WorkbenchError } from '../src/core/errors';
 import type { ColumnTable, ColumnType } from '../src/core/table';
 import type { Scorer } from '../src/core/scorer';
@@ -265,20 +265,6 @@ const api = {
     return guarded(async () => (await scoresFor(datasetId, modelId)).scores.slice());
   },
 
-  /** The first audit: overall accuracy/precision/recall/AUC and per-group selection rate and TPR. */
-  async firstAudit(datasetId: string, modelId: string, roles: DatasetRoles, attribute: string, threshold: number) {
-    return guarded(async () => {
-      const { table } = getDataset(datasetId);
-      validateRoles(table, roles);
-      const attr = roles.protected.find((p) => p.column === attribute) ?? roles.protected[0];
-      if (!attr) throw new WorkbenchError('roles-invalid', 'no protected attribute is chosen', 'Mark at least one column as protected.');
-      const { scores } = await scoresFor(datasetId, modelId);
-      const labels = targetLabels(table, roles.target);
-      const groups = groupColumn(table, attr);
-      return { attribute: attr.column, threshold, ...computeFirstAudit(labels, scores, groups.codes, groups.levels, threshold) };
-    });
-  },
-
   /** Train a logistic regression or small MLP on the chosen roles, in this worker. */
   async train(
     id: string,
@@ -490,6 +476,5 @@ const api = {
 };
 
 export type WorkbenchApi = typeof api;
-export type FirstAuditResult = Awaited<ReturnType<WorkbenchApi['firstAudit']>>;
 
 Comlink.expose(api);

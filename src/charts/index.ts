@@ -1,7 +1,6 @@
 /** Chart specs: pure functions from results to Plotly {data, layout} (no Plotly import, no DOM). */
 export type { PlotSpec } from './types';
 export * from './palette';
-export * from './first-audit';
 export * from './audit';
 export * from './explain';
 export * from './pareto';

@@ -92,17 +92,18 @@ describe('workbench worker in Chromium', () => {
     const after = await session.audit.call(undefined, (api) => api.tensorCount());
     expect(after).toBe(before);
     const roles = { ...ds.suggestedRoles, target: { column: 'y', positive: 'yes' }, protected: [{ column: 'age', cuts: [25, 40, 60] }] };
-    const audit = await session.audit.call(undefined, (api) => api.firstAudit(ds.id, model.id, roles, 'age', 0.5));
-    expect(audit.groups.map((g) => g.level)).toEqual(['<25', '25–39', '40–59', '60+']);
-    expect(audit.groups.map((g) => g.count)).toEqual([809, 22553, 20065, 1784]);
+    const options = { decision: { rule: 'threshold' as const, threshold: 0.5 }, intersections: false };
+    const audit = await session.audit.call(undefined, (api) => api.audit(ds.id, model.id, roles, options));
+    expect(audit.attributes[0].groups.map((g) => g.level)).toEqual(['<25', '25–39', '40–59', '60+']);
+    expect(audit.attributes[0].groups.map((g) => g.count)).toEqual([809, 22553, 20065, 1784]);
 
     // cancel a job: the session replays what was loaded into the fresh worker, nothing is lost
     const controller = new AbortController();
     const spin = session.audit.call(controller.signal, (api) => api.spin(30_000));
     setTimeout(() => controller.abort(), 100);
     await expect(spin).rejects.toSatisfy(isAbortError);
-    const again = await session.audit.call(undefined, (api) => api.firstAudit(ds.id, model.id, roles, 'age', 0.5));
-    expect(again.groups.map((g) => g.count)).toEqual([809, 22553, 20065, 1784]);
+    const again = await session.audit.call(undefined, (api) => api.audit(ds.id, model.id, roles, options));
+    expect(again.attributes[0].groups.map((g) => g.count)).toEqual([809, 22553, 20065, 1784]);
     expect(session.audit.starts).toBe(2);
   });
 });

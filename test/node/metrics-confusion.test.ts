@@ -9,7 +9,6 @@ import type { CategoricalColumn } from '../../src/core/table';
 import {
   argsortDesc,
   attributeFromColumns,
-  computeFirstAudit,
   computeMetricFrame,
   type AttributeInput,
 } from '../../src/core/metrics';
@@ -308,25 +307,3 @@ describe('input validation', () => {
   });
 });
 
-describe('computeFirstAudit', () => {
-  it('is a thin view of the frame with the same null conventions', () => {
-    const a = computeFirstAudit(
-      zeroCase.labels,
-      zeroCase.scores,
-      zeroCase.attributes[0].codes,
-      ['A', 'B', 'C'],
-      0.5,
-    );
-    // scores ≥ 0.5: rows 0, 2, 4, 7 → same decisions as zeroCase.predictions except row 8 (0.45)
-    expect(a.groups.map((g) => g.level)).toEqual(['A', 'B', 'C']);
-    expect(a.groups.map((g) => g.count)).toEqual([4, 3, 2]);
-    expect(a.groups[1].truePositiveRate).toEqual({ value: null, reason: 'no-positives' });
-    expect(a.groups[0].selectionRate.value).toBe(0.5);
-    expect(a.overall.recall.value).toBe(0.5);
-    expect(a.overall.precision.value).toBe(0.5);
-    expect(a.overall.accuracy.value).toBeCloseTo(5 / 9, 15);
-    // AUC: positives 0.9, 0.4, 0.6, 0.45 vs negatives 0.8, 0.2, 0.7, 0.3, 0.1
-    // wins: 0.9→5, 0.4→3, 0.6→3, 0.45→3 = 14 of 20
-    expect(a.overall.rocAuc.value).toBeCloseTo(14 / 20, 15);
-  });
-});

@@ -30,7 +30,6 @@
  * it. With `input.predictions` the decisions do not depend on the rule (as in the frame), so
  * `frameAt` simply runs `computeMetricFrame` (a full pass) and nothing is indexed.
  */
-import { WorkbenchError } from '../errors';
 import {
   accumulate,
   makeLayout,
@@ -42,11 +41,8 @@ import {
 } from './accumulate';
 import {
   computeGroupMetrics,
-  RATE_KEYS,
   type ConfusionCounts,
   type GroupMetrics,
-  type RateKey,
-  type RateReason,
   type RowCounts,
   type ScoreSummary,
 } from './confusion';
@@ -55,7 +51,9 @@ import { computeDisparities, type Note } from './disparities';
 import { generalizedEntropyIndex, theilIndex } from './inequality';
 import {
   computeMetricFrame,
-  type AttributeInput,
+  reasonsOf,
+  resolveReference,
+  validateFrameInput,
   type AttributeResult,
   type GroupResult,
   type InequalityResult,
@@ -63,7 +61,7 @@ import {
   type MetricFrameInput,
   type MetricFrameOptions,
 } from './metric-frame';
-import { argsortDescWithValues, assertFiniteScores } from './sort';
+import { argsortDescWithValues } from './sort';
 
 export type AuditIndexOptions = Pick<MetricFrameOptions, 'fairlearnCompatible' | 'minGroupSize' | 'reference' | 'entropyAlphas'>;
 
@@ -76,101 +74,6 @@ export interface AuditIndex {
    * frame). Every call returns fresh objects; `bootstrap` is always null.
    */
   frameAt(decision?: DecisionRule): MetricFrame;
-}
-
-// ---- the frame's input checks and reference rule (kept identical to metric-frame.ts) ----
-
-function invalid(message: string, hint?: string): WorkbenchError {
-  return new WorkbenchError('roles-invalid', message, hint);
-}
-
-function validate(input: MetricFrameInput): void {
-  const n = input.labels.length;
-  if (input.scores.length !== n) throw new WorkbenchError('internal', `scores has ${input.scores.length} rows, labels ${n}.`);
-  if (input.predictions && input.predictions.length !== n) {
-    throw new WorkbenchError('internal', `predictions has ${input.predictions.length} rows, labels ${n}.`);
-  }
-  if (input.weights && input.weights.length !== n) {
-    throw new WorkbenchError('internal', `weights has ${input.weights.length} rows, labels ${n}.`);
-  }
-  for (let i = 0; i < n; i++) {
-    if (input.labels[i] > 1) {
-      throw invalid(
-        `The outcome of row ${i + 1} is ${input.labels[i]}; the audit needs 0/1 outcomes.`,
-        'Map the outcome column to 1 for the positive class and 0 otherwise.',
-      );
-    }
-  }
-  if (input.predictions) {
-    for (let i = 0; i < n; i++) {
-      if (input.predictions[i] > 1) throw invalid(`The prediction of row ${i + 1} is not 0/1.`, 'Predictions must be 0 or 1.');
-    }
-  }
-  assertFiniteScores(input.scores);
-  if (input.weights) {
-    for (let i = 0; i < n; i++) {
-      const w = input.weights[i];
-      if (!(w >= 0) || !Number.isFinite(w)) {
-        throw invalid(`The sample weight of row ${i + 1} is ${w}; weights must be finite and ≥ 0.`, 'Fix or drop the weight column.');
-      }
-    }
-  }
-  for (const a of input.attributes) {
-    if (a.codes.length !== n) throw new WorkbenchError('internal', `attribute ${a.columns.join('|')} has ${a.codes.length} rows, labels ${n}.`);
-    if (a.levelValues.length !== a.levels.length) {
-      throw new WorkbenchError('internal', `attribute ${a.columns.join('|')}: levelValues and levels differ in length.`);
-    }
-    const L = a.levels.length;
-    for (let i = 0; i < n; i++) {
-      const c = a.codes[i];
-      if (c < -1 || c >= L) throw new WorkbenchError('internal', `attribute ${a.columns.join('|')}: code ${c} at row ${i + 1} out of range.`);
-    }
-  }
-}
-
-function reasonsOf(m: GroupMetrics): Partial<Record<RateKey, RateReason>> {
-  const out: Partial<Record<RateKey, RateReason>> = {};
-  for (const k of RATE_KEYS) {
-    const r = m[k].reason;
-    if (r) out[k] = r;
-  }
-  return out;
-}
-
-/** metric-frame.ts `resolveReference`, on the groups' weight sums (threshold-independent). */
-function resolveReference(
-  a: AttributeInput,
-  ai: number,
-  weightSums: number[],
-  option: MetricFrameOptions['reference'],
-  notes: Note[],
-): { index: number | null; source: AttributeResult['referenceSource'] } {
-  const wanted = Array.isArray(option) ? (option[ai] ?? null) : (option ?? null);
-  if (wanted !== null) {
-    const idx = a.levels.indexOf(wanted);
-    if (idx >= 0) {
-      if (!(weightSums[idx] > 0)) {
-        notes.push({
-          kind: 'reference',
-          group: wanted,
-          message: `The reference group "${wanted}" has no rows, so comparisons to it are undefined.`,
-        });
-      }
-      return { index: idx, source: 'given' };
-    }
-    if (Array.isArray(option)) {
-      notes.push({
-        kind: 'reference',
-        group: wanted,
-        message: `"${wanted}" is not a group of ${a.name ?? a.columns.join('&')}; the largest group is the reference instead.`,
-      });
-    }
-  }
-  let best = -1;
-  for (let g = 0; g < weightSums.length; g++) {
-    if (weightSums[g] > 0 && (best < 0 || weightSums[g] > weightSums[best])) best = g;
-  }
-  return best < 0 ? { index: null, source: 'none' } : { index: best, source: 'largest-weight' };
 }
 
 interface AttributeFixed {
@@ -197,7 +100,7 @@ export function createAuditIndex(input: MetricFrameInput, options: AuditIndexOpt
     entropyAlphas: options.entropyAlphas,
   };
 
-  validate(input);
+  validateFrameInput(input);
   if (input.predictions) {
     // the decisions are fixed by the predictions: nothing depends on the rule
     const sortedScores = argsortDescWithValues(input.scores).sorted;

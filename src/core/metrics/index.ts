@@ -68,5 +68,4 @@ export {
   type ThresholdSweep,
 } from './threshold-index';
 export { createAuditIndex, type AuditIndex, type AuditIndexOptions } from './audit-index';
-export { computeFirstAudit, type FirstAudit } from './first-audit';
 export { argsortDesc } from './sort';

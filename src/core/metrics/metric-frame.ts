@@ -155,7 +155,8 @@ function invalid(message: string, hint?: string): WorkbenchError {
   return new WorkbenchError('roles-invalid', message, hint);
 }
 
-function validate(input: MetricFrameInput): void {
+/** The frame's input checks (shared with the audit index). */
+export function validateFrameInput(input: MetricFrameInput): void {
   const n = input.labels.length;
   if (input.scores.length !== n) throw new WorkbenchError('internal', `scores has ${input.scores.length} rows, labels ${n}.`);
   if (input.predictions && input.predictions.length !== n) {
@@ -199,7 +200,7 @@ function validate(input: MetricFrameInput): void {
   }
 }
 
-function reasonsOf(m: GroupMetrics): Partial<Record<RateKey, RateReason>> {
+export function reasonsOf(m: GroupMetrics): Partial<Record<RateKey, RateReason>> {
   const out: Partial<Record<RateKey, RateReason>> = {};
   for (const k of RATE_KEYS) {
     const r = m[k].reason;
@@ -232,10 +233,11 @@ function evaluateSlots(
   return { metrics, rows };
 }
 
-function resolveReference(
+/** The reference group: the one asked for, else the largest by weight (shared with the audit index). */
+export function resolveReference(
   a: AttributeInput,
   ai: number,
-  groups: GroupMetrics[],
+  weightSums: number[],
   option: MetricFrameOptions['reference'],
   notes: Note[],
 ): { index: number | null; source: AttributeResult['referenceSource'] } {
@@ -243,7 +245,7 @@ function resolveReference(
   if (wanted !== null) {
     const idx = a.levels.indexOf(wanted);
     if (idx >= 0) {
-      if (!(groups[idx].weightSum > 0)) {
+      if (!(weightSums[idx] > 0)) {
         notes.push({
           kind: 'reference',
           group: wanted,
@@ -261,8 +263,8 @@ function resolveReference(
     }
   }
   let best = -1;
-  for (let g = 0; g < groups.length; g++) {
-    if (groups[g].weightSum > 0 && (best < 0 || groups[g].weightSum > groups[best].weightSum)) best = g;
+  for (let g = 0; g < weightSums.length; g++) {
+    if (weightSums[g] > 0 && (best < 0 || weightSums[g] > weightSums[best])) best = g;
   }
   return best < 0 ? { index: null, source: 'none' } : { index: best, source: 'largest-weight' };
 }
@@ -272,7 +274,7 @@ function resolveReference(
  * negative weights, mismatched lengths).
  */
 export function computeMetricFrame(input: MetricFrameInput, options: MetricFrameOptions = {}): MetricFrame {
-  validate(input);
+  validateFrameInput(input);
   const n = input.labels.length;
   const fl = options.fairlearnCompatible === true;
   const minGroupSize = options.minGroupSize ?? 30;
@@ -311,7 +313,7 @@ export function computeMetricFrame(input: MetricFrameInput, options: MetricFrame
     const L = a.levels.length;
     const gm = point.metrics.slice(off, off + L);
     const notes: Note[] = [];
-    const ref = resolveReference(a, ai, gm, options.reference, notes);
+    const ref = resolveReference(a, ai, gm.map((g) => g.weightSum), options.reference, notes);
     refs.push(ref.index);
     const disparities = computeDisparities({
       levels: a.levels,
