@@ -11,7 +11,7 @@ import { WorkbenchError } from '../core/errors';
 import { checkManifestAgainstTable, encodeTable, type Manifest } from '../core/manifest';
 import { createModelScorer } from '../core/model';
 import { parseNumber, retypeColumn } from '../core/csv';
-import { targetLabels, validateRoles, MAX_INTERSECTIONS, type DatasetRoles, type ProtectedAttribute } from '../core/roles';
+import { targetLabels, validateRoles, MAX_INTERSECTIONS, type ProtectedAttribute } from '../core/roles';
 import { findColumn, type CategoricalColumn, type ColumnTable, type NumericColumn } from '../core/table';
 import { DISPARITY_DEFINITIONS, METRIC_DEFINITIONS } from '../core/definitions';
 import {
@@ -37,15 +37,16 @@ import { loadModelFromDisk } from './load-model';
 import {
   GENERATED_BY,
   UsageError,
+  baseRoles,
   optChoice,
   optInt,
   optNumber,
   optString,
-  parseBins,
-  protectedAttributes,
+  optThreshold,
   protectedGroups,
+  requiredProtected,
   sha256File,
-  splitList,
+  targetFlags,
   toJson,
   writeResult,
   type FlagValues,
@@ -562,11 +563,8 @@ const OPTIONS = {
 function decisionRule(values: FlagValues, manifest: Manifest | null): { rule: DecisionRule; from: 'flag' | 'manifest' | 'default' } {
   const given = (['threshold', 'top-k', 'top-percent'] as const).filter((k) => values[k] !== undefined);
   if (given.length > 1) throw new UsageError(`give at most one of --threshold, --top-k, --top-percent (got ${given.map((g) => `--${g}`).join(' and ')})`);
-  const t = optNumber(values, 'threshold');
-  if (t !== undefined) {
-    if (!(t >= 0 && t <= 1)) throw new UsageError(`--threshold must be between 0 and 1, not ${t}`);
-    return { rule: { rule: 'threshold', threshold: t }, from: 'flag' };
-  }
+  const t = optThreshold(values);
+  if (t !== undefined) return { rule: { rule: 'threshold', threshold: t }, from: 'flag' };
   const k = optInt(values, 'top-k', undefined, 0);
   if (k !== undefined) return { rule: { rule: 'top-k', k }, from: 'flag' };
   const p = optNumber(values, 'top-percent');
@@ -593,11 +591,7 @@ export async function auditCommand(args: string[]): Promise<number> {
   if (predCol && (v.threshold !== undefined || v['top-k'] !== undefined || v['top-percent'] !== undefined)) {
     throw new UsageError('--prediction gives the decisions: leave out --threshold, --top-k and --top-percent');
   }
-  const protectedFlag = optString(v, 'protected');
-  if (!protectedFlag) throw new UsageError('--protected is required');
-  const protectedCols = splitList(protectedFlag);
-  if (protectedCols.length === 0) throw new UsageError('--protected needs at least one column');
-  const attrs = protectedAttributes(protectedCols, parseBins((v.bins as string[] | undefined) ?? []));
+  const attrs = requiredProtected(v);
   const format = optChoice(v, 'format', ['json', 'html'] as const, 'json');
   const resamples = optInt(v, 'bootstrap', 0, 0);
   const seed = optInt(v, 'seed', 0, 0);
@@ -617,14 +611,11 @@ export async function auditCommand(args: string[]): Promise<number> {
   try {
     const manifest = model?.manifest ?? null;
     const { rule, from } = decisionRule(v, manifest);
-    const target = optString(v, 'target') ?? manifest?.target.column;
-    const positive = optString(v, 'positive') ?? (manifest && target === manifest.target.column ? manifest.target.positive : undefined);
-    if (!target) throw new UsageError('--target is required');
-    if (positive === undefined) throw new UsageError('--positive is required');
+    const { target, positive } = targetFlags(v, manifest);
 
     const parsed = await readCsvFile(dataPath);
     const table = parsed.table;
-    const roles: DatasetRoles = { target: { column: target, positive }, protected: attrs, features: [], ignored: [], ...(weightCol ? { weight: weightCol } : {}) };
+    const roles = baseRoles(target, positive, attrs, weightCol);
     validateRoles(table, roles);
     const groups = attrs.map((a) => protectedGroups(table, a));
     const labels = targetLabels(table, roles.target);

@@ -6,7 +6,8 @@ import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
 import { WorkbenchError } from '../core/errors';
-import { groupColumn, type ProtectedAttribute } from '../core/roles';
+import type { Manifest } from '../core/manifest';
+import { groupColumn, type DatasetRoles, type ProtectedAttribute } from '../core/roles';
 import { findColumn, type CategoricalColumn, type ColumnTable } from '../core/table';
 
 export const VERSION = '0.1.0';
@@ -89,6 +90,18 @@ export function parseBins(specs: readonly string[]): Map<string, number[]> {
   return out;
 }
 
+/** The repeatable --bins flags, parsed with {@link parseBins}. */
+export function binsFlag(values: FlagValues): Map<string, number[]> {
+  return parseBins((values.bins as string[] | undefined) ?? []);
+}
+
+/** --threshold: a number in [0, 1], or undefined when the flag is absent. */
+export function optThreshold(values: FlagValues): number | undefined {
+  const t = optNumber(values, 'threshold');
+  if (t !== undefined && !(t >= 0 && t <= 1)) throw new UsageError(`--threshold must be between 0 and 1, not ${t}`);
+  return t;
+}
+
 /** Most distinct values a numeric protected column may have without --bins. */
 export const MAX_UNBINNED_LEVELS = 20;
 
@@ -103,6 +116,32 @@ export function protectedAttributes(columns: string[], bins: Map<string, number[
     seen.add(c);
   }
   return columns.map((column) => (bins.has(column) ? { column, cuts: bins.get(column)! } : { column }));
+}
+
+/** The required --protected COL[,COL...] (at least one column) with its --bins. */
+export function requiredProtected(values: FlagValues): ProtectedAttribute[] {
+  const protectedFlag = optString(values, 'protected');
+  if (!protectedFlag) throw new UsageError('--protected is required');
+  const protectedCols = splitList(protectedFlag);
+  if (protectedCols.length === 0) throw new UsageError('--protected needs at least one column');
+  return protectedAttributes(protectedCols, binsFlag(values));
+}
+
+/**
+ * --target and --positive; without them, the manifest's target column, and its positive label
+ * when the target is that column.
+ */
+export function targetFlags(values: FlagValues, manifest: Manifest | null): { target: string; positive: string } {
+  const target = optString(values, 'target') ?? manifest?.target.column;
+  const positive = optString(values, 'positive') ?? (manifest && target === manifest.target.column ? manifest.target.positive : undefined);
+  if (!target) throw new UsageError('--target is required');
+  if (positive === undefined) throw new UsageError('--positive is required');
+  return { target, positive };
+}
+
+/** Roles with the target, the protected attributes and the optional weight column; no features yet. */
+export function baseRoles(target: string, positive: string, attrs: ProtectedAttribute[], weightCol: string | undefined): DatasetRoles {
+  return { target: { column: target, positive }, protected: attrs, features: [], ignored: [], ...(weightCol ? { weight: weightCol } : {}) };
 }
 
 /**

@@ -36,14 +36,15 @@ import { loadModelFromDisk } from './load-model';
 import {
   GENERATED_BY,
   UsageError,
+  baseRoles,
   optChoice,
   optInt,
   optString,
-  parseBins,
-  protectedAttributes,
   protectedGroups,
+  requiredProtected,
   sha256File,
   splitList,
+  targetFlags,
   toJson,
   writeResult,
   type FlagValues,
@@ -308,11 +309,8 @@ export async function compareCommand(args: string[]): Promise<number> {
   const exclude = v.exclude !== undefined ? splitList(optString(v, 'exclude')!) : [];
   if (v.exclude !== undefined && (!trainKind || modelPath)) throw new UsageError('--exclude goes with --train without --model (with --model the features are the model\'s columns)');
   const epochs = optInt(v, 'epochs', defaultTrainOptions.epochs, 1);
-  const protectedFlag = optString(v, 'protected');
-  if (!protectedFlag) throw new UsageError('--protected is required');
-  const protectedCols = splitList(protectedFlag);
-  if (protectedCols.length === 0) throw new UsageError('--protected needs at least one column');
-  const attrs = protectedAttributes(protectedCols, parseBins((v.bins as string[] | undefined) ?? []));
+  const attrs = requiredProtected(v);
+  const protectedCols = attrs.map((a) => a.column);
   const weightCol = optString(v, 'weight');
   const seed = optInt(v, 'seed', 0, 0);
   const resamples = optInt(v, 'bootstrap', defaultScenarioOptions.bootstrap, 0);
@@ -326,10 +324,7 @@ export async function compareCommand(args: string[]): Promise<number> {
   let scorer: Scorer | null = null;
   try {
     const manifest: Manifest | null = loaded?.manifest ?? null;
-    const target = optString(v, 'target') ?? manifest?.target.column;
-    const positive = optString(v, 'positive') ?? (manifest && target === manifest.target.column ? manifest.target.positive : undefined);
-    if (!target) throw new UsageError('--target is required');
-    if (positive === undefined) throw new UsageError('--positive is required');
+    const { target, positive } = targetFlags(v, manifest);
 
     const parsed = await readCsvFile(dataPath);
     const table = parsed.table;
@@ -338,7 +333,7 @@ export async function compareCommand(args: string[]): Promise<number> {
     for (const c of exclude) {
       if (!names.includes(c)) throw new WorkbenchError('roles-invalid', `--exclude names '${c}', which is not in the table`, 'Check the column name (names are case-sensitive).');
     }
-    const base: DatasetRoles = { target: { column: target, positive }, protected: attrs, features: [], ignored: [], ...(weightCol ? { weight: weightCol } : {}) };
+    const base = baseRoles(target, positive, attrs, weightCol);
     validateRoles(table, base);
     for (const a of attrs) protectedGroups(table, a); // too many levels without --bins → a hint
 

@@ -8,7 +8,7 @@ import { performance } from 'node:perf_hooks';
 import { WorkbenchError } from '../core/errors';
 import { checkManifestAgainstTable, encodeTable, featureSlices, manifestWidth, type Manifest } from '../core/manifest';
 import { createModelScorer } from '../core/model';
-import { targetLabels, validateRoles, type DatasetRoles } from '../core/roles';
+import { targetLabels, validateRoles } from '../core/roles';
 import { findColumn, type ColumnTable, type NumericColumn } from '../core/table';
 import {
   DEFAULT_PERMUTATIONS,
@@ -29,15 +29,17 @@ import { loadModelFromDisk } from './load-model';
 import {
   GENERATED_BY,
   UsageError,
+  baseRoles,
+  binsFlag,
   csvField,
   need,
   optChoice,
   optInt,
-  optNumber,
   optString,
-  parseBins,
+  optThreshold,
   protectedAttributes,
   protectedGroups,
+  targetFlags,
   toJson,
   writeResult,
   type FlagValues,
@@ -240,13 +242,12 @@ export async function importanceCommand(args: string[]): Promise<number> {
   const protectedCol = optString(v, 'protected');
   if (fairness && !protectedCol) throw new UsageError(`--score ${score} needs --protected COL`);
   if (protectedCol && protectedCol.includes(',')) throw new UsageError('importance takes one --protected column');
-  const bins = parseBins((v.bins as string[] | undefined) ?? []);
+  const bins = binsFlag(v);
   const attrs = protectedCol ? protectedAttributes([protectedCol], bins) : [];
   if (!protectedCol && bins.size > 0) throw new UsageError('--bins goes with --protected');
   const repeats = optInt(v, 'repeats', 5, 1);
   const seed = optInt(v, 'seed', 0, 0);
-  const threshold = optNumber(v, 'threshold');
-  if (threshold !== undefined && !(threshold >= 0 && threshold <= 1)) throw new UsageError(`--threshold must be between 0 and 1, not ${threshold}`);
+  const threshold = optThreshold(v);
   optChoice(v, 'format', ['json'] as const, 'json');
   const weightCol = optString(v, 'weight');
   const out = optString(v, 'out');
@@ -254,12 +255,10 @@ export async function importanceCommand(args: string[]): Promise<number> {
   await setupNodeBackend();
   const { model, manifest, manifestPath } = await loadModelFromDisk(modelPath, optString(v, 'manifest'));
   try {
-    const target = optString(v, 'target') ?? manifest.target.column;
-    const positive = optString(v, 'positive') ?? (target === manifest.target.column ? manifest.target.positive : undefined);
-    if (positive === undefined) throw new UsageError('--positive is required');
+    const { target, positive } = targetFlags(v, manifest);
     const data = await encodedRows(dataPath, manifest, '--data');
     const table = data.table;
-    const roles: DatasetRoles = { target: { column: target, positive }, protected: attrs, features: [], ignored: [], ...(weightCol ? { weight: weightCol } : {}) };
+    const roles = baseRoles(target, positive, attrs, weightCol);
     validateRoles(table, roles);
     const labels = targetLabels(table, roles.target);
     const groupCodes = attrs.length > 0 ? protectedGroups(table, attrs[0]) : undefined;

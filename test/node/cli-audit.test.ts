@@ -4,32 +4,19 @@
  * reproducible, the HTML report is self-contained, and bad input exits 1 with one line.
  */
 import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
-import { main } from '../../src/cli/main';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { demo, makeTempDir, root, run, writeIn } from './cli-harness';
 import type { AuditReport, AttributeJson } from '../../src/cli/audit';
 
-const root = resolve(import.meta.dirname, '../..');
 const peer = join(root, 'test/fixtures/peer');
 const FAIRNESS = join(peer, 'fairness.csv');
-const demo = join(root, 'public/demo/bank');
 let dir: string;
 
 beforeAll(() => {
-  dir = mkdtempSync(join(tmpdir(), 'bw-audit-'));
+  dir = makeTempDir('bw-audit-');
 });
 afterEach(() => vi.restoreAllMocks());
-
-async function run(args: string[]): Promise<{ code: number; out: string; err: string }> {
-  let out = '';
-  let err = '';
-  vi.spyOn(process.stdout, 'write').mockImplementation((s: string | Uint8Array) => ((out += String(s)), true));
-  vi.spyOn(process.stderr, 'write').mockImplementation((s: string | Uint8Array) => ((err += String(s)), true));
-  const code = await main(args);
-  vi.restoreAllMocks();
-  return { code, out, err };
-}
 
 async function audit(args: string[]): Promise<AuditReport> {
   const r = await run(['audit', ...args]);
@@ -37,11 +24,7 @@ async function audit(args: string[]): Promise<AuditReport> {
   return JSON.parse(r.out) as AuditReport;
 }
 
-function file(name: string, content: string): string {
-  const p = join(dir, name);
-  writeFileSync(p, content);
-  return p;
-}
+const file = (name: string, content: string): string => writeIn(dir, name, content);
 
 interface RefGroup {
   key: string;

@@ -5,15 +5,12 @@
  * an invalid scenarios file) exiting 1 with one line.
  */
 import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
-import { main } from '../../src/cli/main';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { demo, makeTempDir, run, writeIn } from './cli-harness';
 import type { CompareReport } from '../../src/cli/compare';
 import { createRng } from '../../src/core/rng';
 
-const root = resolve(import.meta.dirname, '../..');
-const demo = join(root, 'public/demo/bank');
 let dir: string;
 let data: string;
 let six: string;
@@ -21,21 +18,7 @@ let bankCsv: string;
 
 afterEach(() => vi.restoreAllMocks());
 
-async function run(args: string[]): Promise<{ code: number; out: string; err: string }> {
-  let out = '';
-  let err = '';
-  vi.spyOn(process.stdout, 'write').mockImplementation((s: string | Uint8Array) => ((out += String(s)), true));
-  vi.spyOn(process.stderr, 'write').mockImplementation((s: string | Uint8Array) => ((err += String(s)), true));
-  const code = await main(args);
-  vi.restoreAllMocks();
-  return { code, out, err };
-}
-
-function file(name: string, content: string): string {
-  const p = join(dir, name);
-  writeFileSync(p, content);
-  return p;
-}
+const file = (name: string, content: string): string => writeIn(dir, name, content);
 
 /** 1,500 rows: group g (b = 40%), x1 a proxy of g, x2 independent; y depends on x2 and on g. */
 function syntheticCsv(n: number, seed: number): string {
@@ -73,7 +56,7 @@ function withoutSeconds(json: string): unknown {
 }
 
 beforeAll(() => {
-  dir = mkdtempSync(join(tmpdir(), 'bw-compare-'));
+  dir = makeTempDir('bw-compare-');
   data = file('synthetic.csv', syntheticCsv(1500, 11));
   six = file('six.json', JSON.stringify(SIX));
   // the first 2,000 rows of the bank demo are enough for the imported-model checks

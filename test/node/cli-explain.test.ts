@@ -5,33 +5,16 @@
  */
 import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
-import { main } from '../../src/cli/main';
+import { join } from 'node:path';
+import { demo, makeTempDir, run, writeIn } from './cli-harness';
 import { saveModelArtifacts } from '../../src/core/model';
 import { setupTf, tf } from './tf-setup';
 
-const root = resolve(import.meta.dirname, '../..');
-const demo = join(root, 'public/demo/bank');
 let dir: string;
 
 afterEach(() => vi.restoreAllMocks());
 
-async function run(args: string[]): Promise<{ code: number; out: string; err: string }> {
-  let out = '';
-  let err = '';
-  vi.spyOn(process.stdout, 'write').mockImplementation((s: string | Uint8Array) => ((out += String(s)), true));
-  vi.spyOn(process.stderr, 'write').mockImplementation((s: string | Uint8Array) => ((err += String(s)), true));
-  const code = await main(args);
-  vi.restoreAllMocks();
-  return { code, out, err };
-}
-
-function file(name: string, content: string | Uint8Array): string {
-  const p = join(dir, name);
-  writeFileSync(p, content);
-  return p;
-}
+const file = (name: string, content: string | Uint8Array): string => writeIn(dir, name, content);
 
 interface ExplainJson {
   method: string;
@@ -172,7 +155,7 @@ let explainRows: Row[];
 let bankHead: string;
 
 beforeAll(async () => {
-  dir = mkdtempSync(join(tmpdir(), 'bw-explain-'));
+  dir = makeTempDir('bw-explain-');
   await setupTf();
   const model = tf.sequential({
     layers: [

@@ -5,34 +5,17 @@
 import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync, copyFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
-import { main } from '../../src/cli/main';
+import { join } from 'node:path';
+import { demo, makeTempDir, root, run, writeIn } from './cli-harness';
 
-const root = resolve(import.meta.dirname, '../..');
-const demo = join(root, 'public/demo/bank');
 let dir: string;
 
 beforeAll(() => {
-  dir = mkdtempSync(join(tmpdir(), 'bw-cli-'));
+  dir = makeTempDir('bw-cli-');
 });
 afterEach(() => vi.restoreAllMocks());
 
-async function run(args: string[]): Promise<{ code: number; out: string; err: string }> {
-  let out = '';
-  let err = '';
-  vi.spyOn(process.stdout, 'write').mockImplementation((s: string | Uint8Array) => ((out += String(s)), true));
-  vi.spyOn(process.stderr, 'write').mockImplementation((s: string | Uint8Array) => ((err += String(s)), true));
-  const code = await main(args);
-  vi.restoreAllMocks();
-  return { code, out, err };
-}
-
-function file(name: string, content: string | Uint8Array): string {
-  const p = join(dir, name);
-  writeFileSync(p, content);
-  return p;
-}
+const file = (name: string, content: string | Uint8Array): string => writeIn(dir, name, content);
 
 const BANK_HEAD = readFileSync(join(demo, 'bank-full.csv'), 'utf8').split('\n').slice(0, 201).join('\n') + '\n';
 

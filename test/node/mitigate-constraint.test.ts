@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { encodeTable, encodeTarget } from '../../src/core/manifest';
 import { attributeFromColumns, computeMetricFrame } from '../../src/core/metrics';
 import {
@@ -14,56 +14,18 @@ import {
 import { createModelScorer } from '../../src/core/model';
 import { createRng } from '../../src/core/rng';
 import { groupColumn, type DatasetRoles } from '../../src/core/roles';
-import type { ColumnTable } from '../../src/core/table';
 import { trainModel } from '../../src/core/train';
-import { liveTensors, setupTf } from './tf-setup';
+import { groupProxyTable } from './synthetic';
+import { setupTfAndCheckLeaks } from './tf-setup';
 
-/**
- * A small table where the score correlates with the group: group b has a higher base rate and
- * x1 is a proxy for the group (g is protected, not a feature).
- */
-function synthetic(n: number, seed: number): ColumnTable {
-  const rng = createRng(seed);
-  const gauss = (): number => Math.sqrt(-2 * Math.log(1 - rng.next())) * Math.cos(2 * Math.PI * rng.next());
-  const x1 = new Float64Array(n);
-  const x2 = new Float64Array(n);
-  const c = new Int32Array(n);
-  const g = new Int32Array(n);
-  const y = new Int32Array(n);
-  for (let i = 0; i < n; i++) {
-    g[i] = rng.next() < 0.4 ? 1 : 0;
-    x1[i] = gauss() + 1.2 * g[i];
-    x2[i] = gauss();
-    c[i] = rng.next() < 0.5 + 0.2 * g[i] ? 0 : rng.int(2) + 1;
-    y[i] = 0.9 * x2[i] + 1.0 * g[i] + 0.5 * gauss() > 0.7 ? 1 : 0;
-  }
-  return {
-    nRows: n,
-    columns: [
-      { type: 'numeric', name: 'x1', values: x1 },
-      { type: 'numeric', name: 'x2', values: x2 },
-      { type: 'categorical', name: 'c', codes: c, levels: ['u', 'v', 'w'] },
-      { type: 'categorical', name: 'g', codes: g, levels: ['a', 'b'] },
-      { type: 'categorical', name: 'y', codes: y, levels: ['no', 'yes'] },
-    ],
-  };
-}
-
-const table = synthetic(2400, 5);
+const table = groupProxyTable(2400, 5);
 const roles: DatasetRoles = { target: { column: 'y', positive: 'yes' }, protected: [{ column: 'g' }], features: ['x1', 'x2', 'c'], ignored: [] };
 const split = createSplit(table, roles, 1);
 const groups = groupColumn(table, { column: 'g' });
 const labels = encodeTarget(table, roles.target);
 const train = { epochs: 30, batchSize: 128 };
 
-let before = 0;
-beforeAll(async () => {
-  await setupTf();
-  before = liveTensors();
-});
-afterAll(() => {
-  expect(liveTensors()).toBe(before);
-});
+setupTfAndCheckLeaks();
 
 describe('fairness penalty pieces', () => {
   it('sᵀC + c0 equals the soft group-vs-overall rate differences, for every constraint', () => {

@@ -1,5 +1,4 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { WorkbenchError } from '../../src/core/errors';
 import { encodeTable, encodeTarget, validateManifest } from '../../src/core/manifest';
 import {
   compareScenarios,
@@ -16,73 +15,17 @@ import { createRng, shuffleInPlace } from '../../src/core/rng';
 import { groupColumn, intersectGroups, type DatasetRoles } from '../../src/core/roles';
 import type { ColumnTable, NumericColumn } from '../../src/core/table';
 import { trainModel } from '../../src/core/train';
-import { liveTensors, setupTf } from './tf-setup';
+import { groupProxyTable, problem, rejects as problemAsync } from './synthetic';
+import { setupTfAndCheckLeaks } from './tf-setup';
 
-/** Score correlated with the protected group g (x1 is its proxy); h is a second protected column; 12 rows lack a target. */
-function synthetic(n: number, seed: number): ColumnTable {
-  const rng = createRng(seed);
-  const gauss = (): number => Math.sqrt(-2 * Math.log(1 - rng.next())) * Math.cos(2 * Math.PI * rng.next());
-  const x1 = new Float64Array(n);
-  const x2 = new Float64Array(n);
-  const c = new Int32Array(n);
-  const g = new Int32Array(n);
-  const h = new Int32Array(n);
-  const y = new Int32Array(n);
-  for (let i = 0; i < n; i++) {
-    g[i] = rng.next() < 0.4 ? 1 : 0;
-    h[i] = rng.int(2);
-    x1[i] = gauss() + 1.2 * g[i];
-    x2[i] = gauss();
-    c[i] = rng.next() < 0.5 + 0.2 * g[i] ? 0 : rng.int(2) + 1;
-    y[i] = i % 200 === 7 ? -1 : 0.9 * x2[i] + 1.0 * g[i] + 0.3 * h[i] + 0.5 * gauss() > 0.7 ? 1 : 0;
-  }
-  return {
-    nRows: n,
-    columns: [
-      { type: 'numeric', name: 'x1', values: x1 },
-      { type: 'numeric', name: 'x2', values: x2 },
-      { type: 'categorical', name: 'c', codes: c, levels: ['u', 'v', 'w'] },
-      { type: 'categorical', name: 'g', codes: g, levels: ['a', 'b'] },
-      { type: 'categorical', name: 'h', codes: h, levels: ['p', 'q'] },
-      { type: 'categorical', name: 'y', codes: y, levels: ['no', 'yes'] },
-    ],
-  };
-}
-
-const table = synthetic(2400, 9);
+/** g and h protected (x1 a proxy of g); 12 rows lack a target. */
+const table = groupProxyTable(2400, 9, { second: true });
 const roles: DatasetRoles = { target: { column: 'y', positive: 'yes' }, protected: [{ column: 'g' }, { column: 'h' }], features: ['x1', 'x2', 'c'], ignored: [] };
 const split = createSplit(table, roles, 3);
 const trained = { kind: 'trained' as const, trainKind: 'logistic' as const, epochs: 30, batchSize: 128 };
 const ctx: ScenarioContext = { table, roles, split, baseline: trained, seed: 5, protectedAttribute: { column: 'g' }, bootstrap: 50 };
 
-function problem(f: () => unknown): WorkbenchError {
-  try {
-    f();
-  } catch (e) {
-    expect(e).toBeInstanceOf(WorkbenchError);
-    return e as WorkbenchError;
-  }
-  throw new Error('expected a WorkbenchError');
-}
-
-async function problemAsync(p: Promise<unknown>): Promise<WorkbenchError> {
-  try {
-    await p;
-  } catch (e) {
-    expect(e).toBeInstanceOf(WorkbenchError);
-    return e as WorkbenchError;
-  }
-  throw new Error('expected a WorkbenchError');
-}
-
-let before = 0;
-beforeAll(async () => {
-  await setupTf();
-  before = liveTensors();
-});
-afterAll(() => {
-  expect(liveTensors()).toBe(before);
-});
+setupTfAndCheckLeaks();
 
 describe('validateScenarios', () => {
   it('accepts an array or {scenarios} and returns typed copies', () => {

@@ -1,13 +1,14 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { WorkbenchError } from '../../src/core/errors';
 import { parseCsv } from '../../src/core/csv';
 import { checkManifestAgainstTable, encodeTable, encodeTarget, manifestWidth, MANIFEST_FORMAT, validateManifest, type Manifest } from '../../src/core/manifest';
 import { createModelScorer, loadLayersModelFromFiles, saveModelArtifacts } from '../../src/core/model';
 import { rocAuc, stratifiedSplit } from '../../src/core/train';
 import { createReferenceScorer, parsePeerModel, peerModelToLayersModel, referenceForward } from '../../src/core/reference-mlp';
-import { liveTensors, setupTf, tf } from './tf-setup';
+import { rejects } from './synthetic';
+import { liveTensors, setupTfAndCheckLeaks, tf } from './tf-setup';
 
 const peerDir = fileURLToPath(new URL('../fixtures/peer/', import.meta.url));
 const mlpJson = JSON.parse(readFileSync(peerDir + 'mlp.json', 'utf8')) as unknown;
@@ -32,28 +33,11 @@ function peerManifest(output: 'probability' | 'logit' = 'probability', width = 8
   });
 }
 
-async function rejects(p: Promise<unknown>): Promise<WorkbenchError> {
-  try {
-    await p;
-  } catch (e) {
-    expect(e).toBeInstanceOf(WorkbenchError);
-    return e as WorkbenchError;
-  }
-  throw new Error('expected a WorkbenchError');
-}
-
 function toFiles(files: { name: string; data: Uint8Array }[]) {
   return files.map((f) => ({ name: f.name, data: f.data }));
 }
 
-let before = 0;
-beforeAll(async () => {
-  await setupTf();
-  before = liveTensors();
-});
-afterAll(() => {
-  expect(liveTensors()).toBe(before);
-});
+setupTfAndCheckLeaks();
 
 describe('reference forward pass', () => {
   it('matches a hand computation for the logistic model', () => {

@@ -1,16 +1,16 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { WorkbenchError } from '../../src/core/errors';
+import { describe, expect, it } from 'vitest';
 import { encodeTable, validateManifest } from '../../src/core/manifest';
 import { createModelScorer, saveModelArtifacts } from '../../src/core/model';
 import { createRng } from '../../src/core/rng';
 import type { ColumnTable } from '../../src/core/table';
 import { rocAuc, stratifiedSplit, trainModel, type EpochStats, type TrainSpec } from '../../src/core/train';
-import { liveTensors, setupTf } from './tf-setup';
+import { gaussian, rejects } from './synthetic';
+import { liveTensors, setupTfAndCheckLeaks } from './tf-setup';
 
 /** A separable-ish synthetic problem: y depends on x1, x2 and the group g, plus noise. */
 function synthetic(n: number, seed: number): ColumnTable {
   const rng = createRng(seed);
-  const gauss = () => Math.sqrt(-2 * Math.log(1 - rng.next())) * Math.cos(2 * Math.PI * rng.next());
+  const gauss = gaussian(rng);
   const x1 = new Float64Array(n);
   const x2 = new Float64Array(n);
   const g = new Int32Array(n);
@@ -37,24 +37,7 @@ const data = synthetic(3000, 7);
 // 3,000 rows: small batches so a few epochs make enough Adam steps
 const spec: TrainSpec = { target: { column: 'y', positive: 'yes' }, features: ['x1', 'x2', 'g'], protected: [{ column: 'g' }] };
 
-async function rejects(p: Promise<unknown>): Promise<WorkbenchError> {
-  try {
-    await p;
-  } catch (e) {
-    expect(e).toBeInstanceOf(WorkbenchError);
-    return e as WorkbenchError;
-  }
-  throw new Error('expected a WorkbenchError');
-}
-
-let before = 0;
-beforeAll(async () => {
-  await setupTf();
-  before = liveTensors();
-});
-afterAll(() => {
-  expect(liveTensors()).toBe(before);
-});
+setupTfAndCheckLeaks();
 
 describe('helpers', () => {
   it('rocAuc handles ties and one class', () => {
