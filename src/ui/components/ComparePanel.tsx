@@ -166,7 +166,8 @@ export function ComparePanel(props: { session: WorkbenchSession; dataset: Datase
       const url = URL.createObjectURL(new Blob([f.data as BlobPart]));
       const a = document.createElement('a');
       a.href = url;
-      a.download = `${e.scenario.name.replace(/[^\w.-]+/g, '_')}.${f.name}`;
+      // the original names: model.json names its weight file, so a renamed shard would not load back
+      a.download = f.name;
       a.click();
       setTimeout(() => URL.revokeObjectURL(url), 1000);
     }
