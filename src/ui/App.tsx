@@ -285,6 +285,7 @@ export function App() {
         <>
           <section className="panel wide" hidden={tab !== 'audit'}>
             <AuditPanel
+              key={`${dataset.id}/${model.id}`}
               session={session.current!}
               dataset={dataset}
               model={model}
@@ -298,10 +299,10 @@ export function App() {
             />
           </section>
           <section className="panel wide" hidden={tab !== 'explain'}>
-            <ExplainPanel session={session.current!} dataset={dataset} model={model} roles={roles} attribute={attribute} focusRow={focusRow} />
+            <ExplainPanel key={`${dataset.id}/${model.id}`} session={session.current!} dataset={dataset} model={model} roles={roles} attribute={attribute} focusRow={focusRow} />
           </section>
           <section className="panel wide" hidden={tab !== 'compare'}>
-            <ComparePanel session={session.current!} dataset={dataset} model={model} roles={roles} attribute={attribute} />
+            <ComparePanel key={`${dataset.id}/${model.id}`} session={session.current!} dataset={dataset} model={model} roles={roles} attribute={attribute} />
           </section>
         </>
       )}

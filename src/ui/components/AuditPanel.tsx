@@ -122,6 +122,7 @@ export function AuditPanel(props: {
   // Every change recomputes in the worker at once (no intervals, fast), then again with bootstrap
   // intervals once the controls have been still for a moment. A result a newer request replaced is dropped.
   const seq = useRef(0);
+  const scored = useRef(false);
   useEffect(() => {
     const mine = ++seq.current;
     const base = { decision, fairlearnCompatible: fairlearn, minGroupSize, references, intersections };
@@ -129,9 +130,10 @@ export function AuditPanel(props: {
       session.audit.call(undefined, (api) => api.audit(dataset.id, model.id, roles, { ...base, bootstrap }));
     (async () => {
       try {
-        if (!scoring) {
+        if (!scored.current) {
+          scored.current = true;
           const sc = await session.audit.call(undefined, (api) => api.score(dataset.id, model.id));
-          if (mine === seq.current) setScoring(sc);
+          setScoring(sc);
         }
         const fast = await request();
         if (mine !== seq.current) return;
@@ -150,7 +152,7 @@ export function AuditPanel(props: {
         if (mine === seq.current && !isAbortError(e)) setProblem(problemOf(e));
       }
     })();
-  }, [session, dataset.id, model.id, roles, decision, fairlearn, minGroupSize, resamples, intersections, references, scoring]);
+  }, [session, dataset.id, model.id, roles, decision, fairlearn, minGroupSize, resamples, intersections, references]);
 
   const attributeNames = frame?.attributes.map((a) => a.name) ?? roles.protected.map((p) => p.column);
   const current = frame?.attributes.find((a) => a.name === props.attribute) ?? frame?.attributes[0] ?? null;
