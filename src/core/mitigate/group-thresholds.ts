@@ -51,6 +51,7 @@
  *   groups without positives. The fallback rows count in the objective and in topK.
  * - Optional sample weights (fairlearn's ThresholdOptimizer takes none).
  */
+import { countAtLeast } from '../metrics/decision';
 import { argsortDesc } from '../metrics/sort';
 import { assertFiniteScores } from '../metrics/sort';
 import { createRng } from '../rng';
@@ -292,17 +293,6 @@ function buildLookup(rows: number[], scores: ArrayLike<number>, labels: Uint8Arr
     cumNeg[i + 1] = cumNeg[i] + (labels[r] === 1 ? 0 : w);
   }
   return { sorted, cumPos, cumNeg, P: cumPos[n], N: cumNeg[n] };
-}
-
-function countAtLeast(sortedDesc: Float64Array, t: number): number {
-  let lo = 0;
-  let hi = sortedDesc.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    if (sortedDesc[mid] >= t) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
 }
 
 /** Expected weighted (TP, FP) of a rule on the rows of a lookup. */
