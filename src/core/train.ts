@@ -19,6 +19,7 @@
  * completes, it throws WorkbenchError('aborted'). `onEpoch` may return a promise; it is awaited,
  * which lets a worker yield to its message loop between epochs (so a stop message can land).
  */
+import { weightedRocAuc } from './metrics/roc-auc';
 import { WorkbenchError } from './errors';
 import { encodeTable, encodeTarget, manifestWidth, MANIFEST_FORMAT } from './manifest';
 import type { Manifest, ManifestFeature, ProtectedAttribute, TrainingProvenance } from './manifest';
@@ -125,29 +126,10 @@ export function stratifiedSplit(labels: Int8Array, fraction: number, seed: numbe
   return { train: Uint32Array.from(train).sort(), validation: Uint32Array.from(validation).sort() };
 }
 
-/** ROC AUC by ranks (ties get the average rank); undefined when one class is absent. */
+/** ROC AUC (ties count ½, see metrics/roc-auc); undefined when one class is absent. */
 export function rocAuc(scores: ArrayLike<number>, labels: ArrayLike<number>): number | undefined {
-  const n = scores.length;
-  const order = new Uint32Array(n);
-  for (let i = 0; i < n; i++) order[i] = i;
-  order.sort((a, b) => scores[a] - scores[b]);
-  let nPos = 0;
-  let rankSumPos = 0;
-  for (let i = 0; i < n; ) {
-    let j = i;
-    while (j + 1 < n && scores[order[j + 1]] === scores[order[i]]) j++;
-    const avgRank = (i + j) / 2 + 1;
-    for (let k = i; k <= j; k++) {
-      if (labels[order[k]] === 1) {
-        nPos++;
-        rankSumPos += avgRank;
-      }
-    }
-    i = j + 1;
-  }
-  const nNeg = n - nPos;
-  if (nPos === 0 || nNeg === 0) return undefined;
-  return (rankSumPos - (nPos * (nPos + 1)) / 2) / (nPos * nNeg);
+  const auc = weightedRocAuc(scores, labels);
+  return Number.isNaN(auc) ? undefined : auc;
 }
 
 function buildManifest(table: ColumnTable, spec: TrainSpec, train: Uint32Array): Manifest {

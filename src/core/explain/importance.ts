@@ -19,6 +19,7 @@
  *
  * Cost: nRows × (1 + players × repeats) model rows, in batches of `batchRows`.
  */
+import { weightedRocAuc } from '../metrics/roc-auc';
 import { WorkbenchError } from '../errors';
 import { createRng, shuffleInPlace } from '../rng';
 import type { Rng } from '../rng';
@@ -241,33 +242,9 @@ export function logLoss(p: ArrayLike<number>, labels: Uint8Array, w: ArrayLike<n
   return s / tot;
 }
 
-/** Weighted ROC AUC (ties count ½), as sklearn's roc_auc_score with sample_weight. */
+/** Weighted ROC AUC (ties count ½), as sklearn's roc_auc_score with sample_weight (see metrics/roc-auc). */
 export function rocAuc(p: ArrayLike<number>, labels: Uint8Array, w: ArrayLike<number>): number {
-  const n = p.length;
-  const idx = new Uint32Array(n);
-  for (let i = 0; i < n; i++) idx[i] = i;
-  idx.sort((a, b) => p[a] - p[b]);
-  let negBelow = 0;
-  let area = 0;
-  let pos = 0;
-  let neg = 0;
-  for (let s = 0; s < n; ) {
-    let e = s;
-    let bp = 0;
-    let bn = 0;
-    while (e < n && p[idx[e]] === p[idx[s]]) {
-      const i = idx[e];
-      if (labels[i]) bp += w[i];
-      else bn += w[i];
-      e++;
-    }
-    area += bp * (negBelow + 0.5 * bn);
-    negBelow += bn;
-    pos += bp;
-    neg += bn;
-    s = e;
-  }
-  return area / (pos * neg);
+  return weightedRocAuc(p, labels, w);
 }
 
 function dpDifference(p: Float64Array, _labels: Uint8Array, w: Float64Array, g: Int32Array, G: number, thr: number): number {
