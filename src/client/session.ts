@@ -54,7 +54,11 @@ export class WorkbenchSession {
     const r = await this.audit.call(undefined, (api) => api.retype(datasetId, column, type));
     this.retypes = this.retypes.filter((x) => !(x.datasetId === datasetId && x.column === column));
     this.retypes.push({ datasetId, column, type });
-    for (const st of this.synced.values()) st.ids.clear();
+    // secondary workers reload the dataset and replay every type override in order
+    for (const st of this.synced.values()) {
+      st.ids.clear();
+      st.retypes = 0;
+    }
     return r;
   }
 
