@@ -5,6 +5,7 @@ import type { Problem } from '../core/errors';
 import type { DatasetRoles } from '../core/roles';
 import type { ColumnType } from '../core/table';
 import type { DatasetSummary, ModelSummary, TrainEpoch } from '../../workers/workbench.worker';
+import { downloadFiles } from './download';
 import { DEMOS, demoFromUrl, fetchDemoFile, type DemoName } from './demo';
 import { DataPanel } from './components/DataPanel';
 import { ModelPanel } from './components/ModelPanel';
@@ -192,14 +193,7 @@ export function App() {
     if (!model) return;
     try {
       const files = modelFiles ?? (await session.current!.audit.call(undefined, (api) => api.exportModel(model.id)));
-      for (const f of files) {
-        const url = URL.createObjectURL(new Blob([f.data as BlobPart]));
-        const a = document.createElement('a');
-        a.href = url;
-        a.download = f.name;
-        a.click();
-        setTimeout(() => URL.revokeObjectURL(url), 1000);
-      }
+      downloadFiles(files);
     } catch (e) {
       report(e);
     }

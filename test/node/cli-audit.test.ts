@@ -4,6 +4,7 @@
  * reproducible, the HTML report is self-contained, and bad input exits 1 with one line.
  */
 import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import { fairnessRef } from './fairness-ref';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { demo, makeTempDir, root, run, writeIn } from './cli-harness';
@@ -26,21 +27,7 @@ async function audit(args: string[]): Promise<AuditReport> {
 
 const file = (name: string, content: string): string => writeIn(dir, name, content);
 
-interface RefGroup {
-  key: string;
-  values: Record<string, string>;
-  metrics: Record<string, number | null>;
-}
-interface RefAnalysis {
-  name: string;
-  sensitive_features: string[];
-  n_groups: number;
-  overall: Record<string, number | null>;
-  by_group: RefGroup[];
-  per_metric: Record<string, Record<string, number | null>>;
-  aggregates: { between_groups: Record<string, number | null>; to_overall: Record<string, number | null> };
-}
-const ref = JSON.parse(readFileSync(join(peer, 'fairness_ref.out.json'), 'utf8')) as { analyses: RefAnalysis[] };
+const ref = fairnessRef;
 
 /** fairlearn snake_case → our camelCase */
 const KEY: Record<string, string> = {

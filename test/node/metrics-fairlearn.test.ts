@@ -3,6 +3,7 @@
  * peer fixture: every number in fairness_ref.out.json, to 1e-9, in both modes.
  */
 import { readFileSync } from 'node:fs';
+import { fairnessRef } from './fairness-ref';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import type { CategoricalColumn } from '../../src/core/table';
@@ -16,21 +17,7 @@ import {
 
 const dir = fileURLToPath(new URL('../fixtures/peer/', import.meta.url));
 
-interface RefGroup {
-  key: string;
-  values: Record<string, string>;
-  metrics: Record<string, number | null>;
-}
-interface RefAnalysis {
-  name: string;
-  sensitive_features: string[];
-  n_groups: number;
-  overall: Record<string, number | null>;
-  by_group: RefGroup[];
-  per_metric: Record<string, Record<string, number | null>>;
-  aggregates: { between_groups: Record<string, number | null>; to_overall: Record<string, number | null> };
-}
-const ref = JSON.parse(readFileSync(dir + 'fairness_ref.out.json', 'utf8')) as { analyses: RefAnalysis[] };
+const ref = fairnessRef;
 
 /** A tiny split-by-comma reader: the fixture has no quoting. */
 function readCsv(text: string): { header: string[]; rows: string[][] } {

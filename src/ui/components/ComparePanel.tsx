@@ -6,6 +6,7 @@ import type { DatasetRoles } from '../../core/roles';
 import type { Intervention, Scenario, ScenarioResult } from '../../core/mitigate';
 import type { DatasetSummary, ModelSummary } from '../../../workers/workbench.worker';
 import { PlotlyChart } from './PlotlyChart';
+import { downloadFiles } from '../download';
 import { paretoSpec, withFrontier } from '../../charts';
 
 type Parity = 'demographicParityDifference' | 'equalOpportunityDifference' | 'equalizedOddsDifference';
@@ -162,15 +163,7 @@ export function ComparePanel(props: { session: WorkbenchSession; dataset: Datase
     const r = e.result;
     if (!r) return;
     const files = [...(r.artifacts.files ?? []), { name: 'model.manifest.json', data: new TextEncoder().encode(JSON.stringify(r.artifacts.manifest, null, 2)) }];
-    for (const f of files) {
-      const url = URL.createObjectURL(new Blob([f.data as BlobPart]));
-      const a = document.createElement('a');
-      a.href = url;
-      // the original names: model.json names its weight file, so a renamed shard would not load back
-      a.download = f.name;
-      a.click();
-      setTimeout(() => URL.revokeObjectURL(url), 1000);
-    }
+    downloadFiles(files);
   }
 
   // custom scenario builder
