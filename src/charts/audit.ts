@@ -29,13 +29,9 @@ import {
   undefinedText,
 } from './palette';
 import type { PlotSpec } from './types';
+import { isPercentMetric } from '../core/definitions';
 
-/** Rates shown as percentages; the others (AUC, Brier, ECE) as plain numbers. */
-const NOT_PERCENT = new Set<RateKey>(['rocAuc', 'brierScore', 'expectedCalibrationError']);
-
-export function isPercentMetric(key: RateKey): boolean {
-  return !NOT_PERCENT.has(key);
-}
+export { isPercentMetric } from '../core/definitions';
 
 function fmtMetric(key: RateKey, v: number | null): string {
   return isPercentMetric(key) ? pct(v) : num(v);

@@ -1,9 +1,15 @@
 /**
  * Shared look of every chart: a colour-blind-safe palette with one fixed colour per group
  * (by the group's index in its attribute's levels, so a group keeps its colour from chart to
- * chart), the colours for "raises / lowers the score", plain-language reasons for undefined
- * values, and number formatting. Pure data: no Plotly, no DOM.
+ * chart) and the colours for "raises / lowers the score". Reasons and number formatting come
+ * from core (definitions.ts, format.ts), re-exported here for the chart modules. Pure data: no
+ * Plotly, no DOM.
  */
+
+import { count } from '../core/format';
+
+export { REASON_TEXT, reasonText } from '../core/definitions';
+export { count, num, pct, signed, undefinedText } from '../core/format';
 
 /**
  * Group colours: Okabe & Ito (2008), then Paul Tol's "muted" scheme for more groups; both are
@@ -56,65 +62,9 @@ export function seriesColor(index: number): string {
   return SERIES_PALETTE[index % SERIES_PALETTE.length];
 }
 
-/** Why a value is undefined, in words a workshop participant understands. */
-export const REASON_TEXT: Record<string, string> = {
-  // per-group rates
-  'no-positives': 'no lead in this group converted',
-  'no-negatives': 'every lead in this group converted',
-  'no-predicted-positives': 'the model selects nobody in this group',
-  'no-predicted-negatives': 'the model selects everybody in this group',
-  'empty-group': 'the group has no leads',
-  'one-class': 'only one outcome occurs in this group',
-  // comparisons
-  'no-reference': 'no reference group is set',
-  'reference-undefined': "the reference group's value is itself undefined",
-  'reference-zero': "the reference group's value is 0, and nothing can be divided by 0",
-  'group-undefined': "this group's value is undefined",
-  'fewer-than-two-groups': 'fewer than two groups have a value',
-  'no-defined-groups': 'no group has a value',
-  'zero-max': 'every group has a value of 0',
-  'overall-undefined': 'the overall value is undefined',
-  'overall-zero': 'the overall value is 0',
-  // explanations
-  'empty-comparison-group': 'one of the two groups has no explained leads',
-  'not-finite': 'the computation gave no number',
-};
-
-/** The plain reason, or the code itself when unknown. */
-export function reasonText(reason: string | undefined): string {
-  if (!reason) return 'no reason recorded';
-  return REASON_TEXT[reason] ?? reason;
-}
-
-/** "undefined (the model selects nobody in this group)" */
-export function undefinedText(reason: string | undefined): string {
-  return `undefined (${reasonText(reason)})`;
-}
-
 /** A finite number or null (NaN / ±Infinity / null / undefined → null), so gaps stay gaps. */
 export function finiteOrNull(v: number | null | undefined): number | null {
   return typeof v === 'number' && Number.isFinite(v) ? v : null;
-}
-
-export function pct(v: number | null, digits = 1): string {
-  return v === null || !Number.isFinite(v) ? 'undefined' : `${(v * 100).toFixed(digits)}%`;
-}
-
-export function num(v: number | null, digits = 3): string {
-  return v === null || !Number.isFinite(v) ? 'undefined' : v.toFixed(digits);
-}
-
-/** "+0.042" / "−0.013" (a real minus sign). */
-export function signed(v: number, digits = 3): string {
-  if (!Number.isFinite(v)) return 'undefined';
-  const a = Math.abs(v);
-  // tiny values keep two significant digits instead of rounding to 0.000
-  const s = a > 0 && a < 10 ** -digits ? Number(a.toPrecision(2)).toString() : a.toFixed(digits);
-  return v < 0 && Number(s) !== 0 ? `−${s}` : `+${s}`;
-}
-
-export function count(n: number): string {
-  return n.toLocaleString('en-US');
 }
 
 /** A group's axis label: "Female (n=1,204)". */

@@ -216,7 +216,7 @@ describe('groupMetricBarsSpec', () => {
     expect(arr(prec, 'y')[1]).toBeNull(); // B: nobody selected
     expect(arr(prec, 'y')[0]).toBeCloseTo(attrBoot.groups[0].metrics.precision.value as number, 12);
     const text = annotationText(spec);
-    expect(text).toContain('B: precision undefined (the model selects nobody in this group)');
+    expect(text).toContain('B: precision (PPV) undefined (the model selects nobody in this group)');
     expect(text).toContain('C: true positive rate undefined (no lead in this group converted)');
     expect(text).toMatch(/fewer than 10 leads/);
     const pattern = (sel.marker as { pattern: { shape: string[] } }).pattern.shape;

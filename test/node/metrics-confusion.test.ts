@@ -79,7 +79,7 @@ describe('undefined rates: null + reason by default, fairlearn zeros on request'
       'C:balancedAccuracy:one-class',
       'C:rocAuc:one-class',
     ]);
-    expect(notes[0].message).toContain('no actual positives');
+    expect(notes[0].message).toContain('no lead in this group converted');
   });
 
   it('fairlearnCompatible reproduces fairlearn: zeros take part in differences and ratios', () => {

@@ -47,6 +47,7 @@ import {
   betweenGroupTheilIndex,
   type InequalityValue,
 } from './inequality';
+import { labelOf, reasonText } from '../definitions';
 
 export type DisparityReason =
   | 'no-defined-groups'
@@ -181,35 +182,8 @@ export const FOUR_FIFTHS_CAVEAT =
   'it does not prove discrimination. It ignores sample size and uncertainty and is often misapplied ' +
   'outside hiring (see the fairlearn documentation on disparate impact).';
 
-export const METRIC_LABELS: Record<ScalarKey, string> = {
-  count: 'row count',
-  weightSum: 'weighted size',
-  baseRate: 'base rate',
-  selectionRate: 'selection rate',
-  truePositiveRate: 'true positive rate',
-  falsePositiveRate: 'false positive rate',
-  falseNegativeRate: 'false negative rate',
-  trueNegativeRate: 'true negative rate',
-  precision: 'precision',
-  negativePredictiveValue: 'negative predictive value',
-  falseDiscoveryRate: 'false discovery rate',
-  falseOmissionRate: 'false omission rate',
-  accuracy: 'accuracy',
-  balancedAccuracy: 'balanced accuracy',
-  rocAuc: 'ROC AUC',
-  brierScore: 'Brier score',
-  meanScore: 'mean score',
-  expectedCalibrationError: 'expected calibration error',
-};
-
-export const REASON_TEXT: Record<RateReason, string> = {
-  'no-positives': 'it has no actual positives, so rates over positives are undefined',
-  'no-negatives': 'it has no actual negatives, so rates over negatives are undefined',
-  'no-predicted-positives': 'nobody in it is selected, so rates over the selected are undefined',
-  'no-predicted-negatives': 'everybody in it is selected, so rates over the rejected are undefined',
-  'empty-group': 'it has no rows (or only rows of weight 0)',
-  'one-class': 'all its actual outcomes are of one class',
-};
+/** Labels of the compared metrics, from the one metric table (definitions.ts). */
+export const METRIC_LABELS = Object.fromEntries(SCALAR_KEYS.map((k) => [k, labelOf(k)])) as Record<ScalarKey, string>;
 
 function scalar(m: GroupMetrics, key: ScalarKey): Rate {
   if (key === 'count') return { value: m.count };
@@ -371,7 +345,7 @@ function buildNotes(input: DisparityInput): Note[] {
         kind: 'empty-group',
         group: level,
         reason: 'empty-group',
-        message: `Group "${level}" is left out of every comparison: ${REASON_TEXT['empty-group']}.`,
+        message: `Group "${level}" is left out of every comparison: ${reasonText('empty-group')}.`,
       });
       continue;
     }
@@ -385,7 +359,7 @@ function buildNotes(input: DisparityInput): Note[] {
           group: level,
           metric: key,
           reason: r.reason,
-          message: `Group "${level}" is left out of the ${label} comparison: ${REASON_TEXT[r.reason]}.`,
+          message: `Group "${level}" is left out of the ${label} comparison: ${reasonText(r.reason)}.`,
         });
       } else if (fl) {
         notes.push({
@@ -395,7 +369,7 @@ function buildNotes(input: DisparityInput): Note[] {
           reason: r.reason,
           message:
             `Group "${level}": ${label} is shown as ${r.value} as fairlearn does, but it is undefined ` +
-            `(${REASON_TEXT[r.reason]}); this value takes part in differences and ratios.`,
+            `(${reasonText(r.reason)}); this value takes part in differences and ratios.`,
         });
       }
     }

@@ -9,7 +9,8 @@ import { DISPARITY_DEFINITIONS, METRIC_DEFINITIONS } from '../../core/definition
 import type { DatasetSummary, ModelSummary } from '../../../workers/workbench.worker';
 import { PlotlyChart } from './PlotlyChart';
 import * as charts from '../../charts';
-import { explainReason, num, pct, valueOf, type Shown } from '../format';
+import { num, pct, valueOf, type Shown } from '../../core/format';
+import { reasonText as explainReason } from '../../core/definitions';
 
 type Frame = MetricFrame & { ms: number };
 type Curves = CurvesResult;
