@@ -11,8 +11,9 @@ import { WorkbenchError } from '../core/errors';
 import { checkManifestAgainstTable, encodeTable, type Manifest } from '../core/manifest';
 import { createModelScorer } from '../core/model';
 import { parseNumber, retypeColumn } from '../core/csv';
-import { targetLabels, validateRoles, MAX_INTERSECTIONS, type ProtectedAttribute } from '../core/roles';
-import { findColumn, type CategoricalColumn, type ColumnTable, type NumericColumn } from '../core/table';
+import { validateRoles, type ProtectedAttribute } from '../core/roles';
+import { findColumn, type ColumnTable, type NumericColumn } from '../core/table';
+import { auditFrameInput } from '../core/audit';
 import { DISPARITY_DEFINITIONS, METRIC_DEFINITIONS } from '../core/definitions';
 import {
   RATE_KEYS,
@@ -43,7 +44,6 @@ import {
   optNumber,
   optString,
   optThreshold,
-  protectedGroups,
   requiredProtected,
   sha256File,
   targetFlags,
@@ -293,40 +293,6 @@ export function predictionColumn(table: ColumnTable, name: string, positive: str
     throw rolesError(`${missing} row${missing === 1 ? ' has' : 's have'} no value in the prediction column '${name}'.`, 'Every row needs a decision; remove those rows or fill them in.');
   }
   return out;
-}
-
-/** Every subset of size ≥ 2 of the indices 0..k−1: pairs in order, then triples, … */
-export function intersectionSets(k: number): number[][] {
-  const out: number[][] = [];
-  for (let size = 2; size <= k; size++) {
-    const rec = (start: number, acc: number[]): void => {
-      if (acc.length === size) {
-        out.push([...acc]);
-        return;
-      }
-      for (let i = start; i < k; i++) rec(i + 1, [...acc, i]);
-    };
-    rec(0, []);
-  }
-  return out;
-}
-
-function buildAttributes(groups: CategoricalColumn[], intersections: boolean): AttributeInput[] {
-  const attrs = groups.map((g) => attributeFromColumns([g]));
-  if (intersections) {
-    for (const set of intersectionSets(groups.length)) {
-      const cols = set.map((i) => groups[i]);
-      const total = cols.reduce((a, c) => a * c.levels.length, 1);
-      if (total > MAX_INTERSECTIONS) {
-        throw rolesError(
-          `Intersecting ${cols.map((c) => `'${c.name}'`).join(', ')} makes ${total} groups, more than ${MAX_INTERSECTIONS}.`,
-          'Intersect fewer attributes (leave out --intersections), or bin numeric ones with fewer cut points.',
-        );
-      }
-      attrs.push(attributeFromColumns(cols));
-    }
-  }
-  return attrs;
 }
 
 // ---------------------------------------------------------------------------------------
@@ -617,9 +583,7 @@ export async function auditCommand(args: string[]): Promise<number> {
     const table = parsed.table;
     const roles = baseRoles(target, positive, attrs, weightCol);
     validateRoles(table, roles);
-    const groups = attrs.map((a) => protectedGroups(table, a));
-    const labels = targetLabels(table, roles.target);
-    const weights = weightCol ? Float64Array.from((findColumn(table, weightCol) as NumericColumn).values) : undefined;
+    const { labels, weights, attributes } = auditFrameInput(table, roles, { intersections });
     const notes: string[] = [...parsed.warnings];
 
     let scores: Float64Array | Float32Array | null = null;
@@ -642,7 +606,6 @@ export async function auditCommand(args: string[]): Promise<number> {
       );
     }
 
-    const attributes = buildAttributes(groups, intersections);
     if (reference !== null && !attributes.some((a) => a.levels.includes(reference))) {
       throw rolesError(
         `--reference '${reference}' is not a group of ${attributes.map((a) => a.name ?? a.columns.join('&')).join(', ')} (groups of ${attributes[0].columns[0]}: ${attributes[0].levels.slice(0, 10).map((l) => `'${l}'`).join(', ')}).`,

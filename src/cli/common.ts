@@ -1,14 +1,13 @@
 /**
- * Pieces shared by the CLI commands: usage errors, flag parsing helpers, protected-attribute
- * grouping, file hashing and writing the result to --out or standard output.
+ * Pieces shared by the CLI commands: usage errors, flag parsing helpers, file hashing and
+ * writing the result to --out or standard output.
  */
 import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
 import { WorkbenchError } from '../core/errors';
 import type { Manifest } from '../core/manifest';
-import { groupColumn, type DatasetRoles, type ProtectedAttribute } from '../core/roles';
-import { findColumn, type CategoricalColumn, type ColumnTable } from '../core/table';
+import type { DatasetRoles, ProtectedAttribute } from '../core/roles';
 
 export const VERSION = '0.1.0';
 export const GENERATED_BY = `bias-workbench ${VERSION}`;
@@ -102,9 +101,6 @@ export function optThreshold(values: FlagValues): number | undefined {
   return t;
 }
 
-/** Most distinct values a numeric protected column may have without --bins. */
-export const MAX_UNBINNED_LEVELS = 20;
-
 /** Protected attributes from --protected and --bins; every --bins column must be protected. */
 export function protectedAttributes(columns: string[], bins: Map<string, number[]>, protectedFlag = '--protected'): ProtectedAttribute[] {
   for (const c of bins.keys()) {
@@ -142,29 +138,6 @@ export function targetFlags(values: FlagValues, manifest: Manifest | null): { ta
 /** Roles with the target, the protected attributes and the optional weight column; no features yet. */
 export function baseRoles(target: string, positive: string, attrs: ProtectedAttribute[], weightCol: string | undefined): DatasetRoles {
   return { target: { column: target, positive }, protected: attrs, features: [], ignored: [], ...(weightCol ? { weight: weightCol } : {}) };
-}
-
-/**
- * The groups of a protected attribute as a categorical column. A numeric column without cut
- * points is grouped by value when it has at most {@link MAX_UNBINNED_LEVELS} distinct values;
- * otherwise this throws and suggests --bins.
- */
-export function protectedGroups(table: ColumnTable, attr: ProtectedAttribute): CategoricalColumn {
-  const col = findColumn(table, attr.column);
-  if (col && col.type === 'numeric' && !(attr.cuts && attr.cuts.length > 0)) {
-    const distinct = new Set<number>();
-    for (const x of col.values) if (!Number.isNaN(x)) distinct.add(x);
-    if (distinct.size > MAX_UNBINNED_LEVELS) {
-      const sorted = [...distinct].sort((a, b) => a - b);
-      const q = (f: number) => sorted[Math.min(sorted.length - 1, Math.floor(f * sorted.length))];
-      throw new WorkbenchError(
-        'roles-invalid',
-        `The protected column '${attr.column}' is numeric with ${distinct.size} distinct values (more than ${MAX_UNBINNED_LEVELS}), too many to compare as groups.`,
-        `Give cut points with --bins, e.g. --bins ${attr.column}=${[q(0.25), q(0.5), q(0.75)].filter((v, i, a) => i === 0 || v > a[i - 1]).join(',')}.`,
-      );
-    }
-  }
-  return groupColumn(table, attr);
 }
 
 /** Hex SHA-256 of a file's bytes (streamed). */

@@ -30,6 +30,7 @@ import {
   type ScenarioThresholdReport,
 } from '../core/mitigate';
 import { defaultTrainOptions } from '../core/train';
+import { protectedGroups } from '../core/audit';
 import { readCsvFile } from './read-csv';
 import { setupNodeBackend } from './backend';
 import { loadModelFromDisk } from './load-model';
@@ -40,7 +41,6 @@ import {
   optChoice,
   optInt,
   optString,
-  protectedGroups,
   requiredProtected,
   sha256File,
   splitList,

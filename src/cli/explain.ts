@@ -23,6 +23,7 @@ import {
   type ImportanceScore,
   type ShapleyMethod,
 } from '../core/explain';
+import { protectedGroups } from '../core/audit';
 import { readCsvFile } from './read-csv';
 import { setupNodeBackend } from './backend';
 import { loadModelFromDisk } from './load-model';
@@ -38,7 +39,6 @@ import {
   optString,
   optThreshold,
   protectedAttributes,
-  protectedGroups,
   targetFlags,
   toJson,
   writeResult,
