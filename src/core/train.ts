@@ -11,7 +11,7 @@
  * take per-sample weights; it minimises the Keras-style weighted binary cross-entropy
  * mean_i(w_i · bce_i) over each batch (w = 1 without sampleWeight). With `fairnessPenalty`,
  * λ · penalty is added to each batch's loss (the soft group-rate gaps defined in
- * ./mitigate/penalty); without it nothing changes, bit for bit.
+ * ./train-penalty); without it nothing changes, bit for bit.
  *
  * Cancel: `shouldStop()` is polled before every batch. When it returns true after at least one
  * full epoch, training stops there and the model so far is returned with `stoppedEarly: true`
@@ -23,8 +23,8 @@ import { weightedRocAuc } from './metrics/roc-auc';
 import { WorkbenchError } from './errors';
 import { encodeTable, encodeTarget, manifestWidth, MANIFEST_FORMAT } from './manifest';
 import type { Manifest, ManifestFeature, ProtectedAttribute, TrainingProvenance } from './manifest';
-import { checkFairnessPenalty, defaultFairnessPenalty, fillPenaltyMatrix, penaltyColumns } from './mitigate/penalty';
-import type { FairnessPenalty } from './mitigate/penalty';
+import { checkFairnessPenalty, defaultFairnessPenalty, fillPenaltyMatrix, penaltyColumns, penaltyTerm, softDecision } from './train-penalty';
+import type { FairnessPenalty, SoftDecision } from './train-penalty';
 import { createRng, shuffleInPlace } from './rng';
 import type { ColumnTable } from './table';
 import { tf } from './tf';
@@ -77,7 +77,7 @@ export interface TrainOptions {
   validationRows?: Uint32Array;
   /**
    * Optional fairness penalty: loss = mean(w·bce) + λ · Σ_g (soft rate_g − soft rate)² on each
-   * batch (see ./mitigate/penalty). Group codes are per table row. The epoch `loss` reported
+   * batch (see ./train-penalty). Group codes are per table row. The epoch `loss` reported
    * then includes the penalty term.
    */
   fairnessPenalty?: FairnessPenalty;
@@ -183,8 +183,15 @@ function checkSpec(table: ColumnTable, spec: TrainSpec): void {
   if (dup !== undefined) throw new WorkbenchError('roles-invalid', `feature '${dup}' is chosen twice`, 'Choose each feature once.');
 }
 
+/** Validation metrics of a set of weights (NaN without validation rows). */
+interface Validation {
+  valLoss: number;
+  valAccuracy: number;
+  valAuc?: number;
+}
+
 /** Validation metrics for the current weights: unweighted BCE, accuracy at 0.5, ROC AUC. */
-async function evaluate(model: LayersModel, X: Float32Array, y: Float32Array, width: number): Promise<{ valLoss: number; valAccuracy: number; valAuc?: number }> {
+async function evaluate(model: LayersModel, X: Float32Array, y: Float32Array, width: number): Promise<Validation> {
   const n = y.length;
   if (n === 0) return { valLoss: NaN, valAccuracy: NaN };
   const p = new Float32Array(n);
@@ -238,29 +245,33 @@ function buildModel(kind: 'logistic' | 'mlp', width: number, hidden: number[], s
   return model;
 }
 
-/**
- * Trains a model on `table` and returns it with its manifest (numeric mean/std from the
- * training rows, categorical categories = the table's levels in table order, output
- * 'probability', threshold 0.5, provenance in manifest.training).
- *
- * Throws 'target-missing', 'roles-invalid' (bad feature list), 'target-one-class' (the
- * training rows hold one class), 'aborted' (stopped before the first epoch ended).
- * Rows with a missing target never train or validate. The caller owns the returned model.
- */
-export async function trainModel(table: ColumnTable, spec: TrainSpec, options: TrainOptions): Promise<TrainResult> {
+/** Training settings with their defaults filled in and checked. */
+interface TrainSettings {
+  epochs: number;
+  batchSize: number;
+  learningRate: number;
+  hidden: number[];
+  validationFraction: number;
+  seed: number;
+}
+
+/** Stage 1: the spec, the options (defaults filled in), the weights and the penalty, checked. */
+function resolveSettings(table: ColumnTable, spec: TrainSpec, options: TrainOptions): TrainSettings {
   checkSpec(table, spec);
-  const epochs = options.epochs ?? defaultTrainOptions.epochs;
-  const batchSize = options.batchSize ?? defaultTrainOptions.batchSize;
-  const learningRate = options.learningRate ?? defaultTrainOptions.learningRate;
-  const hidden = [...(options.hidden ?? defaultTrainOptions.hidden)];
-  const validationFraction = options.validationFraction ?? defaultTrainOptions.validationFraction;
-  const seed = options.seed >>> 0;
-  if (!Number.isInteger(epochs) || epochs < 1) throw new WorkbenchError('internal', `epochs must be a whole number ≥ 1, not ${epochs}`);
-  if (!Number.isInteger(batchSize) || batchSize < 1) throw new WorkbenchError('internal', `batchSize must be a whole number ≥ 1, not ${batchSize}`);
-  if (!(learningRate > 0)) throw new WorkbenchError('internal', `learningRate must be > 0, not ${learningRate}`);
-  if (!(validationFraction >= 0 && validationFraction < 1)) throw new WorkbenchError('internal', `validationFraction must be in [0, 1), not ${validationFraction}`);
-  if (options.kind === 'mlp' && (hidden.length === 0 || !hidden.every((h) => Number.isInteger(h) && h >= 1))) {
-    throw new WorkbenchError('internal', `hidden must list layer sizes ≥ 1, not [${hidden.join(', ')}]`);
+  const s: TrainSettings = {
+    epochs: options.epochs ?? defaultTrainOptions.epochs,
+    batchSize: options.batchSize ?? defaultTrainOptions.batchSize,
+    learningRate: options.learningRate ?? defaultTrainOptions.learningRate,
+    hidden: [...(options.hidden ?? defaultTrainOptions.hidden)],
+    validationFraction: options.validationFraction ?? defaultTrainOptions.validationFraction,
+    seed: options.seed >>> 0,
+  };
+  if (!Number.isInteger(s.epochs) || s.epochs < 1) throw new WorkbenchError('internal', `epochs must be a whole number ≥ 1, not ${s.epochs}`);
+  if (!Number.isInteger(s.batchSize) || s.batchSize < 1) throw new WorkbenchError('internal', `batchSize must be a whole number ≥ 1, not ${s.batchSize}`);
+  if (!(s.learningRate > 0)) throw new WorkbenchError('internal', `learningRate must be > 0, not ${s.learningRate}`);
+  if (!(s.validationFraction >= 0 && s.validationFraction < 1)) throw new WorkbenchError('internal', `validationFraction must be in [0, 1), not ${s.validationFraction}`);
+  if (options.kind === 'mlp' && (s.hidden.length === 0 || !s.hidden.every((h) => Number.isInteger(h) && h >= 1))) {
+    throw new WorkbenchError('internal', `hidden must list layer sizes ≥ 1, not [${s.hidden.join(', ')}]`);
   }
   const sw = options.sampleWeight;
   if (sw) {
@@ -269,32 +280,32 @@ export async function trainModel(table: ColumnTable, spec: TrainSpec, options: T
       if (!(sw[i] >= 0) || !Number.isFinite(sw[i])) throw new WorkbenchError('internal', `sampleWeight[${i}] is ${sw[i]}: weights must be finite and ≥ 0`);
     }
   }
+  if (options.fairnessPenalty) checkFairnessPenalty(options.fairnessPenalty, table.nRows);
+  return s;
+}
 
-  const fair = options.fairnessPenalty;
-  if (fair) checkFairnessPenalty(fair, table.nRows);
-
-  // labels and split
-  const labels = encodeTarget(table, spec.target);
-  let train: Uint32Array;
-  let validation: Uint32Array;
-  if (options.trainRows) {
-    const inTrain = new Uint8Array(table.nRows);
-    const t: number[] = [];
-    for (const r of options.trainRows) {
-      if (r >= table.nRows) throw new WorkbenchError('internal', `trainRows holds row ${r}, but the table has ${table.nRows} rows`);
-      inTrain[r] = 1;
-      if (labels[r] >= 0) t.push(r);
-    }
-    train = Uint32Array.from(t);
-    if (options.validationRows) validation = options.validationRows.filter((r) => r < table.nRows && labels[r] >= 0);
-    else {
-      const v: number[] = [];
-      for (let r = 0; r < table.nRows; r++) if (!inTrain[r] && labels[r] >= 0) v.push(r);
-      validation = Uint32Array.from(v);
-    }
-  } else {
-    ({ train, validation } = stratifiedSplit(labels, validationFraction, seed));
+/**
+ * Stage 2: the labelled training and validation rows — the explicit `trainRows` (validation:
+ * `validationRows`, else every other labelled row), or a seeded stratified split.
+ */
+function chooseRows(table: ColumnTable, labels: Int8Array, options: TrainOptions, settings: TrainSettings): { train: Uint32Array; validation: Uint32Array } {
+  if (!options.trainRows) return stratifiedSplit(labels, settings.validationFraction, settings.seed);
+  const inTrain = new Uint8Array(table.nRows);
+  const t: number[] = [];
+  for (const r of options.trainRows) {
+    if (r >= table.nRows) throw new WorkbenchError('internal', `trainRows holds row ${r}, but the table has ${table.nRows} rows`);
+    inTrain[r] = 1;
+    if (labels[r] >= 0) t.push(r);
   }
+  const train = Uint32Array.from(t);
+  if (options.validationRows) return { train, validation: options.validationRows.filter((r) => r < table.nRows && labels[r] >= 0) };
+  const v: number[] = [];
+  for (let r = 0; r < table.nRows; r++) if (!inTrain[r] && labels[r] >= 0) v.push(r);
+  return { train, validation: Uint32Array.from(v) };
+}
+
+/** Stage 3: the training rows must hold both classes; returns their number of positives. */
+function requireBothClasses(table: ColumnTable, spec: TrainSpec, labels: Int8Array, train: Uint32Array): number {
   let nPos = 0;
   for (const r of train) nPos += labels[r];
   if (nPos === 0 || nPos === train.length) {
@@ -304,9 +315,24 @@ export async function trainModel(table: ColumnTable, spec: TrainSpec, options: T
     throw new WorkbenchError('target-one-class', `the target '${spec.target.column}' has ${has} among the training rows${levels}: a model needs both classes`,
       'Check that the positive value is spelled as in the data, and that the target column is the outcome.');
   }
+  return nPos;
+}
 
-  const manifest = buildManifest(table, spec, train);
-  const width = manifestWidth(manifest);
+/** The encoded training and validation rows: inputs (row-major), labels, training weights. */
+interface TrainingData {
+  width: number;
+  /** table row of each training row (for the penalty's group codes) */
+  train: Uint32Array;
+  Xtr: Float32Array;
+  ytr: Float32Array;
+  wtr: Float32Array;
+  Xva: Float32Array;
+  yva: Float32Array;
+}
+
+/** Stage 4: encodes the rows with the manifest. */
+function encodeRows(table: ColumnTable, manifest: Manifest, rows: { labels: Int8Array; train: Uint32Array; validation: Uint32Array; sampleWeight?: Float32Array }): TrainingData {
+  const { labels, train, validation, sampleWeight: sw } = rows;
   const Xtr = encodeTable(table, manifest, train);
   const ytr = new Float32Array(train.length);
   const wtr = new Float32Array(train.length);
@@ -317,146 +343,231 @@ export async function trainModel(table: ColumnTable, spec: TrainSpec, options: T
   const Xva = encodeTable(table, manifest, validation);
   const yva = new Float32Array(validation.length);
   for (let i = 0; i < validation.length; i++) yva[i] = labels[validation[i]];
+  return { width: manifestWidth(manifest), train, Xtr, ytr, wtr, Xva, yva };
+}
 
-  const model = buildModel(options.kind, width, hidden, seed);
-  const optimizer = tf.train.adam(learningRate);
-  const vars = model.trainableWeights.map((w) => w.read() as tf.Variable);
-  const rng = createRng((seed ^ 0x9e3779b9) >>> 0);
-  const order = new Uint32Array(train.length);
-  for (let i = 0; i < order.length; i++) order[i] = i;
-  const xb = new Float32Array(batchSize * width);
-  const yb = new Float32Array(batchSize);
-  const wb = new Float32Array(batchSize);
-  // fairness penalty buffers: group per batch row, C (batch × K) and c0 (K)
+/** Reused per-batch buffers: inputs, labels, weights and, with a penalty, groups, C and c0. */
+interface BatchBuffers {
+  xb: Float32Array;
+  yb: Float32Array;
+  wb: Float32Array;
+  gb: Int32Array;
+  C: Float32Array;
+  c0: Float32Array;
+  K: number;
+}
+
+function batchBuffers(batchSize: number, width: number, fair: FairnessPenalty | undefined): BatchBuffers {
   const K = fair ? penaltyColumns(fair) : 0;
-  const gb = new Int32Array(fair ? batchSize : 0);
-  const Cb = new Float32Array(batchSize * K);
-  const c0b = new Float32Array(K);
-  const tau = fair?.temperature ?? defaultFairnessPenalty.temperature;
-  const zt = fair ? Math.log((fair.threshold ?? defaultFairnessPenalty.threshold) / (1 - (fair.threshold ?? defaultFairnessPenalty.threshold))) : 0;
-  const plainSoft = zt === 0 && tau === 1; // then the soft decision is p itself
+  return {
+    xb: new Float32Array(batchSize * width),
+    yb: new Float32Array(batchSize),
+    wb: new Float32Array(batchSize),
+    gb: new Int32Array(fair ? batchSize : 0),
+    C: new Float32Array(batchSize * K),
+    c0: new Float32Array(K),
+    K,
+  };
+}
 
+/** What the epoch loop needs besides the data: the model, its optimiser and the penalty. */
+interface Fit {
+  model: LayersModel;
+  optimizer: tf.Optimizer;
+  vars: tf.Variable[];
+  fair: FairnessPenalty | undefined;
+  soft: SoftDecision;
+  buf: BatchBuffers;
+}
+
+/**
+ * One optimiser step on the batch of `order[start, start + nb)`; returns the batch's mean
+ * loss (weighted BCE, plus λ · penalty with a penalty).
+ */
+async function trainBatch(fit: Fit, data: TrainingData, batch: { order: Uint32Array; start: number; nb: number }): Promise<number> {
+  const { model, optimizer, vars, fair, soft, buf } = fit;
+  const { width } = data;
+  const { order, start, nb } = batch;
+  for (let i = 0; i < nb; i++) {
+    const r = order[start + i];
+    buf.xb.set(data.Xtr.subarray(r * width, (r + 1) * width), i * width);
+    buf.yb[i] = data.ytr[r];
+    buf.wb[i] = data.wtr[r];
+    if (fair) buf.gb[i] = fair.groupCodes[data.train[r]];
+  }
+  let xs: Tensor | undefined;
+  let ys: Tensor | undefined;
+  let ws: Tensor | undefined;
+  let cs: Tensor | undefined;
+  let c0s: Tensor | undefined;
+  let cost: Tensor | null = null;
+  try {
+    xs = tf.tensor2d(buf.xb.subarray(0, nb * width), [nb, width]);
+    ys = tf.tensor2d(buf.yb.subarray(0, nb), [nb, 1]);
+    ws = tf.tensor1d(buf.wb.subarray(0, nb));
+    if (fair) {
+      fillPenaltyMatrix({ constraint: fair.constraint, nGroups: fair.nGroups, groups: buf.gb, labels: buf.yb, nRows: nb }, buf);
+      cs = tf.tensor2d(buf.C.subarray(0, nb * buf.K), [nb, buf.K]);
+      c0s = tf.tensor2d(buf.c0, [1, buf.K]);
+    }
+    const [x, y, w, C, c0] = [xs, ys, ws, cs, c0s];
+    cost = optimizer.minimize(() => {
+      const p = model.apply(x, { training: true }) as Tensor;
+      const bce = tf.metrics.binaryCrossentropy(y, p); // [nb]
+      const base = tf.mean(tf.mul(bce, w)) as tf.Scalar;
+      if (!fair || !C || !c0 || fair.lambda === 0) return base;
+      return tf.add(base, penaltyTerm(p, { C, c0 }, fair.lambda, soft)) as tf.Scalar;
+    }, true, vars);
+    return (await cost!.data())[0];
+  } finally {
+    xs?.dispose();
+    ys?.dispose();
+    ws?.dispose();
+    cs?.dispose();
+    c0s?.dispose();
+    cost?.dispose();
+  }
+}
+
+/** What the epochs produced: per-epoch stats, whether `shouldStop` ended them, and the validation of the weights returned. */
+interface EpochsRun {
+  history: EpochStats[];
+  stoppedEarly: boolean;
+  final: Validation;
+}
+
+/**
+ * Stage 5: the epochs. Each epoch shuffles the row order with `rng`, steps through it in
+ * batches (polling `shouldStop` before each), then validates and reports the epoch.
+ */
+async function runEpochs(fit: Fit, data: TrainingData, settings: TrainSettings, options: TrainOptions): Promise<EpochsRun> {
+  const { epochs, batchSize } = settings;
+  const rng = createRng((settings.seed ^ 0x9e3779b9) >>> 0);
+  const order = new Uint32Array(data.train.length);
+  for (let i = 0; i < order.length; i++) order[i] = i;
   const history: EpochStats[] = [];
   let stoppedEarly = false;
   let dirty = false; // weights changed since the last validation
+  outer: for (let epoch = 1; epoch <= epochs; epoch++) {
+    shuffleInPlace(order, rng);
+    let lossSum = 0;
+    let lossRows = 0;
+    for (let start = 0; start < order.length; start += batchSize) {
+      if (options.shouldStop?.()) {
+        if (history.length === 0) throw new WorkbenchError('aborted', 'training was stopped before the first epoch finished', 'Start training again when ready.');
+        stoppedEarly = true;
+        break outer;
+      }
+      const nb = Math.min(batchSize, order.length - start);
+      const c = await trainBatch(fit, data, { order, start, nb });
+      dirty = true;
+      lossSum += c * nb;
+      lossRows += nb;
+    }
+    const val = await evaluate(fit.model, data.Xva, data.yva, data.width);
+    dirty = false;
+    const stats: EpochStats = { epoch, epochs, loss: lossRows > 0 ? lossSum / lossRows : NaN, ...val };
+    history.push(stats);
+    await options.onEpoch?.(stats);
+  }
+  const final = dirty ? await evaluate(fit.model, data.Xva, data.yva, data.width) : history[history.length - 1];
+  return { history, stoppedEarly, final };
+}
+
+/** Stage 6: the provenance written into manifest.training. */
+function provenance(
+  options: TrainOptions,
+  settings: TrainSettings,
+  run: EpochsRun,
+  rows: { train: Uint32Array; validation: Uint32Array; nPos: number; nValPos: number },
+): TrainingProvenance {
+  const { seed, learningRate, batchSize, epochs, hidden, validationFraction } = settings;
+  const { history, stoppedEarly, final } = run;
+  const fair = options.fairnessPenalty;
+  const sw = options.sampleWeight;
+  const last = history[history.length - 1];
+  return {
+    algorithm: options.kind === 'mlp' ? `mlp ${[...hidden, 1].join('-')} (relu, sigmoid output)` : 'logistic regression',
+    kind: options.kind,
+    library: `@tensorflow/tfjs-core ${tf.version_core}`,
+    backend: tf.getBackend(),
+    seed,
+    optimizer: 'adam',
+    loss: (sw ? 'weighted binary cross-entropy' : 'binary cross-entropy') + (fair ? ` + λ·Σ_g (soft ${fair.constraint} rate_g − overall)²` : ''),
+    learningRate,
+    batchSize,
+    epochs,
+    epochsRun: history.length,
+    ...(options.kind === 'mlp' ? { hidden } : {}),
+    ...(stoppedEarly ? { stoppedEarly: true } : {}),
+    sampleWeighted: sw !== undefined,
+    ...(fair
+      ? {
+        fairnessPenalty: {
+          constraint: fair.constraint,
+          lambda: fair.lambda,
+          threshold: fair.threshold ?? defaultFairnessPenalty.threshold,
+          temperature: fair.temperature ?? defaultFairnessPenalty.temperature,
+          groups: fair.nGroups,
+        },
+      }
+      : {}),
+    split: {
+      method: options.trainRows ? 'explicit' : 'stratified',
+      ...(options.trainRows ? {} : { validationFraction }),
+      trainRows: rows.train.length,
+      validationRows: rows.validation.length,
+      trainPositives: rows.nPos,
+      validationPositives: rows.nValPos,
+    },
+    metrics: {
+      trainLoss: last.loss,
+      valLoss: finite(final.valLoss),
+      valAccuracy: finite(final.valAccuracy),
+      valAuc: final.valAuc ?? null,
+    },
+    ...(options.date === null ? {} : { date: options.date ?? new Date().toISOString() }),
+  };
+}
+
+/**
+ * Trains a model on `table` and returns it with its manifest (numeric mean/std from the
+ * training rows, categorical categories = the table's levels in table order, output
+ * 'probability', threshold 0.5, provenance in manifest.training).
+ *
+ * Stages: settings checked → training/validation rows → both classes present → manifest and
+ * encoded rows → epochs → provenance.
+ *
+ * Throws 'target-missing', 'roles-invalid' (bad feature list), 'target-one-class' (the
+ * training rows hold one class), 'aborted' (stopped before the first epoch ended).
+ * Rows with a missing target never train or validate. The caller owns the returned model.
+ */
+export async function trainModel(table: ColumnTable, spec: TrainSpec, options: TrainOptions): Promise<TrainResult> {
+  const settings = resolveSettings(table, spec, options);
+  const labels = encodeTarget(table, spec.target);
+  const { train, validation } = chooseRows(table, labels, options, settings);
+  const nPos = requireBothClasses(table, spec, labels, train);
+  const manifest = buildManifest(table, spec, train);
+  const data = encodeRows(table, manifest, { labels, train, validation, ...(options.sampleWeight ? { sampleWeight: options.sampleWeight } : {}) });
+
+  const fair = options.fairnessPenalty;
+  const model = buildModel(options.kind, data.width, settings.hidden, settings.seed);
+  const optimizer = tf.train.adam(settings.learningRate);
   let ok = false;
   try {
-    outer: for (let epoch = 1; epoch <= epochs; epoch++) {
-      shuffleInPlace(order, rng);
-      let lossSum = 0;
-      let lossRows = 0;
-      for (let start = 0; start < order.length; start += batchSize) {
-        if (options.shouldStop?.()) {
-          if (history.length === 0) throw new WorkbenchError('aborted', 'training was stopped before the first epoch finished', 'Start training again when ready.');
-          stoppedEarly = true;
-          break outer;
-        }
-        const nb = Math.min(batchSize, order.length - start);
-        for (let i = 0; i < nb; i++) {
-          const r = order[start + i];
-          xb.set(Xtr.subarray(r * width, (r + 1) * width), i * width);
-          yb[i] = ytr[r];
-          wb[i] = wtr[r];
-          if (fair) gb[i] = fair.groupCodes[train[r]];
-        }
-        let xs: Tensor | undefined;
-        let ys: Tensor | undefined;
-        let ws: Tensor | undefined;
-        let cs: Tensor | undefined;
-        let c0s: Tensor | undefined;
-        let cost: Tensor | null = null;
-        try {
-          xs = tf.tensor2d(xb.subarray(0, nb * width), [nb, width]);
-          ys = tf.tensor2d(yb.subarray(0, nb), [nb, 1]);
-          ws = tf.tensor1d(wb.subarray(0, nb));
-          if (fair) {
-            fillPenaltyMatrix(fair.constraint, fair.nGroups, gb, yb, nb, Cb, c0b);
-            cs = tf.tensor2d(Cb.subarray(0, nb * K), [nb, K]);
-            c0s = tf.tensor2d(c0b, [1, K]);
-          }
-          const [x, y, w, C, c0] = [xs, ys, ws, cs, c0s];
-          cost = optimizer.minimize(() => {
-            const p = model.apply(x, { training: true }) as Tensor;
-            const bce = tf.metrics.binaryCrossentropy(y, p); // [nb]
-            const base = tf.mean(tf.mul(bce, w)) as tf.Scalar;
-            if (!fair || !C || !c0 || fair.lambda === 0) return base;
-            // soft decision s = σ((logit p − logit t)/τ); = p when t = 0.5 and τ = 1
-            let soft: Tensor = p;
-            if (!plainSoft) {
-              const q = tf.clipByValue(p, 1e-7, 1 - 1e-7);
-              const z = tf.sub(tf.log(q), tf.log1p(tf.neg(q)));
-              soft = tf.sigmoid(tf.div(tf.sub(z, zt), tau));
-            }
-            const gaps = tf.add(tf.matMul(soft, C, true, false), c0); // [1, K]: r_g − r̄
-            return tf.add(base, tf.mul(fair.lambda, tf.sum(tf.square(gaps)))) as tf.Scalar;
-          }, true, vars);
-          dirty = true;
-          const c = (await cost!.data())[0];
-          lossSum += c * nb;
-          lossRows += nb;
-        } finally {
-          xs?.dispose();
-          ys?.dispose();
-          ws?.dispose();
-          cs?.dispose();
-          c0s?.dispose();
-          cost?.dispose();
-        }
-      }
-      const val = await evaluate(model, Xva, yva, width);
-      dirty = false;
-      const stats: EpochStats = { epoch, epochs, loss: lossRows > 0 ? lossSum / lossRows : NaN, ...val };
-      history.push(stats);
-      await options.onEpoch?.(stats);
-    }
-    const final = dirty ? await evaluate(model, Xva, yva, width) : history[history.length - 1];
-    const last = history[history.length - 1];
-    const nValPos = yva.reduce((a, b) => a + b, 0);
-    const training: TrainingProvenance = {
-      algorithm: options.kind === 'mlp' ? `mlp ${[...hidden, 1].join('-')} (relu, sigmoid output)` : 'logistic regression',
-      kind: options.kind,
-      library: `@tensorflow/tfjs-core ${tf.version_core}`,
-      backend: tf.getBackend(),
-      seed,
-      optimizer: 'adam',
-      loss: (sw ? 'weighted binary cross-entropy' : 'binary cross-entropy') + (fair ? ` + λ·Σ_g (soft ${fair.constraint} rate_g − overall)²` : ''),
-      learningRate,
-      batchSize,
-      epochs,
-      epochsRun: history.length,
-      ...(options.kind === 'mlp' ? { hidden } : {}),
-      ...(stoppedEarly ? { stoppedEarly: true } : {}),
-      sampleWeighted: sw !== undefined,
-      ...(fair
-        ? {
-          fairnessPenalty: {
-            constraint: fair.constraint,
-            lambda: fair.lambda,
-            threshold: fair.threshold ?? defaultFairnessPenalty.threshold,
-            temperature: tau,
-            groups: fair.nGroups,
-          },
-        }
-        : {}),
-      split: {
-        method: options.trainRows ? 'explicit' : 'stratified',
-        ...(options.trainRows ? {} : { validationFraction }),
-        trainRows: train.length,
-        validationRows: validation.length,
-        trainPositives: nPos,
-        validationPositives: nValPos,
-      },
-      metrics: {
-        trainLoss: last.loss,
-        valLoss: finite(final.valLoss),
-        valAccuracy: finite(final.valAccuracy),
-        valAuc: final.valAuc ?? null,
-      },
-      ...(options.date === null ? {} : { date: options.date ?? new Date().toISOString() }),
+    const fit: Fit = {
+      model,
+      optimizer,
+      vars: model.trainableWeights.map((w) => w.read() as tf.Variable),
+      fair,
+      soft: softDecision(fair ?? {}),
+      buf: batchBuffers(settings.batchSize, data.width, fair),
     };
-    manifest.training = training;
+    const run = await runEpochs(fit, data, settings, options);
+    const nValPos = data.yva.reduce((a, b) => a + b, 0);
+    manifest.training = provenance(options, settings, run, { train, validation, nPos, nValPos });
     ok = true;
-    return { model, manifest, split: { train, validation, seed }, history, stoppedEarly };
+    return { model, manifest, split: { train, validation, seed: settings.seed }, history: run.history, stoppedEarly: run.stoppedEarly };
   } finally {
     optimizer.dispose();
     if (!ok) model.dispose();

@@ -44,7 +44,7 @@ describe('fairness penalty pieces', () => {
       const K = penaltyColumns({ constraint, nGroups: G });
       const C = new Float32Array(nb * K);
       const c0 = new Float32Array(K);
-      fillPenaltyMatrix(constraint, G, g, y, nb, C, c0);
+      fillPenaltyMatrix({ constraint, nGroups: G, groups: g, labels: y, nRows: nb }, { C, c0 });
       const got = new Float64Array(K);
       for (let k = 0; k < K; k++) {
         got[k] = c0[k];
@@ -89,10 +89,10 @@ describe('fairness penalty pieces', () => {
     });
     const named = frame.attributes[0].disparities.named;
     const per = frame.attributes[0].disparities.perMetric;
-    expect(hardGap(s, y, g, 3, 'demographic-parity').value).toBeCloseTo(named.demographicParityDifference.betweenGroups.value!, 12);
-    expect(hardGap(s, y, g, 3, 'equal-opportunity').value).toBeCloseTo(named.equalOpportunityDifference.betweenGroups.value!, 12);
-    expect(hardGap(s, y, g, 3, 'equalized-odds').value).toBeCloseTo(named.equalizedOddsDifference.worstCase.betweenGroups.value!, 12);
-    expect(hardGap(s, y, g, 3, 'error-rate-parity').value).toBeCloseTo(per.accuracy.differenceBetweenGroups.value!, 12);
+    expect(hardGap({ scores: s, labels: y, groupCodes: g, nGroups: 3, constraint: 'demographic-parity' }).value).toBeCloseTo(named.demographicParityDifference.betweenGroups.value!, 12);
+    expect(hardGap({ scores: s, labels: y, groupCodes: g, nGroups: 3, constraint: 'equal-opportunity' }).value).toBeCloseTo(named.equalOpportunityDifference.betweenGroups.value!, 12);
+    expect(hardGap({ scores: s, labels: y, groupCodes: g, nGroups: 3, constraint: 'equalized-odds' }).value).toBeCloseTo(named.equalizedOddsDifference.worstCase.betweenGroups.value!, 12);
+    expect(hardGap({ scores: s, labels: y, groupCodes: g, nGroups: 3, constraint: 'error-rate-parity' }).value).toBeCloseTo(per.accuracy.differenceBetweenGroups.value!, 12);
   });
 
   it('λ = 0 trains exactly the model without a penalty (the option changes nothing until used)', async () => {
@@ -134,7 +134,7 @@ describe('training with a fairness constraint', () => {
       const r = await trainWithConstraint(table, spec, { kind: 'logistic', seed: 4, ...train, trainRows: split.train, date: null },
         { constraint, groupCodes: groups.codes, nGroups: 2, lambda: 8 });
       try {
-        const g0 = hardGap(baseScores, yTrain, gTrain, 2, constraint).value!;
+        const g0 = hardGap({ scores: baseScores, labels: yTrain, groupCodes: gTrain, nGroups: 2, constraint }).value!;
         expect(r.attempts).toHaveLength(1);
         expect(r.trainingGap).not.toBeNull();
         expect(r.trainingGap!).toBeLessThan(g0);
@@ -174,11 +174,11 @@ describe('training with a fairness constraint', () => {
     expect(c.heldOutGap!).toBeLessThan(baseline.metrics.demographicParityDifference.value!);
     // recompute both gaps from the exported model
     const trainScores = await rescore(r, split.train);
-    expect(hardGap(trainScores, yTrain, gTrain, 2, 'demographic-parity').value).toBeCloseTo(c.trainingGap!, 12);
+    expect(hardGap({ scores: trainScores, labels: yTrain, groupCodes: gTrain, nGroups: 2, constraint: 'demographic-parity' }).value).toBeCloseTo(c.trainingGap!, 12);
     const testScores = await rescore(r, split.test);
     const yTest = Uint8Array.from(split.test, (x) => labels[x]);
     const gTest = Int32Array.from(split.test, (x) => groups.codes[x]);
-    expect(hardGap(testScores, yTest, gTest, 2, 'demographic-parity').value).toBeCloseTo(c.heldOutGap!, 12);
+    expect(hardGap({ scores: testScores, labels: yTest, groupCodes: gTest, nGroups: 2, constraint: 'demographic-parity' }).value).toBeCloseTo(c.heldOutGap!, 12);
     expect(r.notes.join(' ')).toMatch(/held-out gap is reported separately/);
     // the frame agrees with an independent computation on the same decisions
     const frame = computeMetricFrame({ labels: yTest, scores: testScores, attributes: [{ ...attributeFromColumns([groups]), codes: gTest }] });

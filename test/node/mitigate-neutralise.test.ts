@@ -20,7 +20,7 @@ describe('neutralise', () => {
   const slices = [{ start: 1, end: 4, column: 'cat' }, { start: 4, end: 5, column: 'b' }];
 
   it('replaces the blocks with one background row per row and leaves the rest', () => {
-    const r = neutralise(X, 200, 5, slices, bg, 3);
+    const r = neutralise({ X, nRows: 200, width: 5 }, { blocks: slices, background: bg, seed: 3 });
     expect(r.X).not.toBe(X);
     expect(X[9]).toBe(-1); // the input is untouched
     for (let i = 0; i < 200; i++) {
@@ -37,9 +37,9 @@ describe('neutralise', () => {
   });
 
   it('draws every background row, deterministically under the seed', () => {
-    const a = neutralise(X, 200, 5, slices, bg, 3);
-    const b = neutralise(X, 200, 5, slices, bg, 3);
-    const c = neutralise(X, 200, 5, slices, bg, 4);
+    const a = neutralise({ X, nRows: 200, width: 5 }, { blocks: slices, background: bg, seed: 3 });
+    const b = neutralise({ X, nRows: 200, width: 5 }, { blocks: slices, background: bg, seed: 3 });
+    const c = neutralise({ X, nRows: 200, width: 5 }, { blocks: slices, background: bg, seed: 4 });
     expect(Array.from(a.X)).toEqual(Array.from(b.X));
     expect(Array.from(a.X)).not.toEqual(Array.from(c.X));
     const used = new Set<number>();
@@ -48,9 +48,9 @@ describe('neutralise', () => {
   });
 
   it('with no blocks returns a copy; rejects blocks outside the row', () => {
-    const r = neutralise(X, 200, 5, [], bg, 3);
+    const r = neutralise({ X, nRows: 200, width: 5 }, { blocks: [], background: bg, seed: 3 });
     expect(Array.from(r.X)).toEqual(Array.from(X));
-    expect(() => neutralise(X, 200, 5, [{ start: 4, end: 6 }], bg, 1)).toThrow(/not inside/);
-    expect(() => neutralise(X, 200, 5, slices, { X: new Float32Array(0), nRows: 0 }, 1)).toThrow(/background/);
+    expect(() => neutralise({ X, nRows: 200, width: 5 }, { blocks: [{ start: 4, end: 6 }], background: bg, seed: 1 })).toThrow(/not inside/);
+    expect(() => neutralise({ X, nRows: 200, width: 5 }, { blocks: slices, background: { X: new Float32Array(0), nRows: 0 }, seed: 1 })).toThrow(/background/);
   });
 });

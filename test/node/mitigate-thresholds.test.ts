@@ -121,7 +121,7 @@ describe('fitGroupThresholds (ThresholdOptimizer)', () => {
     for (const c of constraints) {
       const r = fitGroupThresholds({ scores: fit.s, labels: fit.y, groupCodes: fit.g, nGroups: 2, constraint: c });
       const expected = rates(test, selectionProbability(r, test.s, test.g), 2);
-      const sampled = rates(test, applyGroupThresholds(r, test.s, test.g, 3), 2);
+      const sampled = rates(test, applyGroupThresholds(r, test.s, test.g, { seed: 3 }), 2);
       const baseline = rates(test, Array.from(test.s, (s) => (s >= 0.5 ? 1 : 0)), 2);
       expect(gap(c, expected)).toBeLessThanOrEqual(limits[c]);
       expect(gap(c, sampled)).toBeLessThanOrEqual(limits[c]);
@@ -136,10 +136,10 @@ describe('fitGroupThresholds (ThresholdOptimizer)', () => {
       const r = fitGroupThresholds({ scores: fit.s, labels: fit.y, groupCodes: fit.g, nGroups: 2, constraint: c, topK: 200 });
       expect(r.fitted.overall.expectedSelected).toBeLessThanOrEqual(200 + 1e-6);
       expect(r.fitted.overall.expectedSelected).toBeGreaterThan(195); // the capacity binds: more selections are better
-      const d = applyGroupThresholds(r, test.s, test.g, 4, { capacity: 200 });
+      const d = applyGroupThresholds(r, test.s, test.g, { seed: 4, capacity: 200 });
       const count = d.reduce((a, b) => a + b, 0);
       expect(count).toBeLessThanOrEqual(200);
-      const uncapped = applyGroupThresholds(r, test.s, test.g, 4);
+      const uncapped = applyGroupThresholds(r, test.s, test.g, { seed: 4 });
       expect(uncapped.reduce((a, b) => a + b, 0)).toBeGreaterThanOrEqual(count);
       // thinning only removes selections
       for (let i = 0; i < d.length; i++) expect(d[i]).toBeLessThanOrEqual(uncapped[i]);
@@ -152,9 +152,9 @@ describe('fitGroupThresholds (ThresholdOptimizer)', () => {
   it('randomises reproducibly: same seed, same decisions; the mean matches the probabilities', () => {
     const fit = half(region, 0);
     const r = fitGroupThresholds({ scores: fit.s, labels: fit.y, groupCodes: fit.g, nGroups: 3, constraint: 'demographic-parity' });
-    const a = applyGroupThresholds(r, scoresAll, region.codes, 11);
-    const b = applyGroupThresholds(r, scoresAll, region.codes, 11);
-    const c = applyGroupThresholds(r, scoresAll, region.codes, 12);
+    const a = applyGroupThresholds(r, scoresAll, region.codes, { seed: 11 });
+    const b = applyGroupThresholds(r, scoresAll, region.codes, { seed: 11 });
+    const c = applyGroupThresholds(r, scoresAll, region.codes, { seed: 12 });
     expect(Array.from(a)).toEqual(Array.from(b));
     expect(Array.from(a)).not.toEqual(Array.from(c));
     const p = selectionProbability(r, scoresAll, region.codes);

@@ -1,6 +1,6 @@
 /**
  * Fairness constraint in training (in-processing): `trainModel` with the soft group-rate
- * penalty of ./penalty, and a "bound" mode that raises λ until the **hard** gap on the training
+ * penalty of ../train-penalty, and a "bound" mode that raises λ until the **hard** gap on the training
  * rows meets a bound.
  *
  * Why a penalty and not exponentiated gradient. fairlearn's ExponentiatedGradient (Agarwal et
@@ -27,14 +27,26 @@ import type { ColumnTable } from '../table';
 import { trainModel } from '../train';
 import type { TrainOptions, TrainResult, TrainSpec } from '../train';
 import { internal } from './common';
-import { FAIRNESS_CONSTRAINTS } from './penalty';
-import type { FairnessConstraint } from './penalty';
+import { FAIRNESS_CONSTRAINTS } from '../train-penalty';
+import type { FairnessConstraint } from '../train-penalty';
 
 export interface HardGap {
   /** max_g rate_g − min_g rate_g over groups where the rate is defined; equalized odds: max(ΔTPR, ΔFPR); null with fewer than two defined groups */
   value: number | null;
   /** per group: the rate(s) the gap is taken over (null where undefined) */
   perGroup: { count: number; rate: number | null; falsePositiveRate?: number | null }[];
+}
+
+/** Rows to measure a hard gap on: scores, labels and group codes in the same order. */
+export interface HardGapOptions {
+  scores: ArrayLike<number>;
+  labels: ArrayLike<number>;
+  /** 0..nGroups−1, −1 = in no group */
+  groupCodes: Int32Array;
+  nGroups: number;
+  constraint: FairnessConstraint;
+  /** decision: score ≥ threshold; default 0.5 */
+  threshold?: number;
 }
 
 /**
@@ -46,14 +58,9 @@ export interface HardGap {
  * - error-rate-parity: error rates 1 − accuracy.
  * Rows with group −1 are in no group.
  */
-export function hardGap(
-  scores: ArrayLike<number>,
-  labels: ArrayLike<number>,
-  groupCodes: Int32Array,
-  nGroups: number,
-  constraint: FairnessConstraint,
-  threshold = 0.5,
-): HardGap {
+export function hardGap(options: HardGapOptions): HardGap {
+  const { scores, labels, groupCodes, nGroups, constraint } = options;
+  const threshold = options.threshold ?? 0.5;
   if (scores.length !== labels.length || groupCodes.length !== labels.length) throw internal('scores, labels and groupCodes must have the same length');
   const n = new Float64Array(nGroups);
   const pos = new Float64Array(nGroups);
@@ -209,7 +216,7 @@ export async function trainWithConstraint(table: ColumnTable, spec: TrainSpec, t
           y[i] = labels[rows[i]];
           g[i] = options.groupCodes[rows[i]];
         }
-        gap = hardGap(scores, y, g, options.nGroups, options.constraint, threshold).value;
+        gap = hardGap({ scores, labels: y, groupCodes: g, nGroups: options.nGroups, constraint: options.constraint, threshold }).value;
       } catch (e) {
         r.model.dispose();
         throw e;

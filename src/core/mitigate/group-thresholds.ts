@@ -546,7 +546,7 @@ export function selectionProbability(rules: Pick<GroupThresholdRules, 'rules' | 
 /**
  * Randomised 0/1 decisions: row i is selected iff u_i < P(select | score_i, group_i), with u_i
  * the i-th draw of the seeded generator (fairlearn's `predict(random_state=…)`). Deterministic
- * under `seed`; a row whose probability is 0 or 1 is never randomised.
+ * under `options.seed`; a row whose probability is 0 or 1 is never randomised.
  *
  * `capacity` (optional, e.g. the call list's K): when more rows than that are selected, a
  * uniformly random subset of exactly `capacity` selected rows is kept (same generator). Uniform
@@ -559,11 +559,10 @@ export function applyGroupThresholds(
   rules: Pick<GroupThresholdRules, 'rules' | 'fallback'>,
   scores: ArrayLike<number>,
   groupCodes: Int32Array,
-  seed: number,
-  options: { capacity?: number } = {},
+  options: { seed: number; capacity?: number },
 ): Uint8Array {
   const p = selectionProbability(rules, scores, groupCodes);
-  const rng = createRng(seed);
+  const rng = createRng(options.seed);
   const out = new Uint8Array(p.length);
   const chosen: number[] = [];
   for (let i = 0; i < p.length; i++) {

@@ -22,7 +22,7 @@ export {
   type ThresholdRule,
   type ThresholdRuleJson,
 } from './group-thresholds';
-export { neutralise, NEUTRALISE_NOTE, type ColumnBlock, type NeutraliseResult } from './neutralise';
+export { neutralise, NEUTRALISE_NOTE, type ColumnBlock, type NeutraliseInput, type NeutraliseOptions, type NeutraliseResult } from './neutralise';
 export {
   checkFairnessPenalty,
   defaultFairnessPenalty,
@@ -31,7 +31,8 @@ export {
   penaltyColumns,
   type FairnessConstraint,
   type FairnessPenalty,
-} from './penalty';
+  type PenaltyBatch,
+} from '../train-penalty';
 export {
   defaultConstraintOptions,
   hardGap,
@@ -40,6 +41,7 @@ export {
   type ConstraintAttempt,
   type ConstraintOptions,
   type HardGap,
+  type HardGapOptions,
 } from './constraint';
 export {
   compareScenarios,

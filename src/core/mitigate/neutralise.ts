@@ -42,15 +42,25 @@ export interface NeutraliseResult {
 export const NEUTRALISE_NOTE =
   'Neutralise replaces the columns with values drawn from background rows at prediction time; the model is not retrained and can still use correlated columns.';
 
+/** The rows to neutralise: a row-major nRows × width matrix. */
+export interface NeutraliseInput {
+  X: Float32Array;
+  nRows: number;
+  width: number;
+}
+
+export interface NeutraliseOptions {
+  /** the encoded blocks of the columns to neutralise */
+  blocks: readonly ColumnBlock[];
+  /** rows (same width) whose blocks are drawn */
+  background: { X: Float32Array; nRows: number };
+  seed: number;
+}
+
 /** See the module comment. Throws 'internal' for blocks outside the row or an empty background. */
-export function neutralise(
-  X: Float32Array,
-  nRows: number,
-  width: number,
-  slices: readonly ColumnBlock[],
-  background: { X: Float32Array; nRows: number },
-  seed: number,
-): NeutraliseResult {
+export function neutralise(input: NeutraliseInput, options: NeutraliseOptions): NeutraliseResult {
+  const { X, nRows, width } = input;
+  const { blocks: slices, background, seed } = options;
   if (!Number.isInteger(nRows) || nRows < 0 || !Number.isInteger(width) || width < 1) throw internal(`bad shape ${nRows} × ${width}`);
   if (X.length < nRows * width) throw internal(`X holds ${X.length} values, fewer than ${nRows} × ${width}`);
   if (background.X.length < background.nRows * width) throw internal(`background holds ${background.X.length} values, fewer than ${background.nRows} × ${width}`);

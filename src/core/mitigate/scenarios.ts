@@ -52,7 +52,7 @@ import {
 } from './group-thresholds';
 import type { FittedRates, ThresholdRuleJson } from './group-thresholds';
 import { neutralise, NEUTRALISE_NOTE } from './neutralise';
-import type { FairnessConstraint } from './penalty';
+import type { FairnessConstraint } from '../train-penalty';
 import { resample } from './resample';
 import { reweigh } from './reweigh';
 
@@ -590,8 +590,8 @@ export async function runScenario(ctx: ScenarioContext, scenario: Scenario, onPr
     const width = scorer.nFeatures;
     if (neu) {
       const bg = { X: Xtrain!, nRows: split.train.length };
-      Xtest = neutralise(Xtest, split.test.length, width, slices, bg, stageSeed(seed, 3)).X;
-      if (needTrainScores) Xtrain = neutralise(Xtrain!, split.train.length, width, slices, bg, stageSeed(seed, 4)).X;
+      Xtest = neutralise({ X: Xtest, nRows: split.test.length, width }, { blocks: slices, background: bg, seed: stageSeed(seed, 3) }).X;
+      if (needTrainScores) Xtrain = neutralise({ X: Xtrain!, nRows: split.train.length, width }, { blocks: slices, background: bg, seed: stageSeed(seed, 4) }).X;
       notes.push(NEUTRALISE_NOTE.replace('the columns', neu.columns.map((c) => `'${c}'`).join(', ')));
     }
     const testScores = await scorer.predict(Xtest, split.test.length);
@@ -622,7 +622,7 @@ export async function runScenario(ctx: ScenarioContext, scenario: Scenario, onPr
         constraint: gt.constraint,
         ...(topKFit !== undefined ? { topK: topKFit } : {}),
       });
-      predictions = applyGroupThresholds(rules, testScores, gTest, stageSeed(seed, 5), gt.topK !== undefined ? { capacity: gt.topK } : {});
+      predictions = applyGroupThresholds(rules, testScores, gTest, { seed: stageSeed(seed, 5), ...(gt.topK !== undefined ? { capacity: gt.topK } : {}) });
       const p = selectionProbability(rules, testScores, gTest);
       const sum = new Float64Array(nGroups);
       const cnt = new Float64Array(nGroups);

@@ -1,6 +1,7 @@
 /**
- * The fairness penalty that `trainModel` can add to its loss (in-processing mitigation; a
- * Lagrangian-style soft constraint on the training batch).
+ * The fairness penalty that `trainModel` can add to its loss: a Lagrangian-style soft
+ * constraint on the training batch. It lives next to the trainer (not with the scenario code
+ * that chooses λ) so training depends on nothing above it.
  *
  * Soft decision of row i: s_i = σ((logit p_i − logit t) / τ), with p_i the model's P(positive),
  * t the decision threshold (default 0.5) and τ the temperature (default 1). With t = 0.5 and
@@ -27,11 +28,13 @@
  *
  * Where we differ from the peers: fairlearn's ExponentiatedGradient (Agarwal et al. 2018)
  * solves the constrained problem exactly with a randomized mixture of up to 50 retrained
- * models; this is one training run with a fixed multiplier λ (see ./constraint for the
- * "bound" mode, which raises λ until the hard training gap meets the bound). Batch-level
+ * models; this is one training run with a fixed multiplier λ (the constrained-training
+ * intervention's "bound" mode raises λ until the hard training gap meets the bound). Batch-level
  * rates are noisy for small groups, which adds a small variance term to the penalty.
  */
-import { internal } from './common';
+import { WorkbenchError } from './errors';
+import { tf } from './tf';
+import type { Tensor } from './tf';
 
 export type FairnessConstraint = 'demographic-parity' | 'equal-opportunity' | 'equalized-odds' | 'error-rate-parity';
 
@@ -51,6 +54,10 @@ export interface FairnessPenalty {
 }
 
 export const defaultFairnessPenalty = { threshold: 0.5, temperature: 1 } as const;
+
+function internal(message: string): WorkbenchError {
+  return new WorkbenchError('internal', message);
+}
 
 /** Checks a penalty against the table size; throws 'internal'. */
 export function checkFairnessPenalty(f: FairnessPenalty, nRows: number): void {
@@ -73,24 +80,30 @@ export function penaltyColumns(f: Pick<FairnessPenalty, 'constraint' | 'nGroups'
   return f.constraint === 'equalized-odds' ? 2 * f.nGroups : f.nGroups;
 }
 
+/** One training batch as the penalty sees it: group code and label of each of its rows. */
+export interface PenaltyBatch {
+  constraint: FairnessConstraint;
+  nGroups: number;
+  /** group code per batch row (−1 = missing); only the first `nRows` are read */
+  groups: Int32Array;
+  /** label (0/1) per batch row; only the first `nRows` are read */
+  labels: Float32Array;
+  /** rows in the batch */
+  nRows: number;
+}
+
 /**
- * Fills C (nb × K, row-major) and c0 (K) for one batch so that the vector of differences
+ * Fills C (nRows × K, row-major) and c0 (K) for one batch so that the vector of differences
  * r_g − r̄ (per component and group) equals sᵀC + c0. With m_i the row's membership in the
  * component's condition, D_g = Σ_{i∈g} m_i and D = Σ_g D_g:
  *   C[i, g] = m_i · ([g_i = g] / D_g − 1 / D)   for groups with D_g > 0, else 0;
  * error-rate parity uses v_i = y_i + (1 − 2y_i)s_i, so C[i, g] gets the factor (1 − 2y_i) and
- * c0_g = Σ_i C[i, g]·y_i.
+ * c0_g = Σ_i C[i, g]·y_i. The buffers may be longer than needed (reused across batches).
  */
-export function fillPenaltyMatrix(
-  constraint: FairnessConstraint,
-  nGroups: number,
-  groups: Int32Array,
-  labels: Float32Array,
-  nb: number,
-  C: Float32Array,
-  c0: Float32Array,
-): void {
-  const K = constraint === 'equalized-odds' ? 2 * nGroups : nGroups;
+export function fillPenaltyMatrix(batch: PenaltyBatch, out: { C: Float32Array; c0: Float32Array }): void {
+  const { constraint, nGroups, groups, labels, nRows: nb } = batch;
+  const { C, c0 } = out;
+  const K = penaltyColumns(batch);
   C.fill(0, 0, nb * K);
   c0.fill(0, 0, K);
   const comps: { cond: (y: number) => boolean; offset: number }[] =
@@ -124,4 +137,36 @@ export function fillPenaltyMatrix(
       }
     }
   }
+}
+
+/** The soft decision's constants, resolved once per training: logit t, τ, and whether s = p. */
+export interface SoftDecision {
+  /** logit of the threshold t */
+  logitThreshold: number;
+  temperature: number;
+  /** t = 0.5 and τ = 1: the soft decision is p itself */
+  identity: boolean;
+}
+
+export function softDecision(f: Pick<FairnessPenalty, 'threshold' | 'temperature'>): SoftDecision {
+  const t = f.threshold ?? defaultFairnessPenalty.threshold;
+  const logitThreshold = Math.log(t / (1 - t));
+  const temperature = f.temperature ?? defaultFairnessPenalty.temperature;
+  return { logitThreshold, temperature, identity: logitThreshold === 0 && temperature === 1 };
+}
+
+/**
+ * λ · ‖sᵀC + c0‖² for a batch's predictions p ([nb, 1]), C ([nb, K]) and c0 ([1, K]); call it
+ * inside the optimiser's loss function (tensors are tracked by the caller's tidy).
+ */
+export function penaltyTerm(p: Tensor, matrices: { C: Tensor; c0: Tensor }, lambda: number, soft: SoftDecision): Tensor {
+  // soft decision s = σ((logit p − logit t)/τ); = p when t = 0.5 and τ = 1
+  let s: Tensor = p;
+  if (!soft.identity) {
+    const q = tf.clipByValue(p, 1e-7, 1 - 1e-7);
+    const z = tf.sub(tf.log(q), tf.log1p(tf.neg(q)));
+    s = tf.sigmoid(tf.div(tf.sub(z, soft.logitThreshold), soft.temperature));
+  }
+  const gaps = tf.add(tf.matMul(s, matrices.C, true, false), matrices.c0); // [1, K]: r_g − r̄
+  return tf.mul(lambda, tf.sum(tf.square(gaps)));
 }
