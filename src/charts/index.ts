@@ -4,3 +4,5 @@ export * from './palette';
 export * from './audit';
 export * from './explain';
 export * from './pareto';
+export * from './config';
+export * from './summary';
