@@ -105,6 +105,7 @@ export const REASON_TEXT: Record<string, string> = {
   'overall-undefined': 'the overall value is undefined',
   'overall-zero': 'the overall value is 0',
   'small-group': 'the group is smaller than the minimum group size',
+  'no-large-groups': 'no group with a value has the minimum number of leads',
   // inequality indices (inequality.ts)
   empty: 'there are no leads',
   'zero-mean': 'the mean benefit is 0',

@@ -96,22 +96,28 @@ export function gatherSorted(values: Uint8Array, order: Uint32Array): Uint8Array
   return out;
 }
 
+/** One pass's inputs and outputs. */
+export interface AccumulatePass {
+  rows: SortedRows;
+  /** 0/1 per row, in score order */
+  decisions: Uint8Array;
+  /** copies of each row in score order (a bootstrap resample); null = once each */
+  mult: Uint32Array | null;
+  layout: SlotLayout;
+  /** out: nSlots × STRIDE sums (cleared here) */
+  stats: Float64Array;
+  /** out: nSlots unnormalised weighted ROC areas (cleared here) */
+  area: Float64Array;
+}
+
 /**
  * One sequential pass over the sorted rows (× multiplicity): adds every row to `stats`
- * (nSlots × STRIDE, cleared here) and writes each slot's unnormalised weighted ROC area to
- * `area` (AUC = area / (pos·neg)). Rows with equal scores form one threshold step per slot,
- * i.e. ties count ½ — sklearn's `roc_curve` + `auc`. Cell index: 0 tp, 1 fp, 2 tn, 3 fn.
- *
- * @param decisions 0/1 per row, in score order
+ * and writes each slot's unnormalised weighted ROC area to `area` (AUC = area / (pos·neg)).
+ * Rows with equal scores form one threshold step per slot, i.e. ties count ½ — sklearn's
+ * `roc_curve` + `auc`. Cell index: 0 tp, 1 fp, 2 tn, 3 fn.
  */
-export function accumulate(
-  rows: SortedRows,
-  decisions: Uint8Array,
-  mult: Uint32Array | null,
-  layout: SlotLayout,
-  stats: Float64Array,
-  area: Float64Array,
-): void {
+export function accumulate(pass: AccumulatePass): void {
+  const { rows, decisions, mult, layout, stats, area } = pass;
   const { n, scores, labels, weights } = rows;
   const { offsets, nSlots } = layout;
   const codes = rows.codes;

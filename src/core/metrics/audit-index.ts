@@ -9,8 +9,13 @@
  * the frame's summation order: row count, weight sum, Σw·s, Σw·(s − y)², calibration bins and
  * the ROC area. A second sequential pass lays out, per slot, the ascending global ranks of its
  * rows (CSR) with prefix sums of weighted positives / negatives and of positive *rows*.
- * Reference groups, missing-row counts, small-group and reference notes are fixed here too
- * (they depend on sizes and weights only).
+ * Reference groups, missing-row counts and reference notes are fixed here too (they depend on
+ * sizes and weights only; `attributeFacts`, shared with the frame).
+ *
+ * The stages, in order: `sortAndSum` (sort + threshold-independent sums), `indexRanks` (CSR of
+ * ranks with prefix sums), `fixAttributes` (fixed per-attribute facts), `slotCountsAt` /
+ * `evaluateAt` (counts and metrics at a cut), `frameAtCut` (the frame at a cut, assembled by
+ * the frame's own `attributeResultAt` and `inequalityOf`, so the two cannot drift apart).
  *
  * frameAt: the rule gives a cut c (first c rows selected, see decision.ts). A slot's selected
  * rows are its ranks < c: one binary search gives m, then TP = P[m], FP = N[m] (weighted, the
@@ -38,25 +43,23 @@ import {
   S_NTP,
   S_W,
   STRIDE,
+  type SlotLayout,
+  type SortedRows,
 } from './accumulate';
-import {
-  computeGroupMetrics,
-  type ConfusionCounts,
-  type GroupMetrics,
-  type RowCounts,
-  type ScoreSummary,
-} from './confusion';
+import { computeGroupMetrics, type ConfusionCounts, type RowCounts, type ScoreSummary } from './confusion';
 import { resolveCut, type DecisionRule } from './decision';
-import { computeDisparities, type Note } from './disparities';
-import { generalizedEntropyIndex, theilIndex } from './inequality';
 import {
+  attributeFacts,
+  attributeResultAt,
   computeMetricFrame,
+  DEFAULT_DECISION,
+  frameSettings,
+  inequalityOf,
   reasonsOf,
-  resolveReference,
   validateFrameInput,
-  type AttributeResult,
-  type GroupResult,
-  type InequalityResult,
+  type AttributeFacts,
+  type Evaluated,
+  type FrameSettings,
   type MetricFrame,
   type MetricFrameInput,
   type MetricFrameOptions,
@@ -76,41 +79,18 @@ export interface AuditIndex {
   frameAt(decision?: DecisionRule): MetricFrame;
 }
 
-interface AttributeFixed {
-  name: string;
-  columns: string[];
-  levels: string[];
-  values: Record<string, string>[];
-  offset: number;
-  reference: number | null;
-  referenceSource: AttributeResult['referenceSource'];
-  missingRows: number;
-  /** reference notes, then small-group notes, in the frame's order */
-  fixedNotes: Note[];
+/** Stage 1: the rows in score order and every sum that no decision rule changes, per slot. */
+interface SortedSums {
+  rows: SortedRows;
+  layout: SlotLayout;
+  scoreSummaries: ScoreSummary[];
+  /** rows per slot (unweighted) */
+  slotRows: Float64Array;
+  /** Σ w per slot */
+  slotWeight: Float64Array;
 }
 
-export function createAuditIndex(input: MetricFrameInput, options: AuditIndexOptions = {}): AuditIndex {
-  const fl = options.fairlearnCompatible === true;
-  const minGroupSize = options.minGroupSize ?? 30;
-  const alphas = [...(options.entropyAlphas ?? [2])];
-  const base: MetricFrameOptions = {
-    fairlearnCompatible: options.fairlearnCompatible,
-    minGroupSize: options.minGroupSize,
-    reference: options.reference,
-    entropyAlphas: options.entropyAlphas,
-  };
-
-  validateFrameInput(input);
-  if (input.predictions) {
-    // the decisions are fixed by the predictions: nothing depends on the rule
-    const sortedScores = argsortDescWithValues(input.scores).sorted;
-    return {
-      n: input.labels.length,
-      cut: (decision) => resolveCut(decision, sortedScores),
-      frameAt: (decision) => computeMetricFrame(input, { ...base, decision }),
-    };
-  }
-  const n = input.labels.length;
+function sortAndSum(input: MetricFrameInput): SortedSums {
   const rows = sortRows(
     input.scores,
     input.labels,
@@ -119,212 +99,190 @@ export function createAuditIndex(input: MetricFrameInput, options: AuditIndexOpt
   );
   const layout = makeLayout(input.attributes.map((a) => a.levels.length));
   const nSlots = layout.nSlots;
-
-  // pass 1: every threshold-independent sum, in the frame's own summation order
+  // every decision 0: the same pass (and summation order) as the frame, with every row a TN or FN
   const stats = new Float64Array(nSlots * STRIDE);
   const area = new Float64Array(nSlots);
-  accumulate(rows, new Uint8Array(n), null, layout, stats, area);
+  accumulate({ rows, decisions: new Uint8Array(rows.n), mult: null, layout, stats, area });
   const scoreSummaries: ScoreSummary[] = [];
-  const slotRowCount = new Float64Array(nSlots);
+  const slotRows = new Float64Array(nSlots);
   const slotWeight = new Float64Array(nSlots);
   for (let s = 0; s < nSlots; s++) {
     const b = s * STRIDE;
     scoreSummaries.push(slotScores(stats, area, s));
-    // all decisions 0: every row is a TN or FN
-    slotRowCount[s] = stats[b + S_NTP + 2] + stats[b + S_NTP + 3];
+    slotRows[s] = stats[b + S_NTP + 2] + stats[b + S_NTP + 3];
     slotWeight[s] = stats[b + S_W];
   }
+  return { rows, layout, scoreSummaries, slotRows, slotWeight };
+}
 
-  // pass 2: CSR of global ranks per slot + prefix sums (slot s: entries [start[s], start[s+1]),
-  // prefix k of slot s at start[s] + s + k). Slot 0 (everyone) holds every rank; its ranks are
-  // implicit (rank = position).
+/**
+ * Stage 2: per slot, the ascending global ranks of its rows (CSR: slot s holds entries
+ * [start[s], start[s+1])) and, beside them, prefix sums over those rows: positive rows and,
+ * with weights, weighted positives and negatives (prefix k of slot s at start[s] + s + k).
+ * Slot 0 (everyone) holds every rank; its ranks are implicit (rank = position) and not stored.
+ */
+interface RankIndex {
+  start: Float64Array;
+  /** ranks of slots ≥ 1, shifted down by n (slot 0's n entries are not stored) */
+  ranks: Uint32Array;
+  posRows: Uint32Array;
+  /** null without weights (the row counts are the weighted counts) */
+  posW: Float64Array | null;
+  negW: Float64Array | null;
+}
+
+function indexRanks(sums: SortedSums): RankIndex {
+  const { rows, layout, slotRows } = sums;
+  const { n, labels: y, weights: w, codes } = rows;
+  const nSlots = layout.nSlots;
   const start = new Float64Array(nSlots + 1);
-  for (let s = 0; s < nSlots; s++) start[s + 1] = start[s] + slotRowCount[s];
+  for (let s = 0; s < nSlots; s++) start[s + 1] = start[s] + slotRows[s];
   const entries = start[nSlots];
   const ranks = new Uint32Array(entries - n);
   const prefixLen = entries + nSlots;
   const posRows = new Uint32Array(prefixLen);
-  const weighted = rows.weights !== null;
-  const posW = weighted ? new Float64Array(prefixLen) : null;
-  const negW = weighted ? new Float64Array(prefixLen) : null;
-  {
-    const fill = start.slice(0, nSlots);
-    const { labels: y, weights: w, codes } = rows;
-    const nA = codes.length;
-    const { offsets } = layout;
-    for (let j = 0; j < n; j++) {
-      const yj = y[j];
-      const wj = w ? w[j] : 1;
-      for (let a = -1; a < nA; a++) {
-        let slot = 0;
-        if (a >= 0) {
-          const g = codes[a][j];
-          if (g < 0) continue;
-          slot = offsets[a] + g;
-        }
-        const p = fill[slot]++;
-        if (slot > 0) ranks[p - n] = j;
-        const q = p + slot;
-        posRows[q + 1] = posRows[q] + yj;
-        if (posW && negW) {
-          if (yj === 1) {
-            posW[q + 1] = posW[q] + wj;
-            negW[q + 1] = negW[q];
-          } else {
-            posW[q + 1] = posW[q];
-            negW[q + 1] = negW[q] + wj;
-          }
-        }
+  const posW = w ? new Float64Array(prefixLen) : null;
+  const negW = w ? new Float64Array(prefixLen) : null;
+  const fill = start.slice(0, nSlots);
+  const nA = codes.length;
+  const { offsets } = layout;
+  for (let j = 0; j < n; j++) {
+    const yj = y[j];
+    const wj = w ? w[j] : 1;
+    for (let a = -1; a < nA; a++) {
+      let slot = 0;
+      if (a >= 0) {
+        const g = codes[a][j];
+        if (g < 0) continue;
+        slot = offsets[a] + g;
+      }
+      const p = fill[slot]++;
+      if (slot > 0) ranks[p - n] = j;
+      const q = p + slot;
+      posRows[q + 1] = posRows[q] + yj;
+      if (posW && negW) {
+        posW[q + 1] = posW[q] + (yj === 1 ? wj : 0);
+        negW[q + 1] = negW[q] + (yj === 1 ? 0 : wj);
       }
     }
   }
+  return { start, ranks, posRows, posW, negW };
+}
 
-  // fixed per attribute: names, values, reference, missing rows, reference + small-group notes
-  const fixed: AttributeFixed[] = input.attributes.map((a, ai) => {
-    const off = layout.offsets[ai];
-    const L = a.levels.length;
-    const weightSums: number[] = [];
-    for (let g = 0; g < L; g++) weightSums.push(slotWeight[off + g]);
-    const notes: Note[] = [];
-    const ref = resolveReference(a, ai, weightSums, options.reference, notes);
-    let missingRows = 0;
-    for (let i = 0; i < n; i++) if (a.codes[i] < 0) missingRows++;
-    const values: Record<string, string>[] = [];
-    for (let g = 0; g < L; g++) {
-      const v: Record<string, string> = {};
-      a.columns.forEach((c, k) => {
-        v[c] = a.levelValues[g][k];
-      });
-      values.push(v);
-      const count = slotRowCount[off + g];
-      if (count < minGroupSize && count > 0) {
-        notes.push({
-          kind: 'small-group',
-          group: a.levels[g],
-          message: `Group "${a.levels[g]}" has only ${count} rows (fewer than ${minGroupSize}); its rates are noisy.`,
-        });
-      }
-    }
-    return {
-      name: a.name ?? a.columns.join('&'),
-      columns: [...a.columns],
-      levels: [...a.levels],
-      values,
-      offset: off,
-      reference: ref.index,
-      referenceSource: ref.source,
-      missingRows,
-      fixedNotes: notes,
-    };
+/** Stage 3: what each attribute's result holds whatever the rule (reference, names, missing rows). */
+function fixAttributes(input: MetricFrameInput, sums: SortedSums, options: AuditIndexOptions): AttributeFacts[] {
+  return input.attributes.map((a, ai) => {
+    const offset = sums.layout.offsets[ai];
+    const weightSums = Array.from(sums.slotWeight.subarray(offset, offset + a.levels.length));
+    return attributeFacts({ attribute: a, attributeIndex: ai, offset, weightSums, option: options.reference });
   });
+}
 
-  const sorted = rows.scores;
-
-  /** number of entries < c in ranks[lo, hi) */
-  function below(lo: number, hi: number, c: number): number {
-    const first = lo;
-    while (lo < hi) {
-      const mid = (lo + hi) >>> 1;
-      if (ranks[mid] < c) lo = mid + 1;
-      else hi = mid;
-    }
-    return lo - first;
+/** number of entries < c in ranks[lo, hi) */
+function countBelow(ranks: Uint32Array, lo: number, hi: number, c: number): number {
+  const first = lo;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (ranks[mid] < c) lo = mid + 1;
+    else hi = mid;
   }
+  return lo - first;
+}
 
-  /** confusion counts (weighted) and row counts of one slot at cut c */
-  function slotAt(s: number, c: number): { counts: ConfusionCounts; rows: RowCounts } {
-    const st = start[s];
-    const mg = start[s + 1] - st;
-    const m = s === 0 ? c : below(st - n, st - n + mg, c);
-    const o = st + s;
-    const ntp = posRows[o + m];
-    const nPos = posRows[o + mg];
-    const nfp = m - ntp;
-    const nfn = nPos - ntp;
-    const ntn = mg - nPos - nfp;
-    let tp: number;
-    let fp: number;
-    let tn: number;
-    let fn: number;
-    if (posW && negW) {
-      tp = posW[o + m];
-      fp = negW[o + m];
-      fn = posW[o + mg] - tp;
-      tn = negW[o + mg] - fp;
-    } else {
-      tp = ntp;
-      fp = nfp;
-      fn = nfn;
-      tn = ntn;
-    }
+/**
+ * Stage 4: the confusion counts (weighted) and row counts of slot `s` when the first `c` rows
+ * in score order are selected.
+ */
+function slotCountsAt(idx: RankIndex, sums: SortedSums, s: number, c: number): { counts: ConfusionCounts; rows: RowCounts } {
+  const { start, ranks, posRows, posW, negW } = idx;
+  const n = sums.rows.n;
+  const st = start[s];
+  const mg = start[s + 1] - st;
+  const m = s === 0 ? c : countBelow(ranks, st - n, st - n + mg, c);
+  const o = st + s;
+  const ntp = posRows[o + m];
+  const nPos = posRows[o + mg];
+  const nfp = m - ntp;
+  const nfn = nPos - ntp;
+  const ntn = mg - nPos - nfp;
+  let tp = ntp;
+  let fp = nfp;
+  let tn = ntn;
+  let fn = nfn;
+  if (posW && negW) {
+    tp = posW[o + m];
+    fp = negW[o + m];
+    fn = posW[o + mg] - tp;
+    tn = negW[o + mg] - fp;
+  }
+  return {
+    counts: { tp, fp, tn, fn, n: ntp + nfp + ntn + nfn, w: sums.slotWeight[s], pos: tp + fn, neg: fp + tn },
+    rows: { tp: ntp, fp: nfp, tn: ntn, fn: nfn },
+  };
+}
+
+/** Every slot's metrics and row counts at cut `c`. */
+function evaluateAt(idx: RankIndex, sums: SortedSums, c: number, settings: FrameSettings): Evaluated {
+  const metrics: Evaluated['metrics'] = [];
+  const rows: Evaluated['rows'] = [];
+  for (let s = 0; s < sums.layout.nSlots; s++) {
+    const at = slotCountsAt(idx, sums, s, c);
+    metrics.push(computeGroupMetrics(at.counts, sums.scoreSummaries[s], { fairlearnCompatible: settings.fairlearnCompatible }));
+    rows.push(at.rows);
+  }
+  return { metrics, rows };
+}
+
+/** Stage 5: the frame at one rule, assembled by the same functions as `computeMetricFrame`. */
+function frameAtCut(
+  at: { decision: DecisionRule; cut: number; evaluated: Evaluated },
+  sums: SortedSums,
+  facts: AttributeFacts[],
+  settings: FrameSettings,
+): MetricFrame {
+  const { decision, cut: c, evaluated } = at;
+  const overall = evaluated.metrics[0];
+  return {
+    n: sums.rows.n,
+    weightSum: overall.weightSum,
+    fairlearnCompatible: settings.fairlearnCompatible,
+    minGroupSize: settings.minGroupSize,
+    decision: { source: 'rule', rule: decision, selected: c, cutScore: c > 0 ? sums.rows.scores[c - 1] : null },
+    overall: { metrics: overall, undefinedReasons: reasonsOf(overall) },
+    attributes: facts.map((f) => attributeResultAt(f, evaluated, settings)),
+    inequality: inequalityOf(evaluated.rows[0], settings.entropyAlphas),
+    bootstrap: null,
+  };
+}
+
+export function createAuditIndex(input: MetricFrameInput, options: AuditIndexOptions = {}): AuditIndex {
+  validateFrameInput(input);
+  if (input.predictions) {
+    // the decisions are fixed by the predictions: nothing depends on the rule
+    const base: MetricFrameOptions = {
+      fairlearnCompatible: options.fairlearnCompatible,
+      minGroupSize: options.minGroupSize,
+      reference: options.reference,
+      entropyAlphas: options.entropyAlphas,
+    };
+    const sortedScores = argsortDescWithValues(input.scores).sorted;
     return {
-      counts: { tp, fp, tn, fn, n: ntp + nfp + ntn + nfn, w: slotWeight[s], pos: tp + fn, neg: fp + tn },
-      rows: { tp: ntp, fp: nfp, tn: ntn, fn: nfn },
+      n: input.labels.length,
+      cut: (decision) => resolveCut(decision, sortedScores),
+      frameAt: (decision) => computeMetricFrame(input, { ...base, decision }),
     };
   }
-
-  function cut(decision: DecisionRule): number {
-    return resolveCut(decision, sorted);
-  }
-
-  function frameAt(decision: DecisionRule = { rule: 'threshold', threshold: 0.5 }): MetricFrame {
-    const c = cut(decision);
-    const metrics: GroupMetrics[] = [];
-    const rowCounts: RowCounts[] = [];
-    for (let s = 0; s < nSlots; s++) {
-      const at = slotAt(s, c);
-      metrics.push(computeGroupMetrics(at.counts, scoreSummaries[s], { fairlearnCompatible: fl }));
-      rowCounts.push(at.rows);
-    }
-    const attributes: AttributeResult[] = fixed.map((f) => {
-      const L = f.levels.length;
-      const gm = metrics.slice(f.offset, f.offset + L);
-      const disparities = computeDisparities({
-        levels: f.levels,
-        groups: gm,
-        overall: metrics[0],
-        reference: f.reference,
-        fairlearnCompatible: fl,
-        groupRows: rowCounts.slice(f.offset, f.offset + L),
-        entropyAlphas: alphas,
-      });
-      const groups: GroupResult[] = gm.map((m, g) => ({
-        level: f.levels[g],
-        values: { ...f.values[g] },
-        count: m.count,
-        weightSum: m.weightSum,
-        small: m.count < minGroupSize,
-        isReference: f.reference === g,
-        metrics: m,
-        undefinedReasons: reasonsOf(m),
-      }));
-      return {
-        name: f.name,
-        columns: [...f.columns],
-        reference: f.reference === null ? null : f.levels[f.reference],
-        referenceSource: f.referenceSource,
-        missingRows: f.missingRows,
-        groups,
-        disparities,
-        notes: [...disparities.notes, ...f.fixedNotes.map((note) => ({ ...note }))],
-      };
-    });
-    const inequality: InequalityResult = {
-      theilIndex: theilIndex(rowCounts[0]),
-      generalizedEntropyIndex: alphas.map((alpha) => ({ alpha, value: generalizedEntropyIndex(rowCounts[0], alpha) })),
-    };
-    return {
-      n,
-      weightSum: metrics[0].weightSum,
-      fairlearnCompatible: fl,
-      minGroupSize,
-      decision: { source: 'rule', rule: decision, selected: c, cutScore: c > 0 ? sorted[c - 1] : null },
-      overall: { metrics: metrics[0], undefinedReasons: reasonsOf(metrics[0]) },
-      attributes,
-      inequality,
-      bootstrap: null,
-    };
-  }
-
-  return { n, cut, frameAt };
+  const settings = frameSettings(options);
+  const sums = sortAndSum(input);
+  const ranks = indexRanks(sums);
+  const facts = fixAttributes(input, sums, options);
+  const cut = (decision: DecisionRule): number => resolveCut(decision, sums.rows.scores);
+  return {
+    n: sums.rows.n,
+    cut,
+    frameAt(decision: DecisionRule = { ...DEFAULT_DECISION }): MetricFrame {
+      const c = cut(decision);
+      return frameAtCut({ decision, cut: c, evaluated: evaluateAt(ranks, sums, c, settings) }, sums, facts, settings);
+    },
+  };
 }

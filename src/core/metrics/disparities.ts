@@ -1,13 +1,29 @@
 /**
  * Disparities between the groups of one attribute, computed from the groups' metrics only.
  *
- * Per scalar metric m (fairlearn `MetricFrame` semantics, over the groups where m is defined):
+ * Per scalar metric m (fairlearn `MetricFrame` semantics, over the groups where m is defined
+ * and that have at least `minGroupSize` rows — see "Small groups" below):
  * - between groups: difference = max_g m_g − min_g m_g; ratio = min_g m_g / max_g m_g
  *   (max = 0 → null 'zero-max'; fairlearn gives NaN);
  * - to overall: difference = max_g |m_g − m_overall|; ratio = min_g min(m_g/m_o, m_o/m_g)
  *   (fairlearn's `ratio(method="to_overall")` with `ratio_sub_one`; a group with m_g = m_o = 0 is
  *   skipped as 0/0, a group with m_g > 0 = m_o counts as 0, as fairlearn's 1/∞);
- * - to reference (AIF360-style, signed): difference = m_g − m_ref; ratio = m_g / m_ref.
+ * - to reference (AIF360-style, signed): difference = m_g − m_ref; ratio = m_g / m_ref, for
+ *   every group whatever its size.
+ *
+ * Small groups: a group with fewer than `minGroupSize` rows (default 30) is left out of the
+ * between-group and to-overall aggregates and of groupMin/groupMax — so of every named
+ * aggregate and the four-fifths rule — and listed in the metric's `excluded` with reason
+ * 'small-group'; one note per attribute names them. A one-lead group has a selection rate of
+ * 0 or 1, and as a min or max it would set the headline gap by itself. The to-overall
+ * aggregates follow the same rule, because they too are a max/min over groups that a single
+ * noisy group decides. Kept for every group: the per-group rates, the signed comparisons to the
+ * reference group (`toReference`, average odds differences — each is shown next to its own
+ * group, flagged small), and the between-group entropy indices (a decomposition of the whole
+ * population's inequality in which each group weighs by its size, so a tiny group cannot
+ * dominate it). With fewer than two large groups the between-group values are null
+ * 'fewer-than-two-groups'; with none, the to-overall values are null 'no-large-groups'. In
+ * `fairlearnCompatible` mode every group takes part, as in fairlearn.
  *
  * Undefined values (null) are left out and listed in `excluded` and in `notes` (which group,
  * which metric, why). fairlearn instead compares the silent zeros it substitutes; in
@@ -58,7 +74,14 @@ export type DisparityReason =
   | 'no-reference'
   | 'reference-undefined'
   | 'reference-zero'
-  | 'group-undefined';
+  | 'group-undefined'
+  | 'no-large-groups';
+
+/** Why a group is left out of a metric's between-group and to-overall aggregates. */
+export type ExclusionReason = RateReason | 'small-group';
+
+/** Groups with fewer rows are left out of the headline aggregates unless the caller says otherwise. */
+export const DEFAULT_MIN_GROUP_SIZE = 30;
 
 /** A percentile bootstrap interval; null bounds when no resample had the value defined. */
 export interface Interval {
@@ -102,8 +125,12 @@ export interface MetricDisparity {
   ratioToOverall: Disparity;
   /** one entry per group, reference included (difference 0, ratio 1) */
   toReference: ReferenceComparison[];
-  /** groups left out because the metric is undefined for them */
-  excluded: { level: string; reason: RateReason }[];
+  /**
+   * groups left out of the between-group and to-overall aggregates (and of groupMin/groupMax):
+   * the metric is undefined for them (its reason), or they have fewer rows than the minimum
+   * group size ('small-group')
+   */
+  excluded: { level: string; reason: ExclusionReason }[];
 }
 
 export interface Aggregate {
@@ -144,10 +171,12 @@ export interface NamedDisparities {
 
 export type NoteKind = 'excluded' | 'zero-substituted' | 'empty-group' | 'small-group' | 'reference';
 
-/** A visible note: which group, which metric, why. */
+/** A visible note: which group (or groups), which metric, why. */
 export interface Note {
   kind: NoteKind;
   group?: string;
+  /** the groups a note names when it is about several (the one small-group note per attribute) */
+  groups?: string[];
   metric?: string;
   reason?: string;
   message: string;
@@ -170,6 +199,17 @@ export interface DisparityInput {
   groupRows?: RowCounts[];
   /** α values for the between-group generalized entropy index (default [2]) */
   entropyAlphas?: number[];
+  /**
+   * groups with fewer rows are left out of the between-group and to-overall aggregates
+   * (default 30); ignored when `fairlearnCompatible` (fairlearn compares every group)
+   */
+  minGroupSize?: number;
+  /**
+   * the row count of each group that decides whether it is large enough (default: each group's
+   * `count`); the bootstrap passes the original sample's counts so that every resample compares
+   * the same groups as the point estimate
+   */
+  groupSizes?: number[];
   /** skip building notes (the bootstrap does not need them) */
   withNotes?: boolean;
 }
@@ -193,77 +233,95 @@ function scalar(m: GroupMetrics, key: ScalarKey): Rate {
 
 const nul = (reason: DisparityReason | RateReason): Disparity => ({ value: null, reason });
 
-function metricDisparity(input: DisparityInput, key: ScalarKey): MetricDisparity {
-  const { levels, groups, reference } = input;
+/** Which groups take part in the aggregates of one attribute, and why the others do not. */
+interface Membership {
+  /** per group: counted in the between-group and to-overall aggregates (size-wise) */
+  large: boolean[];
+  minGroupSize: number;
+}
+
+function membershipOf(input: DisparityInput): Membership {
+  const minGroupSize = input.minGroupSize ?? DEFAULT_MIN_GROUP_SIZE;
   const fl = input.fairlearnCompatible === true;
-  const overall = scalar(input.overall, key);
-  const excluded: { level: string; reason: RateReason }[] = [];
-  let min = Infinity;
-  let max = -Infinity;
-  let minLevel = '';
-  let maxLevel = '';
-  let nDefined = 0;
-  let diffToOverall = -Infinity;
-  let ratioToOverall = Infinity;
-  const mo = overall.value;
+  const large = input.groups.map((m, g) => fl || (input.groupSizes?.[g] ?? m.count) >= minGroupSize);
+  return { large, minGroupSize };
+}
+
+/** The extremes among the compared groups (first in level order on ties), and how many there are. */
+interface Extremes {
+  min: GroupExtreme | null;
+  max: GroupExtreme | null;
+  /** groups whose value is defined (any size) */
+  nDefined: number;
+  /** groups whose value is defined and that are large enough */
+  nCompared: number;
+  /** max_g |m_g − m_o| over the compared groups (−∞ when none or the overall is undefined) */
+  diffToOverall: number;
+  /** min_g min(m_g/m_o, m_o/m_g) over the compared groups (+∞ when none counts) */
+  ratioToOverall: number;
+  excluded: MetricDisparity['excluded'];
+}
+
+function scanGroups(input: DisparityInput, key: ScalarKey, member: Membership, mo: number | null): Extremes {
+  const { levels, groups } = input;
+  const out: Extremes = { min: null, max: null, nDefined: 0, nCompared: 0, diffToOverall: -Infinity, ratioToOverall: Infinity, excluded: [] };
   for (let g = 0; g < groups.length; g++) {
     const r = scalar(groups[g], key);
     if (r.value === null) {
-      excluded.push({ level: levels[g], reason: r.reason ?? 'empty-group' });
+      out.excluded.push({ level: levels[g], reason: r.reason ?? 'empty-group' });
+      continue;
+    }
+    out.nDefined++;
+    if (!member.large[g]) {
+      out.excluded.push({ level: levels[g], reason: 'small-group' });
       continue;
     }
     const v = r.value;
-    nDefined++;
-    if (v < min) {
-      min = v;
-      minLevel = levels[g];
-    }
-    if (v > max) {
-      max = v;
-      maxLevel = levels[g];
-    }
+    out.nCompared++;
+    if (out.min === null || v < out.min.value) out.min = { value: v, level: levels[g] };
+    if (out.max === null || v > out.max.value) out.max = { value: v, level: levels[g] };
     if (mo !== null) {
-      const d = Math.abs(v - mo);
-      if (d > diffToOverall) diffToOverall = d;
-      let rg: number;
-      if (mo === 0) rg = v === 0 ? NaN : 0;
-      else if (v === 0) rg = 0;
-      else rg = Math.min(v / mo, mo / v);
-      if (!Number.isNaN(rg) && rg < ratioToOverall) ratioToOverall = rg;
+      out.diffToOverall = Math.max(out.diffToOverall, Math.abs(v - mo));
+      // fairlearn's ratio_sub_one: 0/0 is skipped, a 0 on one side counts as 0
+      const rg = mo === 0 ? (v === 0 ? NaN : 0) : v === 0 ? 0 : Math.min(v / mo, mo / v);
+      if (!Number.isNaN(rg) && rg < out.ratioToOverall) out.ratioToOverall = rg;
     }
   }
-  let differenceBetweenGroups: Disparity;
-  let ratioBetweenGroups: Disparity;
-  if (nDefined === 0) {
-    differenceBetweenGroups = nul('no-defined-groups');
-    ratioBetweenGroups = nul('no-defined-groups');
-  } else if (nDefined === 1 && !fl) {
-    differenceBetweenGroups = nul('fewer-than-two-groups');
-    ratioBetweenGroups = nul('fewer-than-two-groups');
-  } else {
-    differenceBetweenGroups = { value: max - min };
-    ratioBetweenGroups = max === 0 ? nul('zero-max') : { value: min / max };
+  return out;
+}
+
+function betweenGroups(x: Extremes, fl: boolean): { difference: Disparity; ratio: Disparity } {
+  if (x.nDefined === 0) return { difference: nul('no-defined-groups'), ratio: nul('no-defined-groups') };
+  if (x.min === null || x.max === null || (x.nCompared === 1 && !fl)) {
+    return { difference: nul('fewer-than-two-groups'), ratio: nul('fewer-than-two-groups') };
   }
-  let differenceToOverall: Disparity;
-  let ratioToOverallD: Disparity;
-  if (mo === null) {
-    differenceToOverall = nul('overall-undefined');
-    ratioToOverallD = nul('overall-undefined');
-  } else if (nDefined === 0) {
-    differenceToOverall = nul('no-defined-groups');
-    ratioToOverallD = nul('no-defined-groups');
-  } else {
-    differenceToOverall = { value: diffToOverall };
-    ratioToOverallD = ratioToOverall === Infinity ? nul('overall-zero') : { value: ratioToOverall };
-  }
-  const toReference: ReferenceComparison[] = [];
+  return {
+    difference: { value: x.max.value - x.min.value },
+    ratio: x.max.value === 0 ? nul('zero-max') : { value: x.min.value / x.max.value },
+  };
+}
+
+function toOverall(x: Extremes, mo: number | null): { difference: Disparity; ratio: Disparity } {
+  if (mo === null) return { difference: nul('overall-undefined'), ratio: nul('overall-undefined') };
+  if (x.nDefined === 0) return { difference: nul('no-defined-groups'), ratio: nul('no-defined-groups') };
+  if (x.nCompared === 0) return { difference: nul('no-large-groups'), ratio: nul('no-large-groups') };
+  return {
+    difference: { value: x.diffToOverall },
+    ratio: x.ratioToOverall === Infinity ? nul('overall-zero') : { value: x.ratioToOverall },
+  };
+}
+
+/** Signed comparison of every group (whatever its size) with the reference group. */
+function toReferenceOf(input: DisparityInput, key: ScalarKey): ReferenceComparison[] {
+  const { levels, groups, reference } = input;
   const ref = reference === null ? null : scalar(groups[reference], key);
-  for (let g = 0; g < groups.length; g++) {
-    const v = scalar(groups[g], key).value;
+  return groups.map((m, g) => {
+    const v = scalar(m, key).value;
     let difference: Disparity;
     let ratio: Disparity;
     if (ref === null) {
-      difference = ratio = nul('no-reference');
+      difference = nul('no-reference');
+      ratio = nul('no-reference');
     } else if (ref.value === null) {
       difference = nul('reference-undefined');
       ratio = nul('reference-undefined');
@@ -274,19 +332,26 @@ function metricDisparity(input: DisparityInput, key: ScalarKey): MetricDisparity
       difference = { value: v - ref.value };
       ratio = ref.value === 0 ? nul('reference-zero') : { value: v / ref.value };
     }
-    toReference.push({ level: levels[g], difference, ratio });
-  }
+    return { level: levels[g], difference, ratio };
+  });
+}
+
+function metricDisparity(input: DisparityInput, key: ScalarKey, member: Membership): MetricDisparity {
+  const overall = scalar(input.overall, key);
+  const x = scanGroups(input, key, member, overall.value);
+  const between = betweenGroups(x, input.fairlearnCompatible === true);
+  const toO = toOverall(x, overall.value);
   return {
     metric: key,
     overall,
-    groupMin: nDefined > 0 ? { value: min, level: minLevel } : null,
-    groupMax: nDefined > 0 ? { value: max, level: maxLevel } : null,
-    differenceBetweenGroups,
-    ratioBetweenGroups,
-    differenceToOverall,
-    ratioToOverall: ratioToOverallD,
-    toReference,
-    excluded,
+    groupMin: x.min,
+    groupMax: x.max,
+    differenceBetweenGroups: between.difference,
+    ratioBetweenGroups: between.ratio,
+    differenceToOverall: toO.difference,
+    ratioToOverall: toO.ratio,
+    toReference: toReferenceOf(input, key),
+    excluded: x.excluded,
   };
 }
 
@@ -334,7 +399,36 @@ function averageOdds(input: DisparityInput, abs: boolean): GroupVsReference[] {
   return out;
 }
 
-function buildNotes(input: DisparityInput): Note[] {
+function plural(n: number, one: string, many: string): string {
+  return `${n} ${n === 1 ? one : many}`;
+}
+
+/**
+ * One note per attribute for the groups with rows but fewer than the minimum size: in the
+ * default mode they are left out of the aggregates; in fairlearn-compatible mode they take
+ * part, as in fairlearn, and the note says their rates are noisy.
+ */
+function smallGroupNote(input: DisparityInput, member: Membership): Note | null {
+  const named: string[] = [];
+  const parts: string[] = [];
+  input.groups.forEach((m, g) => {
+    const size = input.groupSizes?.[g] ?? m.count;
+    if (size > 0 && size < member.minGroupSize) {
+      named.push(input.levels[g]);
+      parts.push(`"${input.levels[g]}" (${plural(size, 'lead', 'leads')})`);
+    }
+  });
+  if (named.length === 0) return null;
+  const min = member.minGroupSize;
+  const message =
+    input.fairlearnCompatible === true
+      ? `Groups with fewer than ${min} leads take part in the disparities, as in fairlearn, though their rates are noisy: ${parts.join(', ')}.`
+      : `Groups with fewer than ${min} leads are left out of the headline disparities (their rates are noisy): ${parts.join(', ')}. ` +
+        'Their own rates, their comparisons to the reference group and the between-group entropy indices still include them.';
+  return { kind: 'small-group', groups: named, reason: 'small-group', message };
+}
+
+function buildNotes(input: DisparityInput, member: Membership): Note[] {
   const notes: Note[] = [];
   const fl = input.fairlearnCompatible === true;
   for (let g = 0; g < input.groups.length; g++) {
@@ -374,13 +468,16 @@ function buildNotes(input: DisparityInput): Note[] {
       }
     }
   }
+  const small = smallGroupNote(input, member);
+  if (small) notes.push(small);
   return notes;
 }
 
 /** All disparities of one attribute. */
 export function computeDisparities(input: DisparityInput): Disparities {
+  const member = membershipOf(input);
   const perMetric = {} as Record<ScalarKey, MetricDisparity>;
-  for (const key of SCALAR_KEYS) perMetric[key] = metricDisparity(input, key);
+  for (const key of SCALAR_KEYS) perMetric[key] = metricDisparity(input, key, member);
   const sr = perMetric.selectionRate;
   const tpr = perMetric.truePositiveRate;
   const fpr = perMetric.falsePositiveRate;
@@ -425,5 +522,5 @@ export function computeDisparities(input: DisparityInput): Disparities {
       value: rows ? betweenGroupGeneralizedEntropyIndex(rows, alpha) : { value: null, reason: 'empty' },
     })),
   };
-  return { perMetric, named, notes: input.withNotes === false ? [] : buildNotes(input) };
+  return { perMetric, named, notes: input.withNotes === false ? [] : buildNotes(input, member) };
 }

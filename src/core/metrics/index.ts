@@ -18,6 +18,7 @@ export {
 } from './confusion';
 export { resolveCut, type DecisionRule } from './decision';
 export {
+  DEFAULT_MIN_GROUP_SIZE,
   FOUR_FIFTHS_CAVEAT,
   FOUR_FIFTHS_THRESHOLD,
   METRIC_LABELS,
@@ -27,6 +28,7 @@ export {
   type Disparity,
   type DisparityInput,
   type DisparityReason,
+  type ExclusionReason,
   type FourFifthsRule,
   type GroupExtreme,
   type GroupVsReference,

@@ -39,7 +39,7 @@ import {
   type RowCounts,
 } from './confusion';
 import { resolveCut, type DecisionRule } from './decision';
-import { computeDisparities, type Disparities, type Interval, type Note } from './disparities';
+import { computeDisparities, DEFAULT_MIN_GROUP_SIZE, type Disparities, type Interval, type Note } from './disparities';
 import { generalizedEntropyIndex, theilIndex, type InequalityValue } from './inequality';
 import { assertFiniteScores } from './sort';
 
@@ -80,7 +80,11 @@ export interface MetricFrameOptions {
   decision?: DecisionRule;
   /** reproduce fairlearn's zeros for undefined rates (default false: null + reason) */
   fairlearnCompatible?: boolean;
-  /** groups with fewer rows are flagged `small` (default 30) */
+  /**
+   * groups with fewer rows are flagged `small` and left out of the between-group and
+   * to-overall disparities (default 30; in fairlearn-compatible mode they take part, as in
+   * fairlearn). See disparities.ts.
+   */
   minGroupSize?: number;
   /**
    * Reference level per attribute: one label for every attribute that has it, or an array
@@ -118,7 +122,7 @@ export interface AttributeResult {
   missingRows: number;
   groups: GroupResult[];
   disparities: Disparities;
-  /** disparities.notes plus small-group and reference notes */
+  /** disparities.notes (undefined rates, the small-group note) plus reference notes */
   notes: Note[];
 }
 
@@ -209,38 +213,55 @@ export function reasonsOf(m: GroupMetrics): Partial<Record<RateKey, RateReason>>
   return out;
 }
 
-interface Evaluated {
-  metrics: GroupMetrics[]; // per slot
-  rows: RowCounts[]; // per slot
+/** Every slot's metrics and unweighted row counts at one rule (slot 0 = everyone). */
+export interface Evaluated {
+  metrics: GroupMetrics[];
+  rows: RowCounts[];
 }
 
-function evaluateSlots(
-  sorted: SortedRows,
-  decisions: Uint8Array,
-  layout: SlotLayout,
-  mult: Uint32Array | null,
-  stats: Float64Array,
-  area: Float64Array,
-  fairlearnCompatible: boolean,
-): Evaluated {
-  accumulate(sorted, decisions, mult, layout, stats, area);
+/** What one pass over the sorted rows needs, reused by every bootstrap resample. */
+interface PassContext {
+  rows: SortedRows;
+  /** 0/1 per row in score order */
+  decisions: Uint8Array;
+  layout: SlotLayout;
+  /** scratch for `accumulate`: nSlots × STRIDE sums and nSlots ROC areas */
+  stats: Float64Array;
+  area: Float64Array;
+  fairlearnCompatible: boolean;
+}
+
+/** One pass (× multiplicity when given), then every slot's metrics and row counts. */
+function evaluateSlots(ctx: PassContext, mult: Uint32Array | null): Evaluated {
+  const { layout, stats, area } = ctx;
+  accumulate({ rows: ctx.rows, decisions: ctx.decisions, mult, layout, stats, area });
   const metrics: GroupMetrics[] = [];
   const rows: RowCounts[] = [];
   for (let s = 0; s < layout.nSlots; s++) {
-    metrics.push(computeGroupMetrics(slotCounts(stats, s), slotScores(stats, area, s), { fairlearnCompatible }));
+    metrics.push(computeGroupMetrics(slotCounts(stats, s), slotScores(stats, area, s), { fairlearnCompatible: ctx.fairlearnCompatible }));
     rows.push(slotRows(stats, s));
   }
   return { metrics, rows };
 }
 
-/** The reference group: the one asked for, else the largest by weight (shared with the audit index). */
+export interface ReferenceQuery {
+  attribute: AttributeInput;
+  /** the attribute's position (an array `option` has one entry per attribute) */
+  attributeIndex: number;
+  /** per level of the attribute */
+  weightSums: number[];
+  option: MetricFrameOptions['reference'];
+}
+
+/**
+ * The reference group: the one asked for, else the largest by weight (shared with the audit
+ * index). Notes about a reference that is empty or not a group are pushed onto `notes`.
+ */
 export function resolveReference(
-  a: AttributeInput,
-  ai: number,
-  weightSums: number[],
-  option: MetricFrameOptions['reference'],
+  query: ReferenceQuery,
   notes: Note[],
 ): { index: number | null; source: AttributeResult['referenceSource'] } {
+  const { attribute: a, attributeIndex: ai, weightSums, option } = query;
   const wanted = Array.isArray(option) ? (option[ai] ?? null) : (option ?? null);
   if (wanted !== null) {
     const idx = a.levels.indexOf(wanted);
@@ -270,154 +291,207 @@ export function resolveReference(
 }
 
 /**
+ * What an attribute's result holds that no decision rule changes: names, the columns' values
+ * per level, the reference group, missing rows and the reference notes. Shared with the audit
+ * index, which fixes them once.
+ */
+export interface AttributeFacts {
+  name: string;
+  columns: string[];
+  levels: string[];
+  /** per level: column → value */
+  values: Record<string, string>[];
+  /** first slot of the attribute's groups (see accumulate.ts) */
+  offset: number;
+  reference: number | null;
+  referenceSource: AttributeResult['referenceSource'];
+  missingRows: number;
+  referenceNotes: Note[];
+}
+
+/** The fixed facts of one attribute, from its groups' weight sums; `offset` is its first slot. */
+export function attributeFacts(query: ReferenceQuery & { offset: number }): AttributeFacts {
+  const a = query.attribute;
+  const referenceNotes: Note[] = [];
+  const ref = resolveReference(query, referenceNotes);
+  let missingRows = 0;
+  for (let i = 0; i < a.codes.length; i++) if (a.codes[i] < 0) missingRows++;
+  const values = a.levelValues.map((lv) => {
+    const v: Record<string, string> = {};
+    a.columns.forEach((c, k) => {
+      v[c] = lv[k];
+    });
+    return v;
+  });
+  return {
+    name: a.name ?? a.columns.join('&'),
+    columns: [...a.columns],
+    levels: [...a.levels],
+    values,
+    offset: query.offset,
+    reference: ref.index,
+    referenceSource: ref.source,
+    missingRows,
+    referenceNotes,
+  };
+}
+
+/** The settings every attribute's disparities share. */
+export interface FrameSettings {
+  fairlearnCompatible: boolean;
+  minGroupSize: number;
+  entropyAlphas: number[];
+}
+
+/** An attribute's result from every slot's metrics and row counts at one rule (fresh objects). */
+export function attributeResultAt(f: AttributeFacts, at: Evaluated, settings: FrameSettings): AttributeResult {
+  const L = f.levels.length;
+  const gm = at.metrics.slice(f.offset, f.offset + L);
+  const disparities = computeDisparities({
+    levels: f.levels,
+    groups: gm,
+    overall: at.metrics[0],
+    reference: f.reference,
+    fairlearnCompatible: settings.fairlearnCompatible,
+    groupRows: at.rows.slice(f.offset, f.offset + L),
+    entropyAlphas: settings.entropyAlphas,
+    minGroupSize: settings.minGroupSize,
+  });
+  const groups: GroupResult[] = gm.map((m, g) => ({
+    level: f.levels[g],
+    values: { ...f.values[g] },
+    count: m.count,
+    weightSum: m.weightSum,
+    small: m.count < settings.minGroupSize,
+    isReference: f.reference === g,
+    metrics: m,
+    undefinedReasons: reasonsOf(m),
+  }));
+  return {
+    name: f.name,
+    columns: [...f.columns],
+    reference: f.reference === null ? null : f.levels[f.reference],
+    referenceSource: f.referenceSource,
+    missingRows: f.missingRows,
+    groups,
+    disparities,
+    notes: [...disparities.notes, ...f.referenceNotes.map((note) => ({ ...note }))],
+  };
+}
+
+/** The population-wide inequality indices from the overall row counts. */
+export function inequalityOf(overall: RowCounts, alphas: number[]): InequalityResult {
+  return {
+    theilIndex: theilIndex(overall),
+    generalizedEntropyIndex: alphas.map((alpha) => ({ alpha, value: generalizedEntropyIndex(overall, alpha) })),
+  };
+}
+
+/** The decisions in score order: the given predictions, or the rule's first `cut` rows. */
+function decide(input: MetricFrameInput, rows: SortedRows, rule: DecisionRule): { decisions: Uint8Array; decision: MetricFrame['decision'] } {
+  const n = rows.n;
+  if (input.predictions) {
+    const decisions = gatherSorted(input.predictions, rows.order);
+    let selected = 0;
+    for (let i = 0; i < n; i++) selected += decisions[i];
+    return { decisions, decision: { source: 'predictions', rule: null, selected, cutScore: null } };
+  }
+  const cut = resolveCut(rule, rows.scores);
+  const decisions = new Uint8Array(n);
+  decisions.fill(1, 0, cut);
+  return { decisions, decision: { source: 'rule', rule, selected: cut, cutScore: cut > 0 ? rows.scores[cut - 1] : null } };
+}
+
+/** The rule when none is given (copy it: frames hold the rule they were computed with). */
+export const DEFAULT_DECISION: Readonly<DecisionRule> = Object.freeze({ rule: 'threshold', threshold: 0.5 });
+
+/** The frame's settings with their defaults. */
+export function frameSettings(options: Pick<MetricFrameOptions, 'fairlearnCompatible' | 'minGroupSize' | 'entropyAlphas'>): FrameSettings {
+  return {
+    fairlearnCompatible: options.fairlearnCompatible === true,
+    minGroupSize: options.minGroupSize ?? DEFAULT_MIN_GROUP_SIZE,
+    entropyAlphas: [...(options.entropyAlphas ?? [2])],
+  };
+}
+
+/**
  * Compute the frame. Throws a `WorkbenchError` for invalid inputs (outcomes not 0/1, NaN scores,
  * negative weights, mismatched lengths).
  */
 export function computeMetricFrame(input: MetricFrameInput, options: MetricFrameOptions = {}): MetricFrame {
   validateFrameInput(input);
-  const n = input.labels.length;
-  const fl = options.fairlearnCompatible === true;
-  const minGroupSize = options.minGroupSize ?? 30;
-  const alphas = options.entropyAlphas ?? [2];
+  const settings = frameSettings(options);
   const rows = sortRows(
     input.scores,
     input.labels,
     input.weights,
     input.attributes.map((a) => a.codes),
   );
-
-  // decisions in score order
-  let decisions: Uint8Array;
-  let decision: MetricFrame['decision'];
-  if (input.predictions) {
-    decisions = gatherSorted(input.predictions, rows.order);
-    let selected = 0;
-    for (let i = 0; i < n; i++) selected += decisions[i];
-    decision = { source: 'predictions', rule: null, selected, cutScore: null };
-  } else {
-    const rule = options.decision ?? { rule: 'threshold', threshold: 0.5 };
-    const cut = resolveCut(rule, rows.scores);
-    decisions = new Uint8Array(n);
-    decisions.fill(1, 0, cut);
-    decision = { source: 'rule', rule, selected: cut, cutScore: cut > 0 ? rows.scores[cut - 1] : null };
-  }
-
+  const { decisions, decision } = decide(input, rows, options.decision ?? { ...DEFAULT_DECISION });
   const layout = makeLayout(input.attributes.map((a) => a.levels.length));
-  const stats = new Float64Array(layout.nSlots * STRIDE);
-  const area = new Float64Array(layout.nSlots);
-  const point = evaluateSlots(rows, decisions, layout, null, stats, area, fl);
-
-  const refs: (number | null)[] = [];
-  const attributes: AttributeResult[] = input.attributes.map((a, ai) => {
-    const off = layout.offsets[ai];
-    const L = a.levels.length;
-    const gm = point.metrics.slice(off, off + L);
-    const notes: Note[] = [];
-    const ref = resolveReference(a, ai, gm.map((g) => g.weightSum), options.reference, notes);
-    refs.push(ref.index);
-    const disparities = computeDisparities({
-      levels: a.levels,
-      groups: gm,
-      overall: point.metrics[0],
-      reference: ref.index,
-      fairlearnCompatible: fl,
-      groupRows: point.rows.slice(off, off + L),
-      entropyAlphas: alphas,
-    });
-    let missingRows = 0;
-    for (let i = 0; i < n; i++) if (a.codes[i] < 0) missingRows++;
-    const groups: GroupResult[] = gm.map((m, g) => {
-      const values: Record<string, string> = {};
-      a.columns.forEach((c, k) => {
-        values[c] = a.levelValues[g][k];
-      });
-      const small = m.count < minGroupSize;
-      if (small && m.count > 0) {
-        notes.push({
-          kind: 'small-group',
-          group: a.levels[g],
-          message: `Group "${a.levels[g]}" has only ${m.count} rows (fewer than ${minGroupSize}); its rates are noisy.`,
-        });
-      }
-      return {
-        level: a.levels[g],
-        values,
-        count: m.count,
-        weightSum: m.weightSum,
-        small,
-        isReference: ref.index === g,
-        metrics: m,
-        undefinedReasons: reasonsOf(m),
-      };
-    });
-    return {
-      name: a.name ?? a.columns.join('&'),
-      columns: a.columns,
-      reference: ref.index === null ? null : a.levels[ref.index],
-      referenceSource: ref.source,
-      missingRows,
-      groups,
-      disparities,
-      notes: [...disparities.notes, ...notes],
-    };
-  });
-
-  const inequality: InequalityResult = {
-    theilIndex: theilIndex(point.rows[0]),
-    generalizedEntropyIndex: alphas.map((alpha) => ({ alpha, value: generalizedEntropyIndex(point.rows[0], alpha) })),
+  const pass: PassContext = {
+    rows,
+    decisions,
+    layout,
+    stats: new Float64Array(layout.nSlots * STRIDE),
+    area: new Float64Array(layout.nSlots),
+    fairlearnCompatible: settings.fairlearnCompatible,
   };
-
+  const point = evaluateSlots(pass, null);
+  const facts = input.attributes.map((a, ai) => {
+    const offset = layout.offsets[ai];
+    const weightSums = point.metrics.slice(offset, offset + a.levels.length).map((m) => m.weightSum);
+    return attributeFacts({ attribute: a, attributeIndex: ai, offset, weightSums, option: options.reference });
+  });
   const frame: MetricFrame = {
-    n,
+    n: rows.n,
     weightSum: point.metrics[0].weightSum,
-    fairlearnCompatible: fl,
-    minGroupSize,
+    fairlearnCompatible: settings.fairlearnCompatible,
+    minGroupSize: settings.minGroupSize,
     decision,
     overall: { metrics: point.metrics[0], undefinedReasons: reasonsOf(point.metrics[0]) },
-    attributes,
-    inequality,
+    attributes: facts.map((f) => attributeResultAt(f, point, settings)),
+    inequality: inequalityOf(point.rows[0], settings.entropyAlphas),
     bootstrap: null,
   };
-
   if (options.bootstrap && options.bootstrap.resamples > 0) {
-    runBootstrap(frame, input, rows, decisions, layout, stats, area, refs, alphas, options.bootstrap);
+    runBootstrap(frame, { pass, facts, settings, options: options.bootstrap });
   }
   return frame;
+}
+
+interface BootstrapContext {
+  pass: PassContext;
+  facts: AttributeFacts[];
+  settings: FrameSettings;
+  options: BootstrapOptions;
 }
 
 /**
  * Percentile intervals for every rate of every group (and overall), every named disparity and
  * the inequality indices. The decisions are those of the original sample (a resample carries
- * each drawn row's decision; top-k is not re-applied), the reference groups stay fixed.
+ * each drawn row's decision; top-k is not re-applied), the reference groups stay fixed, and so
+ * do the groups large enough to enter the aggregates (decided on the original sample's sizes).
  */
-function runBootstrap(
-  frame: MetricFrame,
-  input: MetricFrameInput,
-  rows: SortedRows,
-  decisions: Uint8Array,
-  layout: SlotLayout,
-  stats: Float64Array,
-  area: Float64Array,
-  refs: (number | null)[],
-  alphas: number[],
-  opts: BootstrapOptions,
-): void {
-  const R = Math.floor(opts.resamples);
-  const level = opts.level ?? 0.95;
-  const n = input.labels.length;
-  const fl = frame.fairlearnCompatible;
-  const rng = createRng(opts.seed);
+function runBootstrap(frame: MetricFrame, ctx: BootstrapContext): void {
+  const { pass, facts, settings } = ctx;
+  const { layout } = pass;
+  const R = Math.floor(ctx.options.resamples);
+  const level = ctx.options.level ?? 0.95;
+  const n = pass.rows.n;
+  const rng = createRng(ctx.options.seed);
   const mult = new Uint32Array(n);
   const K = RATE_KEYS.length;
   const rateBuf = new Float64Array(layout.nSlots * K * R);
   const pointLeaves: Leaf[][] = frame.attributes.map((a) => collectLeaves(a.disparities.named));
+  const sizes = frame.attributes.map((a) => a.groups.map((g) => g.count));
   const ineqLeaves = collectLeaves(frame.inequality);
   const leafBufs = pointLeaves.map((l) => new Float64Array(l.length * R));
   const ineqBuf = new Float64Array(ineqLeaves.length * R);
 
   for (let r = 0; r < R; r++) {
     drawMultiplicities(rng, n, mult);
-    const ev = evaluateSlots(rows, decisions, layout, mult, stats, area, fl);
+    const ev = evaluateSlots(pass, mult);
     for (let s = 0; s < layout.nSlots; s++) {
       const m = ev.metrics[s];
       for (let k = 0; k < K; k++) {
@@ -425,28 +499,25 @@ function runBootstrap(
         rateBuf[(s * K + k) * R + r] = v === null ? NaN : v;
       }
     }
-    input.attributes.forEach((a, ai) => {
-      const off = layout.offsets[ai];
-      const L = a.levels.length;
+    facts.forEach((f, ai) => {
+      const L = f.levels.length;
       const d = computeDisparities({
-        levels: a.levels,
-        groups: ev.metrics.slice(off, off + L),
+        levels: f.levels,
+        groups: ev.metrics.slice(f.offset, f.offset + L),
         overall: ev.metrics[0],
-        reference: refs[ai],
-        fairlearnCompatible: fl,
-        groupRows: ev.rows.slice(off, off + L),
-        entropyAlphas: alphas,
+        reference: f.reference,
+        fairlearnCompatible: settings.fairlearnCompatible,
+        groupRows: ev.rows.slice(f.offset, f.offset + L),
+        entropyAlphas: settings.entropyAlphas,
+        minGroupSize: settings.minGroupSize,
+        groupSizes: sizes[ai],
         withNotes: false,
       });
       const leaves = collectLeaves(d.named);
       const buf = leafBufs[ai];
       for (let j = 0; j < leaves.length; j++) buf[j * R + r] = leaves[j].value === null ? NaN : (leaves[j].value as number);
     });
-    const ineq: InequalityResult = {
-      theilIndex: theilIndex(ev.rows[0]),
-      generalizedEntropyIndex: alphas.map((alpha) => ({ alpha, value: generalizedEntropyIndex(ev.rows[0], alpha) })),
-    };
-    const il = collectLeaves(ineq);
+    const il = collectLeaves(inequalityOf(ev.rows[0], settings.entropyAlphas));
     for (let j = 0; j < il.length; j++) ineqBuf[j * R + r] = il[j].value === null ? NaN : (il[j].value as number);
   }
 
@@ -469,7 +540,7 @@ function runBootstrap(
   for (let j = 0; j < ineqLeaves.length; j++) {
     ineqLeaves[j].interval = percentileInterval(ineqBuf.subarray(j * R, (j + 1) * R), level);
   }
-  frame.bootstrap = { resamples: R, seed: opts.seed, level };
+  frame.bootstrap = { resamples: R, seed: ctx.options.seed, level };
 }
 
 /**
