@@ -79,7 +79,7 @@ function expectCounts(actual: ConfusionCounts, expected: ConfusionCounts, what: 
 
 describe('createThresholdIndex', () => {
   const d = synth(3000, 11);
-  const index = createThresholdIndex(d.scores, d.labels, d.weights, d.codes, d.nGroups);
+  const index = createThresholdIndex({ scores: d.scores, labels: d.labels, weights: d.weights, groupCodes: d.codes, groupCounts: d.nGroups });
 
   it('evaluate equals a naive full pass at many thresholds (incl. exact tie values and extremes)', () => {
     const rng = createRng(5);
@@ -181,12 +181,20 @@ describe('createThresholdIndex', () => {
   });
 
   it('no weights means weight 1', () => {
-    const i2 = createThresholdIndex(d.scores, d.labels, null, []);
+    const i2 = createThresholdIndex({ scores: d.scores, labels: d.labels, groupCodes: [] });
     const ev = i2.evaluate({ rule: 'threshold', threshold: 0.5 });
     let tp = 0;
     for (let i = 0; i < d.labels.length; i++) if (d.labels[i] === 1 && d.scores[i] >= 0.5) tp++;
     expect(ev.overall.tp).toBe(tp);
     expect(ev.overall.w).toBe(3000);
+  });
+
+  it('the positional form (kept for its remaining callers) builds the same index', () => {
+    const old = createThresholdIndex(d.scores, d.labels, d.weights, d.codes, d.nGroups);
+    for (const rule of [{ rule: 'threshold', threshold: 0.4 }, { rule: 'top-k', k: 77 }] as DecisionRule[]) {
+      expect(old.evaluate(rule)).toEqual(index.evaluate(rule));
+    }
+    expect(old.nGroups).toEqual(index.nGroups);
   });
 });
 

@@ -75,14 +75,47 @@ interface GroupIndex {
   cumNeg: Float64Array;
 }
 
+export interface ThresholdIndexInput {
+  scores: Float32Array | Float64Array;
+  /** 1 = positive */
+  labels: Uint8Array;
+  /** sample weights (default 1) */
+  weights?: Float64Array | Float32Array | null;
+  /** per attribute: each row's group, −1 = missing */
+  groupCodes: Int32Array[];
+  /** groups per attribute (default: max code + 1; pass it to keep trailing empty levels) */
+  groupCounts?: number[];
+}
+
+/** Build the index from one input object. */
+export function createThresholdIndex(input: ThresholdIndexInput): ThresholdIndex;
+/**
+ * @deprecated positional form, kept while its callers move to the input object:
+ * `createThresholdIndex({ scores, labels, weights, groupCodes, groupCounts })`.
+ */
 export function createThresholdIndex(
   scores: Float32Array | Float64Array,
   labels: Uint8Array,
   weights: Float64Array | Float32Array | null | undefined,
   groupCodes: Int32Array[],
-  /** groups per attribute (default: max code + 1; pass it to keep trailing empty levels) */
+  groupCounts?: number[],
+): ThresholdIndex;
+export function createThresholdIndex(
+  first: ThresholdIndexInput | Float32Array | Float64Array,
+  labels?: Uint8Array,
+  weights?: Float64Array | Float32Array | null,
+  groupCodes?: Int32Array[],
   groupCounts?: number[],
 ): ThresholdIndex {
+  const input: ThresholdIndexInput =
+    first instanceof Float32Array || first instanceof Float64Array
+      ? { scores: first, labels: labels as Uint8Array, weights, groupCodes: groupCodes ?? [], groupCounts }
+      : first;
+  return buildThresholdIndex(input);
+}
+
+function buildThresholdIndex(input: ThresholdIndexInput): ThresholdIndex {
+  const { scores, labels, weights, groupCodes, groupCounts } = input;
   assertFiniteScores(scores);
   const rows = sortRows(scores, labels, weights, groupCodes);
   const n = rows.n;
