@@ -12,6 +12,7 @@ export type ProblemCode =
   | 'csv-ragged'
   | 'csv-header-only'
   | 'csv-malformed'
+  | 'csv-fixed-width'
   | 'manifest-invalid'
   | 'manifest-missing-column'
   | 'model-invalid'
