@@ -405,10 +405,7 @@ describe('bank-full.csv', () => {
   const bytes = readFileSync(BANK);
 
   it('parses: 45,211 rows × 17 columns, with the documented values', () => {
-    const t0 = performance.now();
     const r = parseCsv(bytes);
-    const ms = performance.now() - t0;
-    console.log(`bank-full.csv (${bytes.length} bytes) parsed in ${ms.toFixed(0)} ms`);
     expect(r.delimiter).toBe(';');
     expect(r.header).toBe(true);
     expect(r.rowsRead).toBe(45211);
@@ -423,7 +420,6 @@ describe('bank-full.csv', () => {
     expect(cat(r.table, 'marital').levels).toEqual(['divorced', 'married', 'single']);
     expect(col(r.table, 'balance').type).toBe('numeric');
     expect(cat(r.table, 'job').levels).toContain('admin.');
-    expect(ms).toBeLessThan(5000);
   });
 
   it('readCsvFile streams it to the same table, reporting progress', async () => {
