@@ -1,7 +1,10 @@
 /**
  * Mitigation scenarios: accuracy against disparity, the Pareto frontier of the best trade-offs,
- * threshold/parameter sweeps as curves, and the baseline model highlighted.
+ * threshold/parameter sweeps as curves, and the baseline model highlighted. Degenerate
+ * scenarios (selecting almost nobody or everybody, see core's mitigate/degenerate) are drawn
+ * apart as grey hollow markers and never join the frontier.
  */
+import type { DegenerateSelection } from '../core/mitigate/degenerate';
 import { paretoFrontier } from '../core/mitigate/pareto';
 import { NEUTRAL, axisTitle, baseLayout, finiteOrNull, num, seriesColor } from './palette';
 import type { PlotSpec } from './types';
@@ -16,6 +19,8 @@ export interface ParetoPoint {
   onFrontier: boolean;
   /** points sharing a sweep name are joined, in input order, as one curve */
   sweep?: string;
+  /** set for a scenario that selects (nearly) nobody or everybody: drawn apart, never on the frontier */
+  degenerate?: DegenerateSelection | null;
 }
 
 export interface ParetoOptions {
@@ -25,12 +30,16 @@ export interface ParetoOptions {
 
 const FRONTIER_COLOR = '#0072B2';
 const BASELINE_COLOR = '#D55E00';
+const DEGENERATE_COLOR = NEUTRAL.guide;
 
 /**
  * Scatter of scenarios with accuracy up and disparity along (left = fairer): named scenarios
  * labelled, sweep points joined per sweep, the frontier as a line through the `onFrontier`
- * points sorted by disparity, and the baseline as a large star. A scenario whose accuracy or
- * disparity is not a finite number is not drawn; a note names it.
+ * points sorted by disparity, and the baseline as a large star. A degenerate scenario is a
+ * grey hollow marker in its own trace (a hollow grey star for a degenerate baseline), labelled,
+ * its hover saying why it is no trade-off; it is left off the frontier line even when marked
+ * `onFrontier`. A scenario whose accuracy or disparity is not a finite number is not drawn; a
+ * note names it.
  */
 export function paretoSpec(points: readonly ParetoPoint[], parityLabel: string, options: ParetoOptions = {}): PlotSpec {
   const baselineName = options.baseline ?? points.find((p) => /baseline/i.test(p.name))?.name;
@@ -44,7 +53,8 @@ export function paretoSpec(points: readonly ParetoPoint[], parityLabel: string, 
       `${parityLabel} ${num(p.disparity, 3)}${p.interval ? ` (interval ${num(p.interval[0], 3)} – ${num(p.interval[1], 3)})` : ''}`,
     ];
     if (p.sweep) lines.push(`sweep: ${p.sweep}`);
-    lines.push(p.onFrontier ? 'a best trade-off: no other scenario is both fairer and more accurate' : 'another scenario is at least as fair and as accurate');
+    if (p.degenerate) lines.push(`not a trade-off: ${p.degenerate.message}`);
+    else lines.push(p.onFrontier ? 'a best trade-off: no other scenario is both fairer and more accurate' : 'another scenario is at least as fair and as accurate');
     return lines.join('<br>');
   };
   const errorX = (ps: readonly ParetoPoint[]): Record<string, unknown> | undefined =>
@@ -65,7 +75,7 @@ export function paretoSpec(points: readonly ParetoPoint[], parityLabel: string, 
     return trace;
   };
 
-  const frontier = drawn.filter((p) => p.onFrontier).sort((a, b) => a.disparity - b.disparity || b.accuracy - a.accuracy);
+  const frontier = drawn.filter((p) => p.onFrontier && !p.degenerate).sort((a, b) => a.disparity - b.disparity || b.accuracy - a.accuracy);
   const data: Record<string, unknown>[] = [
     {
       type: 'scatter',
@@ -81,7 +91,7 @@ export function paretoSpec(points: readonly ParetoPoint[], parityLabel: string, 
   // sweeps, as curves in input order
   const sweeps = new Map<string, ParetoPoint[]>();
   for (const p of drawn) {
-    if (p.sweep === undefined || p.name === baselineName) continue;
+    if (p.sweep === undefined || p.name === baselineName || p.degenerate) continue;
     const list = sweeps.get(p.sweep) ?? [];
     list.push(p);
     sweeps.set(p.sweep, list);
@@ -108,7 +118,7 @@ export function paretoSpec(points: readonly ParetoPoint[], parityLabel: string, 
   }
 
   // single scenarios, labelled
-  const single = drawn.filter((p) => p.sweep === undefined && p.name !== baselineName);
+  const single = drawn.filter((p) => p.sweep === undefined && p.name !== baselineName && !p.degenerate);
   data.push(
     withError(
       {
@@ -131,8 +141,32 @@ export function paretoSpec(points: readonly ParetoPoint[], parityLabel: string, 
     ),
   );
 
+  // degenerate scenarios: grey hollow markers, labelled, apart from every trade-off
+  const degenerate = drawn.filter((p) => p.degenerate && p.name !== baselineName);
+  if (degenerate.length) {
+    data.push(
+      withError(
+        {
+          type: 'scatter',
+          mode: 'markers+text',
+          name: 'not a trade-off (selects almost nobody or everybody)',
+          x: degenerate.map((p) => p.disparity),
+          y: degenerate.map((p) => p.accuracy),
+          text: degenerate.map((p) => `${p.name} (selects almost ${p.degenerate!.kind === 'selects-nobody' ? 'nobody' : 'everybody'})`),
+          textposition: 'top center',
+          textfont: { color: DEGENERATE_COLOR },
+          marker: { size: 10, symbol: 'circle-open', color: DEGENERATE_COLOR, line: { color: DEGENERATE_COLOR, width: 2 } },
+          hovertext: degenerate.map(hover),
+          hoverinfo: 'text',
+        },
+        degenerate,
+      ),
+    );
+  }
+
   const base = drawn.filter((p) => p.name === baselineName);
   if (base.length) {
+    const hollow = base.some((p) => p.degenerate);
     data.push(
       withError(
         {
@@ -144,7 +178,9 @@ export function paretoSpec(points: readonly ParetoPoint[], parityLabel: string, 
           text: base.map((p) => p.name),
           textposition: 'bottom center',
           textfont: { color: BASELINE_COLOR },
-          marker: { symbol: 'star', size: 18, color: BASELINE_COLOR, line: { color: '#222222', width: 1 } },
+          marker: hollow
+            ? { symbol: 'star-open', size: 18, color: DEGENERATE_COLOR, line: { color: DEGENERATE_COLOR, width: 2 } }
+            : { symbol: 'star', size: 18, color: BASELINE_COLOR, line: { color: '#222222', width: 1 } },
           hovertext: base.map(hover),
           hoverinfo: 'text',
         },
@@ -180,8 +216,19 @@ export function paretoSpec(points: readonly ParetoPoint[], parityLabel: string, 
   };
 }
 
-/** Marks the points on the accuracy/disparity frontier (core's `paretoFrontier`), ready for `paretoSpec`. */
+/**
+ * Marks the points on the accuracy/disparity frontier (core's `paretoFrontier`), ready for
+ * `paretoSpec`. A degenerate point is never on it.
+ */
 export function withFrontier(points: readonly Omit<ParetoPoint, 'onFrontier'>[]): ParetoPoint[] {
-  const on = new Set(paretoFrontier(points.map((p) => ({ accuracy: Number.isFinite(p.accuracy) ? p.accuracy : null, disparity: Number.isFinite(p.disparity) ? p.disparity : null }))));
+  const on = new Set(
+    paretoFrontier(
+      points.map((p) => ({
+        accuracy: Number.isFinite(p.accuracy) ? p.accuracy : null,
+        disparity: Number.isFinite(p.disparity) ? p.disparity : null,
+        degenerate: p.degenerate ?? null,
+      })),
+    ),
+  );
   return points.map((p, i) => ({ ...p, onFrontier: on.has(i) }));
 }

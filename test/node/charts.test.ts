@@ -23,6 +23,7 @@ import {
   shapBarSpec,
   swarmOffsets,
   waterfallSpec,
+  withFrontier,
   type ParetoPoint,
   type PlotSpec,
   type ShapleyView,
@@ -581,5 +582,54 @@ describe('paretoSpec', () => {
   it('takes the baseline by name when given', () => {
     const spec = paretoSpec(points.slice(1, 3), 'DPD', { baseline: 'drop postcode' });
     expect(trace(spec, spec.data.length - 1)).toMatchObject({ text: ['drop postcode'] });
+  });
+
+  describe('degenerate scenarios', () => {
+    const nobody = { kind: 'selects-nobody' as const, selectionRate: 0.008, message: 'selects 4 of 500 held-out rows (0.8%, under 1.0%): not a trade-off' };
+    const everybody = { kind: 'selects-everybody' as const, selectionRate: 1, message: 'selects 500 of 500 held-out rows (100.0%, over 99.0%): not a trade-off' };
+    const raw = [
+      { name: 'baseline', accuracy: 0.85, disparity: 0.2 },
+      { name: 'reweighing', accuracy: 0.84, disparity: 0.1 },
+      { name: 'DP constraint', accuracy: 0.88, disparity: 0.004, degenerate: nobody },
+      { name: 'everyone', accuracy: 0.3, disparity: 0.0, degenerate: everybody },
+      { name: 't=0.9', accuracy: 0.86, disparity: 0.01, sweep: 'thresholds', degenerate: nobody },
+      { name: 't=0.5', accuracy: 0.83, disparity: 0.05, sweep: 'thresholds', degenerate: null },
+    ];
+
+    it('withFrontier keeps them off the frontier, which then runs through the real trade-offs', () => {
+      const pts = withFrontier(raw);
+      expect(pts.map((p) => p.onFrontier)).toEqual([true, true, false, false, false, true]);
+      expect(pts[2].degenerate).toBe(nobody);
+    });
+
+    it('draws them as labelled grey hollow markers that say why, never on the frontier line', () => {
+      // even when a caller marks one onFrontier, the line leaves it out
+      const pts = withFrontier(raw).map((p) => (p.name === 'DP constraint' ? { ...p, onFrontier: true } : p));
+      const spec = paretoSpec(pts, 'demographic parity difference');
+      expectWellFormed(spec);
+      const line = trace(spec, 0);
+      expect(arr(line, 'x')).toEqual([0.05, 0.1, 0.2]);
+      const flagged = spec.data.find((t) => /not a trade-off/.test(String(t.name))) as Trace;
+      expect(arr(flagged, 'x')).toEqual([0.004, 0.0, 0.01]);
+      expect(arr<string>(flagged, 'text')).toEqual(['DP constraint (selects almost nobody)', 'everyone (selects almost everybody)', 't=0.9 (selects almost nobody)']);
+      expect(flagged.marker).toMatchObject({ symbol: 'circle-open', color: '#888888' });
+      const hover = arr<string>(flagged, 'hovertext');
+      expect(hover[0]).toContain(`not a trade-off: ${nobody.message}`);
+      expect(hover[0]).not.toContain('a best trade-off');
+      expect(hover[1]).toContain(everybody.message);
+      // not drawn again among the scenarios or on the sweep curve
+      const sweep = spec.data.find((t) => t.name === 'sweep: thresholds') as Trace;
+      expect(arr(sweep, 'x')).toEqual([0.05]);
+      const single = spec.data.find((t) => t.name === 'scenario') as Trace;
+      expect(arr<string>(single, 'text')).toEqual(['reweighing']);
+    });
+
+    it('a degenerate baseline stays the baseline, as a hollow grey star', () => {
+      const spec = paretoSpec(withFrontier([{ ...raw[0], degenerate: nobody }, raw[1]]), 'DPD');
+      const base = spec.data.find((t) => t.name === 'baseline (no mitigation)') as Trace;
+      expect(base.marker).toMatchObject({ symbol: 'star-open', color: '#888888' });
+      expect(arr<string>(base, 'hovertext')[0]).toContain('not a trade-off');
+      expect(arr(trace(spec, 0), 'x')).toEqual([0.1]);
+    });
   });
 });

@@ -3,6 +3,9 @@ import { encodeTable, encodeTarget, validateManifest } from '../../src/core/mani
 import {
   compareScenarios,
   createSplit,
+  DEGENERATE_MAX_SELECTION_RATE,
+  DEGENERATE_MIN_SELECTION_RATE,
+  degenerateSelection,
   paretoFrontier,
   runScenario,
   validateScenarios,
@@ -13,6 +16,7 @@ import {
 import { createModelScorer, loadLayersModelFromFiles } from '../../src/core/model';
 import { createRng, shuffleInPlace } from '../../src/core/rng';
 import { groupColumn, intersectGroups, type DatasetRoles } from '../../src/core/roles';
+import type { Scorer } from '../../src/core/scorer';
 import type { ColumnTable, NumericColumn } from '../../src/core/table';
 import { trainModel } from '../../src/core/train';
 import { groupProxyTable, problem, rejects as problemAsync } from './synthetic';
@@ -112,6 +116,7 @@ describe('runScenario', () => {
     expect(m.demographicParityDifference.interval).toBeDefined();
     expect(m.equalizedOddsDifference.value).not.toBeNull();
     expect(baseline.constraint).toBeNull();
+    expect(m.degenerate).toBeNull();
     expect(baseline.groupThresholds).toBeNull();
     expect(baseline.artifacts.files!.map((f) => f.name)).toEqual(['model.json', 'model.weights.bin']);
     expect(validateManifest(baseline.artifacts.manifest).features.map((f) => f.column)).toEqual(['x1', 'x2', 'c']);
@@ -246,6 +251,19 @@ describe('comparing scenarios', () => {
     expect(paretoFrontier([])).toEqual([]);
   });
 
+  it('paretoFrontier leaves degenerate points off, and they push no other point off', () => {
+    const nobody = { kind: 'selects-nobody' as const, selectionRate: 0.008, message: 'selects almost nobody' };
+    const pts = [
+      { accuracy: 0.9, disparity: 0.2 }, // 0: frontier
+      { accuracy: 0.85, disparity: 0.05 }, // 1: frontier
+      { accuracy: 0.95, disparity: 0.0, degenerate: nobody }, // 2: would dominate everything
+      { accuracy: 0.8, disparity: 0.1, degenerate: null }, // 3: dominated by 1
+    ];
+    expect(paretoFrontier(pts)).toEqual([1, 0]);
+    // without the flag, the same point takes the whole frontier
+    expect(paretoFrontier(pts.map((p) => ({ accuracy: p.accuracy, disparity: p.disparity })))).toEqual([2]);
+  });
+
   it('compareScenarios gives value − baseline per metric and throws for an unknown baseline', () => {
     const mk = (name: string, acc: number, dp: number): ScenarioResult => ({
       name,
@@ -261,6 +279,7 @@ describe('comparing scenarios', () => {
         demographicParityDifference: { value: dp },
         equalOpportunityDifference: { value: 0.1 },
         equalizedOddsDifference: { value: 0.1 },
+        degenerate: null,
       },
       constraint: null,
       groupThresholds: null,
@@ -276,6 +295,48 @@ describe('comparing scenarios', () => {
     expect(c.rows[1].selectionRate[1].difference).toBeCloseTo(-0.25, 12);
     expect(c.rows[0].accuracy.difference).toBe(0);
     expect(problem(() => compareScenarios([mk('base', 0.9, 0.3)], 'nope')).message).toMatch(/no scenario is named "nope"/);
+  });
+});
+
+describe('degenerate scenarios', () => {
+  it('flags a held-out selection rate under 1 % or over 99 %, and nothing within', () => {
+    expect(DEGENERATE_MIN_SELECTION_RATE).toBe(0.01);
+    expect(DEGENERATE_MAX_SELECTION_RATE).toBe(0.99);
+    const low = degenerateSelection({ n: 1000, selected: 8 })!;
+    expect(low.kind).toBe('selects-nobody');
+    expect(low.selectionRate).toBeCloseTo(0.008, 15);
+    expect(low.message).toMatch(/selects 8 of 1000 held-out rows \(0\.8%, under 1\.0%\).*not a trade-off/);
+    expect(degenerateSelection({ n: 1000, selected: 0 })!.kind).toBe('selects-nobody');
+    expect(degenerateSelection({ n: 1000, selected: 10 })).toBeNull(); // exactly 1 %
+    expect(degenerateSelection({ n: 1000, selected: 500 })).toBeNull();
+    expect(degenerateSelection({ n: 1000, selected: 990 })).toBeNull(); // exactly 99 %
+    const high = degenerateSelection({ n: 1000, selected: 1000 })!;
+    expect(high.kind).toBe('selects-everybody');
+    expect(high.message).toMatch(/100\.0%, over 99\.0%.*almost everybody/);
+    expect(degenerateSelection({ n: 0, selected: 0 })).toBeNull();
+  });
+
+  it('runScenario flags a model that selects (nearly) nobody or everybody, with a note', async () => {
+    const manifest = validateManifest({ format: 'bias-workbench.manifest/1', target: { column: 'y', positive: 'yes' }, features: [{ column: 'x2', kind: 'numeric' }], output: 'probability' });
+    const constant = (p: number): Scorer => ({ nFeatures: 1, predict: async (_X, n) => new Float32Array(n).fill(p), dispose: () => undefined });
+    // selects the rows whose x2 is above 2.5 standard deviations: well under 1 % of them
+    const rare: Scorer = { nFeatures: 1, predict: async (X, n) => Float32Array.from({ length: n }, (_, i) => (X[i] > 2.5 ? 0.9 : 0.1)), dispose: () => undefined };
+    const run = (scorer: Scorer) => runScenario({ ...ctx, bootstrap: 0, baseline: { kind: 'imported', scorer, manifest } }, { name: 'x', interventions: [] });
+    const nobody = await run(constant(0.2));
+    expect(nobody.metrics.selected).toBe(0);
+    expect(nobody.metrics.demographicParityDifference.value).toBe(0); // "perfectly fair"
+    expect(nobody.metrics.degenerate).toMatchObject({ kind: 'selects-nobody', selectionRate: 0 });
+    expect(nobody.notes.join(' ')).toMatch(/Not a trade-off: this scenario selects 0 of \d+ held-out rows/);
+    const few = await run(rare);
+    expect(few.metrics.selected).toBeGreaterThan(0);
+    expect(few.metrics.degenerate?.kind).toBe('selects-nobody');
+    expect(few.metrics.degenerate?.selectionRate).toBeCloseTo(few.metrics.selected / few.metrics.n, 15);
+    const everybody = await run(constant(0.8));
+    expect(everybody.metrics.degenerate).toMatchObject({ kind: 'selects-everybody', selectionRate: 1 });
+    const half: Scorer = { nFeatures: 1, predict: async (X, n) => Float32Array.from({ length: n }, (_, i) => (X[i] > 0 ? 0.9 : 0.1)), dispose: () => undefined };
+    const ordinary = await run(half);
+    expect(ordinary.metrics.degenerate).toBeNull();
+    expect(ordinary.notes.join(' ')).not.toMatch(/Not a trade-off/);
   });
 });
 

@@ -43,30 +43,23 @@ export {
   type HardGap,
   type HardGapOptions,
 } from './constraint';
+export { DEGENERATE_MAX_SELECTION_RATE, DEGENERATE_MIN_SELECTION_RATE, degenerateSelection, type DegenerateSelection } from './degenerate';
+export { paretoFrontier, type ParetoInput } from './pareto';
+export { INTERVENTION_KINDS, validateScenarios, type Intervention, type Scenario, type ThresholdConstraintKind } from './scenario-spec';
+export { createSplit, protectedGroups, type ScenarioSplit } from './scenario-split';
 export {
-  compareScenarios,
-  createSplit,
   defaultScenarioOptions,
   GROUP_THRESHOLDS_NOTE,
-  INTERVENTION_KINDS,
-  paretoFrontier,
-  protectedGroups,
-  runScenario,
-  validateScenarios,
   type GroupThresholdRulesExport,
-  type Intervention,
-  type MetricDelta,
   type MetricValue,
-  type Scenario,
   type ScenarioBaseline,
-  type ScenarioComparison,
   type ScenarioConstraintReport,
   type ScenarioContext,
   type ScenarioManifest,
   type ScenarioMetrics,
   type ScenarioProgress,
   type ScenarioResult,
-  type ScenarioSplit,
   type ScenarioThresholdReport,
-  type ThresholdConstraintKind,
-} from './scenarios';
+} from './scenario-result';
+export { runScenario } from './scenarios';
+export { compareScenarios, type MetricDelta, type ScenarioComparison } from './compare';

@@ -1,0 +1,179 @@
+/**
+ * Stages 2 and 3 of a scenario run: what the model trains on (drop features, then resample,
+ * then reweigh) and the model itself — the imported one as it is, or one trained here, plainly
+ * or with the fairness constraint.
+ */
+import type { Manifest } from '../manifest';
+import { createModelScorer } from '../model';
+import type { Scorer } from '../scorer';
+import { findColumn } from '../table';
+import type { LayersModel } from '../tf';
+import { trainModel } from '../train';
+import type { TrainOptions, TrainResult, TrainSpec } from '../train';
+import type { FairnessConstraint } from '../train-penalty';
+import { trainWithConstraint } from './constraint';
+import type { ConstrainedTrainResult } from './constraint';
+import { resample } from './resample';
+import { reweigh } from './reweigh';
+import type { ScenarioConstraintReport } from './scenario-result';
+import { labelsAndGroups, stageSeed } from './scenario-run';
+import type { ScenarioRun } from './scenario-run';
+import { findIntervention } from './scenario-spec';
+import type { Intervention } from './scenario-spec';
+
+/** What a trained baseline trains on, after the pre-processing interventions. */
+interface TrainingInputs {
+  spec: TrainSpec;
+  /** table rows that train (the split's training rows, resampled when asked) */
+  rows: Uint32Array;
+  /** per table row: the roles' weight column, times the reweighing factor when asked */
+  sampleWeight?: Float32Array;
+}
+
+/** Stage 2: the training inputs — drop features, then resample, then reweigh. */
+function trainingInputs(run: ScenarioRun): TrainingInputs {
+  const spec = specWithoutDropped(run);
+  const rows = resampledRows(run);
+  const sampleWeight = reweighed(run, rows, baseWeights(run));
+  return { spec, rows, ...(sampleWeight ? { sampleWeight } : {}) };
+}
+
+/** drop-features: the training spec without the dropped columns. */
+function specWithoutDropped(run: ScenarioRun): TrainSpec {
+  const { roles } = run.ctx;
+  const drop = findIntervention(run.scenario, 'drop-features');
+  const features = roles.features.filter((f) => !drop || !drop.columns.includes(f));
+  if (drop) run.notes.push(`Retrained without ${drop.columns.map((c) => `'${c}'`).join(', ')}; the model can still pick up what those columns said through correlated columns.`);
+  return { target: roles.target, features, protected: roles.protected, name: run.scenario.name };
+}
+
+/** resample: the training rows over- or under-sampled per group × label; else the split's. */
+function resampledRows(run: ScenarioRun): Uint32Array {
+  const train = run.ctx.split.train;
+  const rs = findIntervention(run.scenario, 'resample');
+  if (!rs) return train;
+  const { y, g } = labelsAndGroups(run, train);
+  const idx = resample(y, g, run.nGroups, { method: rs.method, ...(rs.proportions ? { proportions: rs.proportions } : {}), seed: stageSeed(run.seed, 1) });
+  const rows = new Uint32Array(idx.length);
+  for (let i = 0; i < idx.length; i++) rows[i] = train[idx[i]];
+  run.notes.push(`Resampled (${rs.method}) the ${train.length} training rows to ${rows.length}.`);
+  return rows;
+}
+
+/** The roles' weight column, one weight per table row; undefined without one. */
+function baseWeights(run: ScenarioRun): Float32Array | undefined {
+  const { table, roles } = run.ctx;
+  const base = roles.weight ? findColumn(table, roles.weight) : undefined;
+  return base && base.type === 'numeric' ? Float32Array.from(base.values) : undefined;
+}
+
+/**
+ * reweigh: per table row, the base weight × W(group, label), with W fitted on the training
+ * `rows` (repeated rows count each time); without the intervention, the base weights.
+ */
+function reweighed(run: ScenarioRun, rows: Uint32Array, base: Float32Array | undefined): Float32Array | undefined {
+  if (!findIntervention(run.scenario, 'reweigh')) return base;
+  const { table } = run.ctx;
+  const { labels, groups } = run;
+  const { y, g } = labelsAndGroups(run, rows);
+  const bw = base ? Float32Array.from(rows, (r) => base[r]) : undefined;
+  const rw = reweigh(y, g, run.nGroups, bw);
+  // W(g, y) is per cell, so a per-table-row weight carries it (repeated rows included)
+  const w = new Float32Array(table.nRows);
+  for (let r = 0; r < table.nRows; r++) {
+    const gr = groups.codes[r];
+    const f = gr >= 0 && labels[r] >= 0 ? rw.factors[gr][labels[r]] : null;
+    w[r] = (base ? base[r] : 1) * (f ?? 1);
+  }
+  for (const [g2, y2] of rw.emptyCells) run.notes.push(`Reweighing: group '${groups.levels[g2]}' has no training rows with label ${y2}; its rate cannot be evened out.`);
+  return w;
+}
+
+/** The model a scenario scores with: the imported one (the caller's), or one trained here. */
+export interface FittedModel {
+  /** the model trained here (null for an imported one); disposed when the run ends */
+  model: LayersModel | null;
+  scorer: Scorer;
+  /** the scorer was made here, and is disposed when the run ends */
+  ownsScorer: boolean;
+  manifest: Manifest;
+  /** training rows the model saw (after resampling; 0 for an imported model) */
+  trainedRows: number;
+  constraint: ScenarioConstraintReport | null;
+}
+
+/** Stage 3: the model — imported as it is, or trained (plain or with the fairness constraint). */
+export async function fitModel(run: ScenarioRun): Promise<FittedModel> {
+  const b = run.ctx.baseline;
+  if (b.kind === 'imported') {
+    run.notes.push('The imported model is evaluated as it is (not retrained).');
+    return { model: null, scorer: b.scorer, ownsScorer: false, manifest: b.manifest, trainedRows: 0, constraint: null };
+  }
+  const inputs = trainingInputs(run);
+  const options: TrainOptions = {
+    kind: b.trainKind,
+    seed: run.seed,
+    ...(b.epochs !== undefined ? { epochs: b.epochs } : {}),
+    ...(b.batchSize !== undefined ? { batchSize: b.batchSize } : {}),
+    ...(b.learningRate !== undefined ? { learningRate: b.learningRate } : {}),
+    ...(b.hidden !== undefined ? { hidden: b.hidden } : {}),
+    trainRows: inputs.rows,
+    validationRows: new Uint32Array(0),
+    ...(inputs.sampleWeight ? { sampleWeight: inputs.sampleWeight } : {}),
+    date: null,
+    ...(run.ctx.shouldStop ? { shouldStop: run.ctx.shouldStop } : {}),
+    onEpoch: (e) => run.progress('train', `epoch ${e.epoch} of ${e.epochs}`),
+  };
+  const con = findIntervention(run.scenario, 'constraint');
+  const { result, report } = con
+    ? await trainConstrained(run, con, { spec: inputs.spec, options })
+    : { result: await trainModel(run.ctx.table, inputs.spec, options), report: null };
+  let scorer: Scorer;
+  try {
+    scorer = createModelScorer(result.model, result.manifest);
+  } catch (e) {
+    result.model.dispose();
+    throw e;
+  }
+  return { model: result.model, scorer, ownsScorer: true, manifest: result.manifest, trainedRows: inputs.rows.length, constraint: report };
+}
+
+/** constraint: training with the fairness penalty, λ chosen on the split's training rows. */
+async function trainConstrained(
+  run: ScenarioRun,
+  con: Extract<Intervention, { kind: 'constraint' }>,
+  training: { spec: TrainSpec; options: TrainOptions },
+): Promise<{ result: TrainResult; report: ScenarioConstraintReport }> {
+  const cr = await trainWithConstraint(run.ctx.table, training.spec, training.options, {
+    constraint: con.constraint,
+    groupCodes: run.groups.codes,
+    nGroups: run.nGroups,
+    ...(con.bound !== undefined ? { bound: con.bound } : {}),
+    ...(con.lambda !== undefined ? { lambda: con.lambda } : {}),
+    measureRows: run.ctx.split.train,
+    onRun: (a) => run.progress('train', `λ = ${a.lambda}: training gap ${a.trainingGap === null ? 'undefined' : a.trainingGap.toFixed(4)}`),
+  });
+  run.notes.push(constraintNote(con.constraint, cr));
+  const report: ScenarioConstraintReport = {
+    constraint: con.constraint,
+    bound: cr.bound,
+    lambda: cr.lambda,
+    trainingGap: cr.trainingGap,
+    heldOutGap: null,
+    met: cr.met,
+    attempts: cr.attempts,
+  };
+  return { result: cr, report };
+}
+
+function constraintNote(constraint: FairnessConstraint, cr: ConstrainedTrainResult): string {
+  if (cr.bound === null) return `Trained with a ${constraint} penalty at λ = ${cr.lambda}; training gap ${fmt(cr.trainingGap)}.`;
+  if (cr.met) {
+    return `Trained with a ${constraint} penalty; λ = ${cr.lambda} met the bound ${cr.bound} on the training rows (gap ${fmt(cr.trainingGap)}) after ${cr.attempts.length} run${cr.attempts.length === 1 ? '' : 's'}. The held-out gap is reported separately and may exceed the bound.`;
+  }
+  return `Trained with a ${constraint} penalty; no λ up to ${cr.attempts[cr.attempts.length - 1].lambda} met the bound ${cr.bound} on the training rows; the run with the smallest gap (${fmt(cr.trainingGap)}, λ = ${cr.lambda}) is kept.`;
+}
+
+function fmt(x: number | null): string {
+  return x === null ? 'undefined' : x.toFixed(4);
+}

@@ -1,0 +1,177 @@
+/**
+ * What a scenario is: a name and a list of interventions (each kind at most once), and the
+ * check that turns parsed JSON into typed scenarios with messages that name the path of each
+ * problem. What the interventions do is described in ./scenarios.
+ */
+import { WorkbenchError } from '../errors';
+import { FAIRNESS_CONSTRAINTS } from '../train-penalty';
+import type { FairnessConstraint } from '../train-penalty';
+
+export type ThresholdConstraintKind = 'demographic-parity' | 'equal-opportunity' | 'equalized-odds';
+
+export type Intervention =
+  | { kind: 'drop-features'; columns: string[] }
+  | { kind: 'neutralise'; columns: string[] }
+  | { kind: 'reweigh' }
+  | { kind: 'resample'; method: 'oversample' | 'undersample'; proportions?: number[][] }
+  | { kind: 'group-thresholds'; constraint: ThresholdConstraintKind; topK?: number }
+  | { kind: 'constraint'; constraint: FairnessConstraint; bound?: number; lambda?: number };
+
+export interface Scenario {
+  name: string;
+  interventions: Intervention[];
+}
+
+export const INTERVENTION_KINDS = ['drop-features', 'neutralise', 'reweigh', 'resample', 'group-thresholds', 'constraint'] as const;
+
+const THRESHOLD_CONSTRAINTS = ['demographic-parity', 'equal-opportunity', 'equalized-odds'];
+const TRAINING_CONSTRAINTS: readonly string[] = FAIRNESS_CONSTRAINTS;
+const HINT_SCENARIOS =
+  'A scenario is {"name": "...", "interventions": [{"kind": "drop-features", "columns": [...]}, {"kind": "reweigh"}, ...]}; kinds: ' +
+  INTERVENTION_KINDS.join(', ') + '.';
+
+function isObject(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+function show(v: unknown): string {
+  const s = JSON.stringify(v);
+  if (s === undefined) return String(v);
+  return s.length > 40 ? `${s.slice(0, 37)}...` : s;
+}
+
+/**
+ * Checks parsed scenario JSON (an array of scenarios, or `{ "scenarios": [...] }`) and returns
+ * typed copies. Throws WorkbenchError('roles-invalid') naming the path of each problem (the
+ * first three), e.g. `scenarios[1].interventions[0].bound must be a number in [0, 1]`.
+ * Rejects unknown fields, unknown kinds, duplicate scenario names and an intervention kind
+ * listed twice in one scenario.
+ */
+export function validateScenarios(json: unknown): Scenario[] {
+  const problems: string[] = [];
+  const bad = (m: string): void => {
+    problems.push(m);
+  };
+  let list: unknown = json;
+  if (isObject(json) && 'scenarios' in json) list = json.scenarios;
+  if (!Array.isArray(list)) {
+    throw new WorkbenchError('roles-invalid', `scenarios must be an array of {"name", "interventions"}, not ${show(json)}`, HINT_SCENARIOS);
+  }
+  const out: Scenario[] = [];
+  const names = new Map<string, number>();
+  list.forEach((s: unknown, i: number) => {
+    const at = `scenarios[${i}]`;
+    if (!isObject(s)) {
+      bad(`${at} must be an object {"name", "interventions"}`);
+      return;
+    }
+    for (const k of Object.keys(s)) if (k !== 'name' && k !== 'interventions') bad(`unknown field "${at}.${k}"`);
+    let name = '';
+    if (typeof s.name !== 'string' || s.name.trim() === '') bad(`${at}.name must be a non-empty string`);
+    else {
+      name = s.name;
+      const prev = names.get(name);
+      if (prev !== undefined) bad(`${at}.name "${name}" repeats scenarios[${prev}].name: names must be unique`);
+      else names.set(name, i);
+    }
+    const interventions: Intervention[] = [];
+    const ivs = s.interventions === undefined ? [] : s.interventions;
+    if (!Array.isArray(ivs)) bad(`${at}.interventions must be an array (empty for the baseline)`);
+    else {
+      const kinds = new Map<string, number>();
+      ivs.forEach((iv: unknown, j: number) => {
+        const p = `${at}.interventions[${j}]`;
+        const parsed = parseIntervention(iv, p, bad);
+        if (!parsed) return;
+        const prev = kinds.get(parsed.kind);
+        if (prev !== undefined) bad(`${p}.kind "${parsed.kind}" repeats ${at}.interventions[${prev}]: list each kind once per scenario`);
+        else kinds.set(parsed.kind, j);
+        interventions.push(parsed);
+      });
+    }
+    out.push({ name, interventions });
+  });
+  if (problems.length > 0) {
+    const more = problems.length > 3 ? ` (and ${problems.length - 3} more)` : '';
+    throw new WorkbenchError('roles-invalid', `scenarios: ${problems.slice(0, 3).join('; ')}${more}`, HINT_SCENARIOS);
+  }
+  return out;
+}
+
+function parseIntervention(iv: unknown, p: string, bad: (m: string) => void): Intervention | null {
+  if (!isObject(iv)) {
+    bad(`${p} must be an object {"kind", ...}`);
+    return null;
+  }
+  const kind = iv.kind;
+  if (typeof kind !== 'string' || !(INTERVENTION_KINDS as readonly string[]).includes(kind)) {
+    bad(`${p}.kind must be one of ${INTERVENTION_KINDS.map((k) => `"${k}"`).join(', ')}, not ${show(kind)}`);
+    return null;
+  }
+  const allowed: Record<string, string[]> = {
+    'drop-features': ['columns'],
+    neutralise: ['columns'],
+    reweigh: [],
+    resample: ['method', 'proportions'],
+    'group-thresholds': ['constraint', 'topK'],
+    constraint: ['constraint', 'bound', 'lambda'],
+  };
+  for (const k of Object.keys(iv)) if (k !== 'kind' && !allowed[kind].includes(k)) bad(`unknown field "${p}.${k}" for kind "${kind}"`);
+  let ok = true;
+  const fail = (m: string): void => {
+    ok = false;
+    bad(m);
+  };
+  switch (kind) {
+    case 'drop-features':
+    case 'neutralise': {
+      const c = iv.columns;
+      if (!Array.isArray(c) || c.length === 0 || !c.every((x) => typeof x === 'string' && x !== '')) {
+        fail(`${p}.columns must be a non-empty array of column names`);
+        return null;
+      }
+      if (new Set(c).size !== c.length) fail(`${p}.columns lists a column twice`);
+      return ok ? { kind, columns: [...(c as string[])] } : null;
+    }
+    case 'reweigh':
+      return { kind };
+    case 'resample': {
+      const m = iv.method;
+      if (m !== 'oversample' && m !== 'undersample') fail(`${p}.method must be "oversample" or "undersample", not ${show(m)}`);
+      let proportions: number[][] | undefined;
+      if (iv.proportions !== undefined) {
+        const q = iv.proportions;
+        if (!Array.isArray(q) || q.length === 0 || !q.every((r) => Array.isArray(r) && r.length > 0 && r.every((x) => typeof x === 'number' && Number.isFinite(x) && x >= 0))) {
+          fail(`${p}.proportions must be an array (one per group) of arrays (one share ≥ 0 per label)`);
+        } else proportions = (q as number[][]).map((r) => [...r]);
+      }
+      if (!ok) return null;
+      return { kind, method: m as 'oversample' | 'undersample', ...(proportions ? { proportions } : {}) };
+    }
+    case 'group-thresholds': {
+      const c = iv.constraint;
+      if (typeof c !== 'string' || !THRESHOLD_CONSTRAINTS.includes(c)) fail(`${p}.constraint must be one of ${THRESHOLD_CONSTRAINTS.map((x) => `"${x}"`).join(', ')}, not ${show(c)}`);
+      const k = iv.topK;
+      if (k !== undefined && !(typeof k === 'number' && Number.isInteger(k) && k >= 1)) fail(`${p}.topK must be a whole number ≥ 1, not ${show(k)}`);
+      if (!ok) return null;
+      return { kind, constraint: c as ThresholdConstraintKind, ...(k !== undefined ? { topK: k as number } : {}) };
+    }
+    case 'constraint': {
+      const c = iv.constraint;
+      if (typeof c !== 'string' || !TRAINING_CONSTRAINTS.includes(c)) fail(`${p}.constraint must be one of ${TRAINING_CONSTRAINTS.map((x) => `"${x}"`).join(', ')}, not ${show(c)}`);
+      const b = iv.bound;
+      if (b !== undefined && !(typeof b === 'number' && b >= 0 && b <= 1)) fail(`${p}.bound must be a number in [0, 1], not ${show(b)}`);
+      const l = iv.lambda;
+      if (l !== undefined && !(typeof l === 'number' && Number.isFinite(l) && l >= 0)) fail(`${p}.lambda must be a finite number ≥ 0, not ${show(l)}`);
+      if (b === undefined && l === undefined) fail(`${p} needs a "bound" (the largest training gap to accept) or a "lambda" (a fixed penalty weight)`);
+      if (!ok) return null;
+      return { kind, constraint: c as FairnessConstraint, ...(b !== undefined ? { bound: b as number } : {}), ...(l !== undefined ? { lambda: l as number } : {}) };
+    }
+  }
+  return null;
+}
+
+/** The scenario's intervention of that kind, if it lists one. */
+export function findIntervention<K extends Intervention['kind']>(s: Scenario, kind: K): Extract<Intervention, { kind: K }> | undefined {
+  return s.interventions.find((i) => i.kind === kind) as Extract<Intervention, { kind: K }> | undefined;
+}
