@@ -9,7 +9,7 @@ import { targetLabels, type DatasetRoles } from '../src/core/roles';
 import { findWorstSlices, sliceMembership, type SliceMetric, type SlicePredicate } from '../src/core/slices';
 import type { ColumnTable } from '../src/core/table';
 import { WorkbenchError } from '../src/core/errors';
-import { attributeReferences, buildAttributes, decideRows, protectedGroups, rowWeights, sliceColumns } from '../src/core/audit';
+import { auditReport, computeAuditFrame, decideRows, prepareAudit, protectedGroups, rowWeights, sliceColumns, type AuditReport, type AuditRequest, type AuditSources, type ReportNote, type ThresholdSource } from '../src/core/audit';
 
 export interface AuditOptions {
   decision: DecisionRule;
@@ -19,6 +19,21 @@ export interface AuditOptions {
   references?: Record<string, string | null>;
   bootstrap?: { resamples: number; seed: number };
   intersections?: boolean;
+}
+
+/** The core audit request for these options (intersections on unless turned off). */
+function auditRequest(table: ColumnTable, roles: DatasetRoles, scores: Float32Array | Float64Array, options: AuditOptions): AuditRequest {
+  return {
+    table,
+    roles,
+    scores,
+    decision: options.decision,
+    intersections: options.intersections ?? true,
+    fairlearnCompatible: options.fairlearnCompatible,
+    minGroupSize: options.minGroupSize,
+    references: options.references,
+    bootstrap: options.bootstrap,
+  };
 }
 
 let indexCache: { key: string; scores: Float32Array; index: AuditIndex } | null = null;
@@ -31,15 +46,8 @@ export function runAuditFast(table: ColumnTable, roles: DatasetRoles, scores: Fl
   const t0 = performance.now();
   const fullKey = `${key}|${JSON.stringify({ roles, f: options.fairlearnCompatible, m: options.minGroupSize, r: options.references, i: options.intersections })}`;
   if (!indexCache || indexCache.key !== fullKey || indexCache.scores !== scores) {
-    const attributes = buildAttributes(table, roles.protected, { intersections: options.intersections ?? true });
-    const index = createAuditIndex(
-      { labels: targetLabels(table, roles.target), scores, weights: rowWeights(table, roles), attributes },
-      {
-        fairlearnCompatible: options.fairlearnCompatible,
-        minGroupSize: options.minGroupSize,
-        reference: attributeReferences(attributes, options.references),
-      },
-    );
+    const p = prepareAudit(auditRequest(table, roles, scores, options));
+    const index = createAuditIndex(p.input, { fairlearnCompatible: p.options.fairlearnCompatible, minGroupSize: p.options.minGroupSize, reference: p.options.reference });
     indexCache = { key: fullKey, scores, index };
   }
   return { ...indexCache.index.frameAt(options.decision), ms: performance.now() - t0 };
@@ -47,18 +55,22 @@ export function runAuditFast(table: ColumnTable, roles: DatasetRoles, scores: Fl
 
 export function runAudit(table: ColumnTable, roles: DatasetRoles, scores: Float32Array, options: AuditOptions): MetricFrame & { ms: number } {
   const t0 = performance.now();
-  const attributes = buildAttributes(table, roles.protected, { intersections: options.intersections ?? true });
-  const frame = computeMetricFrame(
-    { labels: targetLabels(table, roles.target), scores, weights: rowWeights(table, roles), attributes },
-    {
-      decision: options.decision,
-      fairlearnCompatible: options.fairlearnCompatible,
-      minGroupSize: options.minGroupSize,
-      reference: attributeReferences(attributes, options.references),
-      bootstrap: options.bootstrap && options.bootstrap.resamples > 0 ? options.bootstrap : undefined,
-    },
-  );
+  const frame = computeAuditFrame(auditRequest(table, roles, scores, options));
   return { ...frame, ms: performance.now() - t0 };
+}
+
+/**
+ * The audit as the JSON report the CLI writes (src/core/audit/report.ts), for the page's
+ * "export audit JSON": the same table, roles, scores and options give the same report from
+ * both, apart from the file metadata each caller knows.
+ */
+export function runAuditReport(
+  table: ColumnTable,
+  roles: DatasetRoles,
+  scores: Float32Array | Float64Array,
+  options: AuditOptions & { thresholdFrom?: ThresholdSource; sources?: Partial<AuditSources>; notes?: ReportNote[] },
+): AuditReport {
+  return auditReport({ ...auditRequest(table, roles, scores, options), thresholdFrom: options.thresholdFrom, sources: options.sources, notes: options.notes });
 }
 
 const THRESHOLDS = Float64Array.from({ length: 99 }, (_, i) => (i + 1) / 100);

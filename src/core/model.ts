@@ -277,6 +277,7 @@ export function createModelScorer(model: LayersModel, manifest: Manifest, option
         y?.dispose();
       }
     }
+    assertValidOutput(out, mode === 'prob1' || mode === 'prob2');
     return out;
   };
 
@@ -289,6 +290,35 @@ export function createModelScorer(model: LayersModel, manifest: Manifest, option
       if (disposeModel) model.dispose();
     },
   };
+}
+
+/**
+ * Refuses scores that are not a probability: a value that is not a finite number (a NaN
+ * weight makes every output NaN), or, when the model is said to output probabilities, a value
+ * outside [0, 1] (a model that outputs log-odds under `output: 'probability'`). Throws
+ * `model-invalid` with the number of rows and the first one.
+ */
+function assertValidOutput(out: Float32Array, probability: boolean): void {
+  let notNumber = 0;
+  let outside = 0;
+  let first = -1;
+  for (let i = 0; i < out.length; i++) {
+    const v = out[i];
+    if (!Number.isFinite(v)) notNumber++;
+    else if (probability && !(v >= 0 && v <= 1)) outside++;
+    else continue;
+    if (first < 0) first = i;
+  }
+  if (first < 0) return;
+  const bad = notNumber + outside;
+  const what = outside === 0 ? 'not a number' : notNumber === 0 ? 'outside [0, 1]' : 'not a number or outside [0, 1]';
+  throw new WorkbenchError(
+    'model-invalid',
+    `The model's output is ${what} for ${bad.toLocaleString('en-US')} of ${out.length.toLocaleString('en-US')} rows (first: row ${first + 1}, ${String(out[first])}), so those rows have no score.`,
+    notNumber > 0
+      ? "Check the model's weights (one NaN or infinite weight makes every output NaN) and retrain or export the model again."
+      : 'A model whose last layer outputs log-odds needs "output": "logit" in its manifest; a probability model ends in a sigmoid or softmax.',
+  );
 }
 
 function sigmoid(z: number): number {

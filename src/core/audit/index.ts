@@ -1,4 +1,4 @@
-/** Public API of the audit's shared builders: its inputs (and, next to them, its report). */
+/** Public API of the audit shared by the page and the CLI: its input builders and its JSON report. */
 export {
   MAX_UNBINNED_LEVELS,
   attributeName,
@@ -13,3 +13,44 @@ export {
   sliceColumns,
   type AttributeOptions,
 } from './inputs';
+export {
+  DISPARITY_KEYS,
+  GENERATED_BY,
+  NO_SCORES,
+  NO_SOURCES,
+  REPORT_FIELD_DEFINITIONS,
+  SCORE_KEYS,
+  VERSION,
+  auditDefinitions,
+  auditReport,
+  buildAuditReport,
+  computeAuditFrame,
+  prepareAudit,
+  resolveReferences,
+  type AttributeJson,
+  type AuditInputJson,
+  type AuditOptionsJson,
+  type AuditReport,
+  type AuditRequest,
+  type AuditSources,
+  type DecisionJson,
+  type DisparitiesJson,
+  type DisparityKey,
+  type GroupJson,
+  type Num,
+  type Pair,
+  type PerMetricJson,
+  type PreparedAudit,
+  type ReportContext,
+  type ReportNote,
+  type ThresholdSource,
+} from './report';
+export {
+  inputNotes,
+  manifestInputNotes,
+  protectedNotes,
+  targetNotes,
+  type InputNote,
+  type InputNoteKind,
+  type InputNotesRequest,
+} from './input-notes';
