@@ -5,11 +5,22 @@
  *
  * - Base predicates: each group of each protected attribute, each level of a categorical
  *   feature (the `maxLevels` most frequent), and each quantile bin of a numeric feature.
+ *   Numeric bins are equal-frequency and never split a run of tied values: a bin edge that
+ *   falls inside a run moves to the nearer end of it, and edges that meet are merged. So a
+ *   value that holds a large share of the rows (pdays = −1 for 82 % of the bank's leads)
+ *   becomes a bin of its own ("pdays = -1") instead of collapsing every edge onto the
+ *   column's minimum. A predicate that holds for every row (a constant column, a level every
+ *   row has) or for none says nothing about a slice and is dropped.
  * - Level k slices are conjunctions of k predicates on k different columns. Level 1 is
  *   exhaustive; each further level extends only the `beam` best slices of the level before
  *   (SliceFinder's lattice with a beam, so the cost stays bounded).
  * - Rows are bitsets (`Uint32Array`, one bit a row); a slice's confusion counts are popcounts
  *   of ANDed bitsets, so a candidate costs n/32 word operations, not a pass over row objects.
+ * - Slices with the same rows are one slice: the shortest description (fewest predicates, then
+ *   fewest characters, then alphabetical) names it, and the other descriptions the search met
+ *   are listed in `equivalent` — except those that only add predicates to a listed one ("A and
+ *   B" when B holds on every row of A), which say nothing new and are left out. A merged duplicate does
+ *   not take a place in the beam either, so the list never shows the same rows twice.
  * - A slice's rate r_s is compared with the rate of its complement r_c:
  *   difference d = r_s − r_c; a two-proportion z score z = d / sqrt(p(1−p)(1/n_s + 1/n_c))
  *   with p the pooled rate. Slices need `minSupport` rows in the rate's denominator. They are
@@ -19,7 +30,6 @@
  * Rates: selectionRate = selected/n; truePositiveRate = TP/P; falsePositiveRate = FP/N;
  * errorRate = (FP+FN)/n; precision = TP/(TP+FP) (same definitions as the metric frame).
  */
-import { quantileSorted } from './profile';
 
 export type SliceMetric = 'selectionRate' | 'truePositiveRate' | 'falsePositiveRate' | 'errorRate' | 'precision';
 
@@ -29,10 +39,11 @@ export type SliceColumn =
 
 export interface SlicePredicate {
   column: string;
-  /** human-readable: "job = retired", "balance in [448, 1428)" */
+  /** human-readable: "job = retired", "balance in [448, 1428)", "pdays = -1" */
   label: string;
   kind: 'level' | 'range';
   level?: string;
+  /** a range holds the rows with lo ≤ value < hi (NaN never) */
   lo?: number;
   hi?: number;
 }
@@ -40,6 +51,8 @@ export interface SlicePredicate {
 export interface Slice {
   predicates: SlicePredicate[];
   description: string;
+  /** other descriptions of exactly the same rows that the search met, shortest first (see the module comment) */
+  equivalent: string[];
   /** rows in the slice */
   count: number;
   /** rows in the rate's denominator (e.g. actual positives for TPR) */
@@ -79,12 +92,6 @@ export const defaultSliceSearchOptions: Required<SliceSearchOptions> = {
   top: 20,
 };
 
-interface Candidate {
-  preds: number[];
-  bits: Uint32Array;
-  slice: Slice;
-}
-
 function popcount32(x: number): number {
   x = x - ((x >>> 1) & 0x55555555);
   x = (x & 0x33333333) + ((x >>> 2) & 0x33333333);
@@ -109,9 +116,79 @@ function fmt(x: number): string {
   return Number.isInteger(x) ? String(x) : x.toPrecision(4).replace(/\.?0+$/, '');
 }
 
-/** Base predicates and their row bitsets. */
-function basePredicates(n: number, columns: SliceColumn[], o: Required<SliceSearchOptions>) {
-  const preds: { pred: SlicePredicate; col: number; bits: Uint32Array }[] = [];
+/** First index in sorted[lo, hi) whose value is ≥ v (or > v when `after`). */
+function searchSorted(sorted: Float64Array, v: number, after: boolean): number {
+  let lo = 0;
+  let hi = sorted.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (sorted[mid] < v || (after && sorted[mid] === v)) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+/**
+ * Where equal-frequency bins of the sorted finite values end: the indexes round(k·m/bins),
+ * each moved out of a run of tied values to the run's nearer end (the upper end on a tie),
+ * without duplicates and never 0 or m.
+ */
+export function tieAwareBreaks(sorted: Float64Array, bins: number): number[] {
+  const m = sorted.length;
+  const breaks = new Set<number>();
+  for (let k = 1; k < bins; k++) {
+    const t = Math.round((k * m) / bins);
+    if (t <= 0 || t >= m) continue;
+    if (sorted[t - 1] !== sorted[t]) {
+      breaks.add(t);
+      continue;
+    }
+    const runStart = searchSorted(sorted, sorted[t], false);
+    const runEnd = searchSorted(sorted, sorted[t], true);
+    const down = runStart > 0 ? runStart : -1;
+    const up = runEnd < m ? runEnd : -1;
+    if (down < 0 && up < 0) continue;
+    breaks.add(up >= 0 && (down < 0 || runEnd - t <= t - runStart) ? up : down);
+  }
+  return [...breaks].sort((a, b) => a - b);
+}
+
+/** The numeric bins of one column as range predicates, in ascending order. */
+export function numericBins(name: string, values: Float64Array, bins: number): SlicePredicate[] {
+  const sorted = values.filter((v) => !Number.isNaN(v)).sort();
+  const m = sorted.length;
+  if (m === 0) return [];
+  const breaks = tieAwareBreaks(sorted, bins);
+  const starts = [0, ...breaks];
+  const ends = [...breaks, m];
+  return starts.map((start, b) => {
+    const first = b === 0;
+    const last = b === starts.length - 1;
+    const lo = sorted[start];
+    const top = sorted[ends[b] - 1];
+    const hi = last ? Infinity : sorted[ends[b]];
+    let label: string;
+    if (lo === top) label = `${name} = ${fmt(lo)}`;
+    else if (first && last) label = `${name} is known`;
+    else if (first) label = `${name} < ${fmt(hi)}`;
+    else if (last) label = `${name} ≥ ${fmt(lo)}`;
+    else label = `${name} in [${fmt(lo)}, ${fmt(hi)})`;
+    return { column: name, kind: 'range', lo: first ? -Infinity : lo, hi, label };
+  });
+}
+
+interface BasePredicate {
+  pred: SlicePredicate;
+  col: number;
+  bits: Uint32Array;
+}
+
+/**
+ * Stage 1: the base predicates and their row bitsets, without those that hold for every row
+ * or for none.
+ */
+function basePredicates(n: number, columns: SliceColumn[], o: Required<SliceSearchOptions>): BasePredicate[] {
+  const preds: BasePredicate[] = [];
   columns.forEach((c, col) => {
     if (c.kind === 'categorical') {
       const counts = new Float64Array(c.levels.length);
@@ -121,20 +198,95 @@ function basePredicates(n: number, columns: SliceColumn[], o: Required<SliceSear
         preds.push({ pred: { column: c.name, kind: 'level', level: c.levels[k], label: `${c.name} = ${c.levels[k]}` }, col, bits: bitsFrom(n, (i) => c.codes[i] === k) });
       }
     } else {
-      const finite = c.values.filter((v) => !Number.isNaN(v)).sort();
-      if (finite.length === 0) return;
-      const cuts = [...new Set(Array.from({ length: o.bins - 1 }, (_, b) => quantileSorted(finite, (b + 1) / o.bins)))];
-      const edges = [-Infinity, ...cuts, Infinity];
-      for (let b = 0; b + 1 < edges.length; b++) {
-        const lo = edges[b];
-        const hi = edges[b + 1];
-        const label = lo === -Infinity ? `${c.name} < ${fmt(hi)}` : hi === Infinity ? `${c.name} ≥ ${fmt(lo)}` : `${c.name} in [${fmt(lo)}, ${fmt(hi)})`;
-        const bits = bitsFrom(n, (i) => c.values[i] >= lo && c.values[i] < hi);
-        preds.push({ pred: { column: c.name, kind: 'range', lo, hi, label }, col, bits });
+      for (const pred of numericBins(c.name, c.values, o.bins)) {
+        const lo = pred.lo as number;
+        const hi = pred.hi as number;
+        preds.push({ pred, col, bits: bitsFrom(n, (i) => c.values[i] >= lo && c.values[i] < hi) });
       }
     }
   });
-  return preds;
+  const all = bitsFrom(n, () => true);
+  return preds.filter((p) => {
+    const count = countAnd(p.bits, all);
+    return count > 0 && count < n;
+  });
+}
+
+interface Candidate {
+  /** indexes into the base predicates, ascending */
+  preds: number[];
+  bits: Uint32Array;
+  slice: Slice;
+  /** every description of these rows kept so far (the slice's own first), as predicate sets */
+  names: number[][];
+}
+
+/** (fewer predicates, then fewer characters, then alphabetical) */
+function shorter(a: { preds: number[]; description: string }, b: { preds: number[]; description: string }): boolean {
+  if (a.preds.length !== b.preds.length) return a.preds.length < b.preds.length;
+  if (a.description.length !== b.description.length) return a.description.length < b.description.length;
+  return a.description.localeCompare(b.description) < 0;
+}
+
+function isSubset(small: number[], big: number[]): boolean {
+  return small.every((k) => big.includes(k));
+}
+
+/**
+ * Stage 2: slices by row set. `merge` either registers a candidate as a new row set (true) or
+ * folds it into the slice that already has those rows (false): the shorter description names
+ * the slice, the other joins `equivalent` unless it only adds predicates to a kept one.
+ */
+class RowSets {
+  private readonly buckets = new Map<string, Candidate[]>();
+
+  merge(c: Candidate): boolean {
+    let h = 0x811c9dc5;
+    for (let i = 0; i < c.bits.length; i++) h = Math.imul(h ^ c.bits[i], 0x01000193);
+    const key = `${c.slice.count}:${h >>> 0}`;
+    const bucket = this.buckets.get(key);
+    const same = bucket?.find((x) => x.bits.length === c.bits.length && x.bits.every((w, i) => w === c.bits[i]));
+    if (!same) {
+      if (bucket) bucket.push(c);
+      else this.buckets.set(key, [c]);
+      return true;
+    }
+    if (same.names.some((kept) => isSubset(kept, c.preds))) return false;
+    if (shorter({ preds: c.preds, description: c.slice.description }, { preds: same.preds, description: same.slice.description })) {
+      // the new description names the slice; the old one becomes an equivalent
+      same.slice.equivalent.push(same.slice.description);
+      same.preds = c.preds;
+      same.slice.predicates = c.slice.predicates;
+      same.slice.description = c.slice.description;
+    } else {
+      same.slice.equivalent.push(c.slice.description);
+    }
+    same.names.push(c.preds);
+    same.slice.equivalent.sort((a, b) => a.length - b.length || a.localeCompare(b));
+    return false;
+  }
+}
+
+/** The numerator and denominator of a slice metric within a row set (bitset popcounts). */
+function rateCounter(metric: SliceMetric, labels: Uint8Array, decisions: Uint8Array): (bits: Uint32Array) => [number, number] {
+  const n = labels.length;
+  const all = bitsFrom(n, () => true);
+  const pos = bitsFrom(n, (i) => labels[i] === 1);
+  const neg = bitsFrom(n, (i) => labels[i] !== 1);
+  const sel = bitsFrom(n, (i) => decisions[i] === 1);
+  const notSel = bitsFrom(n, (i) => decisions[i] !== 1);
+  switch (metric) {
+    case 'selectionRate':
+      return (bits) => [countAnd(bits, sel), countAnd(bits, all)];
+    case 'truePositiveRate':
+      return (bits) => [countAnd(bits, sel, pos), countAnd(bits, pos)];
+    case 'falsePositiveRate':
+      return (bits) => [countAnd(bits, sel, neg), countAnd(bits, neg)];
+    case 'errorRate':
+      return (bits) => [countAnd(bits, sel, neg) + countAnd(bits, notSel, pos), countAnd(bits, all)];
+    case 'precision':
+      return (bits) => [countAnd(bits, sel, pos), countAnd(bits, sel)];
+  }
 }
 
 /**
@@ -145,33 +297,15 @@ export function findWorstSlices(labels: Uint8Array, decisions: Uint8Array, colum
   const o = { ...defaultSliceSearchOptions, ...options };
   const n = labels.length;
   if (o.minSupport <= 0) o.minSupport = Math.max(30, Math.ceil(0.005 * n));
+  const counts = rateCounter(o.metric, labels, decisions);
   const all = bitsFrom(n, () => true);
-  const pos = bitsFrom(n, (i) => labels[i] === 1);
-  const neg = bitsFrom(n, (i) => labels[i] !== 1);
-  const sel = bitsFrom(n, (i) => decisions[i] === 1);
-  const notSel = bitsFrom(n, (i) => decisions[i] !== 1);
-
-  /** numerator and denominator of the metric within a row set */
-  const counts = (bits: Uint32Array): [number, number] => {
-    switch (o.metric) {
-      case 'selectionRate':
-        return [countAnd(bits, sel), countAnd(bits, all)];
-      case 'truePositiveRate':
-        return [countAnd(bits, sel, pos), countAnd(bits, pos)];
-      case 'falsePositiveRate':
-        return [countAnd(bits, sel, neg), countAnd(bits, neg)];
-      case 'errorRate':
-        return [countAnd(bits, sel, neg) + countAnd(bits, notSel, pos), countAnd(bits, all)];
-      case 'precision':
-        return [countAnd(bits, sel, pos), countAnd(bits, sel)];
-    }
-  };
   const [totNum, totDen] = counts(all);
   const overallRate = totDen > 0 ? totNum / totDen : NaN;
-
   const base = basePredicates(n, columns, o);
+
   let searched = 0;
-  const evaluate = (predIdx: number[], bits: Uint32Array): Candidate | null => {
+  /** Stage 3: a conjunction's rate against its complement; null below the minimum support. */
+  const evaluate = (preds: number[], bits: Uint32Array): Candidate | null => {
     searched++;
     const [num, den] = counts(bits);
     const cNum = totNum - num;
@@ -183,23 +317,27 @@ export function findWorstSlices(labels: Uint8Array, decisions: Uint8Array, colum
     const se = Math.sqrt(p * (1 - p) * (1 / den + 1 / cDen));
     const difference = rate - complementRate;
     const z = se > 0 ? difference / se : 0;
-    const predicates = predIdx.map((k) => base[k].pred);
+    const predicates = preds.map((k) => base[k].pred);
+    const description = predicates.map((q) => q.label).join(' and ');
     return {
-      preds: predIdx,
+      preds,
       bits,
-      slice: { predicates, description: predicates.map((p) => p.label).join(' and '), count: countAnd(bits, all), support: den, rate, complementRate, difference, z },
+      names: [preds],
+      slice: { predicates, description, equivalent: [], count: countAnd(bits, all), support: den, rate, complementRate, difference, z },
     };
   };
 
-  const found = new Map<string, Slice>();
-  let frontier: Candidate[] = [];
-  for (let k = 0; k < base.length; k++) {
-    const c = evaluate([k], base[k].bits);
-    if (c) frontier.push(c);
-  }
-  for (let depth = 1; depth <= o.maxDepth; depth++) {
-    for (const c of frontier) if (Math.abs(c.slice.z) >= o.minZ) found.set(c.preds.join(','), c.slice);
-    if (depth === o.maxDepth) break;
+  /** Stage 4: the level's new row sets (duplicates fold into the slice that has their rows). */
+  const rowSets = new RowSets();
+  const found: Candidate[] = [];
+  const admit = (cands: Candidate[]): Candidate[] => {
+    const fresh = cands.filter((c) => rowSets.merge(c));
+    for (const c of fresh) if (Math.abs(c.slice.z) >= o.minZ) found.push(c);
+    return fresh;
+  };
+
+  let frontier = admit(base.map((b, k) => evaluate([k], b.bits)).filter((c): c is Candidate => c !== null));
+  for (let depth = 2; depth <= o.maxDepth; depth++) {
     const best = frontier.sort((a, b) => Math.abs(b.slice.difference) - Math.abs(a.slice.difference)).slice(0, o.beam);
     const next = new Map<string, Candidate>();
     for (const c of best) {
@@ -215,9 +353,12 @@ export function findWorstSlices(labels: Uint8Array, decisions: Uint8Array, colum
         if (cand) next.set(key, cand);
       }
     }
-    frontier = [...next.values()];
+    frontier = admit([...next.values()]);
   }
-  const slices = [...found.values()].sort((a, b) => Math.abs(b.difference) - Math.abs(a.difference) || b.count - a.count || a.description.localeCompare(b.description)).slice(0, o.top);
+  const slices = found
+    .map((c) => c.slice)
+    .sort((a, b) => Math.abs(b.difference) - Math.abs(a.difference) || b.count - a.count || a.description.localeCompare(b.description))
+    .slice(0, o.top);
   return { metric: o.metric, overallRate, slices, searched };
 }
 
