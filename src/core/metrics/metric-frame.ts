@@ -1,8 +1,9 @@
 /**
  * The metric frame: every metric overall and per group of every sensitive attribute, the
  * disparities between groups, and optional bootstrap intervals — fairlearn's `MetricFrame`
- * plus what an auditor needs next to it (undefined values with reasons, small-group flags,
- * reference comparisons, AIF360's signed metrics, uncertainty).
+ * plus what an auditor needs next to it (undefined values with reasons, small groups flagged
+ * and kept out of the headline disparities, reference comparisons, AIF360's signed metrics,
+ * uncertainty).
  *
  * Cost: one argsort of the scores, one pass over the rows for all confusion counts, score sums
  * and calibration bins of every group of every attribute, and one pass in score order for all
