@@ -1,203 +1,28 @@
 /**
  * `bias-workbench audit`: the fairness audit of one scored (or decided) dataset, as JSON or as
- * one self-contained HTML report. Every number is the core metric frame's
- * (`computeMetricFrame`); this file only gathers the inputs and flattens the result:
- * `Rate { value, reason }` → `metrics[key] = value` plus `undefined[key] = reason`.
+ * one self-contained HTML report. This file reads the flags and the files (the CSV, a score
+ * or decision column, the model) and hands them to core's audit (src/core/audit), the same
+ * one the page's worker runs, so the same data and roles give the same report.
  */
-import { parseArgs } from 'node:util';
 import { basename } from 'node:path';
 import { stat } from 'node:fs/promises';
 import { WorkbenchError } from '../core/errors';
 import { checkManifestAgainstTable, encodeTable, type Manifest } from '../core/manifest';
 import { createModelScorer } from '../core/model';
 import { parseNumber, retypeColumn } from '../core/csv';
-import { validateRoles, type ProtectedAttribute } from '../core/roles';
+import { validateRoles } from '../core/roles';
 import { findColumn, type ColumnTable, type NumericColumn } from '../core/table';
-import { auditFrameInput } from '../core/audit';
-import { DISPARITY_DEFINITIONS, METRIC_DEFINITIONS } from '../core/definitions';
-import {
-  RATE_KEYS,
-  SCALAR_KEYS,
-  attributeFromColumns,
-  computeMetricFrame,
-  type AttributeInput,
-  type AttributeResult,
-  type Aggregate,
-  type DecisionRule,
-  type Disparity,
-  type GroupMetrics,
-  type Interval,
-  type MetricFrame,
-  type Note,
-  type RateIntervals,
-  type RateKey,
-} from '../core/metrics';
+import { auditReport, NO_SCORES, type AuditSources, type ReportNote, type ThresholdSource } from '../core/audit';
+import type { DecisionRule } from '../core/metrics';
 import { readCsvFile } from './read-csv';
 import { setupNodeBackend } from './backend';
 import { loadModelFromDisk } from './load-model';
-import {
-  GENERATED_BY,
-  UsageError,
-  baseRoles,
-  optChoice,
-  optInt,
-  optNumber,
-  optString,
-  optThreshold,
-  requiredProtected,
-  sha256File,
-  targetFlags,
-  toJson,
-  writeResult,
-  type FlagValues,
-} from './common';
+import { baseRoles, collectNotes, printNotes, requiredProtected, sha256File, targetFlags, toJson, writeResult } from './common';
+import { RANGES, UsageError, numberFlag, optChoice, optString, parseFlags, type FlagValues } from './flags';
 import { renderAuditHtml } from './report-html';
 
-export type Num = number | null;
-export type Pair = [Num, Num];
-
-/** Metrics that need scores (not only decisions). */
-export const SCORE_KEYS: readonly RateKey[] = ['rocAuc', 'brierScore', 'meanScore', 'expectedCalibrationError'];
-/** Reason given for the score metrics when only decisions (--prediction) were given. */
-export const NO_SCORES = 'no-scores';
-
-/** The named disparities, flattened to their between-group value. */
-export const DISPARITY_KEYS = [
-  'demographicParityDifference',
-  'demographicParityRatio',
-  'disparateImpact',
-  'equalOpportunityDifference',
-  'equalOpportunityRatio',
-  'equalizedOddsDifference',
-  'equalizedOddsRatio',
-  'equalizedOddsDifferenceMean',
-  'equalizedOddsRatioMean',
-  'predictiveParityDifference',
-  'predictiveParityRatio',
-  'aucGap',
-  'calibrationGap',
-] as const;
-export type DisparityKey = (typeof DISPARITY_KEYS)[number];
-
-export interface GroupJson {
-  group: string;
-  values: Record<string, string>;
-  count: number;
-  weightSum: number;
-  reference: boolean;
-  small: boolean;
-  metrics: Record<RateKey, Num>;
-  /** metric → why it is undefined (null) */
-  undefined: Partial<Record<RateKey, string>>;
-  /** fairlearn-compatible mode: metric → why the shown value is a substitute (fairlearn's 0) */
-  substituted?: Partial<Record<RateKey, string>>;
-  intervals?: Partial<Record<RateKey, Pair>>;
-}
-
-export type DisparitiesJson = Record<DisparityKey, Num> & {
-  fourFifthsRule: { pass: boolean | null; threshold: number; disparateImpact: Num; caveat: string };
-  /** AIF360, signed: group − reference, per non-reference group */
-  averageOddsDifference: Record<string, Num>;
-  averageAbsOddsDifference: Record<string, Num>;
-  betweenGroupTheilIndex: Num;
-  betweenGroupGeneralizedEntropyIndex: Record<string, Num>;
-  /** the same named disparities against the whole population (fairlearn's method="to_overall") */
-  toOverall: Record<DisparityKey, Num>;
-  /** disparity → why it is null */
-  undefined: Partial<Record<string, string>>;
-  intervals?: Partial<Record<string, Pair>>;
-};
-
-export interface PerMetricJson {
-  overall: Num;
-  groupMin: Num;
-  groupMinGroup: string | null;
-  groupMax: Num;
-  groupMaxGroup: string | null;
-  differenceBetweenGroups: Num;
-  ratioBetweenGroups: Num;
-  differenceToOverall: Num;
-  ratioToOverall: Num;
-  /** group → [m_g − m_ref, m_g / m_ref] */
-  toReference: Record<string, Pair>;
-}
-
-export interface AttributeJson {
-  name: string;
-  columns: string[];
-  reference: string | null;
-  referenceSource: AttributeResult['referenceSource'];
-  missingRows: number;
-  groups: GroupJson[];
-  disparities: DisparitiesJson;
-  perMetric: Record<string, PerMetricJson>;
-  notes: Note[];
-}
-
-export interface AuditInputJson {
-  file: string;
-  path: string;
-  bytes: number;
-  sha256: string;
-  target: string;
-  positive: string;
-  protected: ProtectedAttribute[];
-  weight: string | null;
-  score: string | null;
-  prediction: string | null;
-  model: string | null;
-  modelSha256: string | null;
-  manifest: string | null;
-  manifestSha256: string | null;
-}
-
-export type DecisionJson =
-  | ({ source: 'rule'; thresholdFrom?: 'flag' | 'manifest' | 'default'; selected: number; cutScore: Num } & DecisionRule)
-  | { source: 'predictions'; rule: 'predictions'; column: string; selected: number };
-
-export interface AuditReport {
-  generatedBy: string;
-  input: AuditInputJson;
-  rows: number;
-  weightSum: number;
-  decision: DecisionJson;
-  options: { fairlearnCompatible: boolean; minGroupSize: number; intersections: boolean; reference: string | null };
-  bootstrap: { resamples: number; seed: number; level: number } | null;
-  overall: Record<RateKey, Num> & {
-    count: number;
-    weightSum: number;
-    undefined: Partial<Record<RateKey, string>>;
-    substituted?: Partial<Record<RateKey, string>>;
-    intervals?: Partial<Record<RateKey, Pair>>;
-  };
-  inequality: { theilIndex: Num; generalizedEntropyIndex: Record<string, Num>; undefined: Record<string, string> };
-  attributes: AttributeJson[];
-  notes: string[];
-  definitions: Record<string, string>;
-}
-
-const EXTRA_DEFINITIONS: Record<string, string> = {
-  equalizedOddsDifferenceMean: '(ΔTPR + ΔFPR) / 2, Δ = max − min over groups (fairlearn agg="mean")',
-  equalizedOddsRatioMean: '(TPR ratio + FPR ratio) / 2 (fairlearn agg="mean")',
-  fourFifthsRule: 'pass when disparateImpact ≥ 0.8 (a rule of thumb, not a test; see caveat)',
-  toOverall: 'difference: max_g |m_g − m_overall|; ratio: min_g min(m_g/m_overall, m_overall/m_g) (fairlearn method="to_overall")',
-  toReference: '[m_g − m_ref, m_g / m_ref] against the reference group (AIF360 convention: group minus reference)',
-  intervals: 'bootstrap percentile interval: rows resampled with replacement, decisions kept, reference fixed',
-  small: 'the group has fewer rows than --min-group-size (default 30); its rates are noisy',
-  undefined: 'metric → reason it is null (its denominator is 0, or it needs scores); never reported as 0',
-  substituted: 'with --fairlearn-compatible: metric → reason the shown value is fairlearn\'s substitute (0) for an undefined rate',
-};
-
-/** key → one-line formula, for every number in the report. */
-export function auditDefinitions(): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const [k, d] of Object.entries(METRIC_DEFINITIONS)) out[k] = d.convention ? `${d.formula} (${d.convention})` : d.formula;
-  for (const [k, d] of Object.entries(DISPARITY_DEFINITIONS)) out[k] = d.convention ? `${d.formula} (${d.convention})` : d.formula;
-  return { ...out, ...EXTRA_DEFINITIONS };
-}
-
 // ---------------------------------------------------------------------------------------
-// inputs
+// score and decision columns
 
 function rolesError(message: string, hint: string): WorkbenchError {
   return new WorkbenchError('roles-invalid', message, hint);
@@ -295,208 +120,6 @@ export function predictionColumn(table: ColumnTable, name: string, positive: str
   return out;
 }
 
-// ---------------------------------------------------------------------------------------
-// flattening the frame
-
-function pair(i: Interval | undefined): Pair | undefined {
-  return i ? [i.lower, i.upper] : undefined;
-}
-
-interface FlatMetrics {
-  metrics: Record<RateKey, Num>;
-  undefined: Partial<Record<RateKey, string>>;
-  substituted: Partial<Record<RateKey, string>>;
-  intervals?: Partial<Record<RateKey, Pair>>;
-}
-
-function flatten(m: GroupMetrics, intervals: RateIntervals | undefined, noScores: boolean): FlatMetrics {
-  const metrics = {} as Record<RateKey, Num>;
-  const undef: Partial<Record<RateKey, string>> = {};
-  const subst: Partial<Record<RateKey, string>> = {};
-  for (const k of RATE_KEYS) {
-    const r = m[k];
-    if (noScores && SCORE_KEYS.includes(k)) {
-      metrics[k] = null;
-      undef[k] = r.reason === 'empty-group' ? 'empty-group' : NO_SCORES;
-      continue;
-    }
-    metrics[k] = r.value;
-    if (r.value === null) undef[k] = r.reason ?? 'undefined';
-    else if (r.reason) subst[k] = r.reason;
-  }
-  let iv: Partial<Record<RateKey, Pair>> | undefined;
-  if (intervals) {
-    iv = {};
-    for (const k of RATE_KEYS) {
-      if (noScores && SCORE_KEYS.includes(k)) continue;
-      const p = pair(intervals[k]);
-      if (p) iv[k] = p;
-    }
-  }
-  return { metrics, undefined: undef, substituted: subst, ...(iv ? { intervals: iv } : {}) };
-}
-
-function aggregates(a: AttributeResult): Record<DisparityKey, { between: Disparity; overall: Disparity }> {
-  const n = a.disparities.named;
-  const ag = (x: Aggregate) => ({ between: x.betweenGroups, overall: x.toOverall });
-  return {
-    demographicParityDifference: ag(n.demographicParityDifference),
-    demographicParityRatio: ag(n.demographicParityRatio),
-    disparateImpact: ag(n.disparateImpact),
-    equalOpportunityDifference: ag(n.equalOpportunityDifference),
-    equalOpportunityRatio: ag(n.equalOpportunityRatio),
-    equalizedOddsDifference: ag(n.equalizedOddsDifference.worstCase),
-    equalizedOddsRatio: ag(n.equalizedOddsRatio.worstCase),
-    equalizedOddsDifferenceMean: ag(n.equalizedOddsDifference.mean),
-    equalizedOddsRatioMean: ag(n.equalizedOddsRatio.mean),
-    predictiveParityDifference: ag(n.predictiveParityDifference),
-    predictiveParityRatio: ag(n.predictiveParityRatio),
-    aucGap: ag(n.aucGap),
-    calibrationGap: ag(n.calibrationGap),
-  };
-}
-
-const SCORE_DISPARITIES = new Set<string>(['aucGap', 'calibrationGap']);
-
-function disparitiesJson(a: AttributeResult, noScores: boolean): DisparitiesJson {
-  const named = a.disparities.named;
-  const between = {} as Record<DisparityKey, Num>;
-  const overall = {} as Record<DisparityKey, Num>;
-  const undef: Partial<Record<string, string>> = {};
-  let intervals: Partial<Record<string, Pair>> | undefined;
-  for (const [k, { between: b, overall: o }] of Object.entries(aggregates(a)) as [DisparityKey, { between: Disparity; overall: Disparity }][]) {
-    if (noScores && SCORE_DISPARITIES.has(k)) {
-      between[k] = null;
-      overall[k] = null;
-      undef[k] = NO_SCORES;
-      continue;
-    }
-    between[k] = b.value;
-    overall[k] = o.value;
-    if (b.value === null) undef[k] = b.reason ?? 'undefined';
-    if (b.interval) (intervals ??= {})[k] = [b.interval.lower, b.interval.upper];
-  }
-  const perGroup = (list: { level: string; value: Disparity }[], key: string): Record<string, Num> => {
-    const out: Record<string, Num> = {};
-    for (const x of list) {
-      out[x.level] = x.value.value;
-      if (x.value.value === null) undef[`${key}.${x.level}`] = x.value.reason ?? 'undefined';
-    }
-    return out;
-  };
-  const gei: Record<string, Num> = {};
-  for (const g of named.betweenGroupGeneralizedEntropyIndex) gei[`alpha=${g.alpha}`] = g.value.value;
-  if (named.betweenGroupTheilIndex.value === null) undef.betweenGroupTheilIndex = named.betweenGroupTheilIndex.reason ?? 'undefined';
-  const di = named.disparateImpact;
-  return {
-    ...between,
-    fourFifthsRule: { pass: di.fourFifthsRule.pass, threshold: di.fourFifthsRule.threshold, disparateImpact: di.betweenGroups.value, caveat: di.fourFifthsRule.caveat },
-    averageOddsDifference: perGroup(named.averageOddsDifference, 'averageOddsDifference'),
-    averageAbsOddsDifference: perGroup(named.averageAbsOddsDifference, 'averageAbsOddsDifference'),
-    betweenGroupTheilIndex: named.betweenGroupTheilIndex.value,
-    betweenGroupGeneralizedEntropyIndex: gei,
-    toOverall: overall,
-    undefined: undef,
-    ...(intervals ? { intervals } : {}),
-  };
-}
-
-function perMetricJson(a: AttributeResult, noScores: boolean): Record<string, PerMetricJson> {
-  const out: Record<string, PerMetricJson> = {};
-  for (const k of SCALAR_KEYS) {
-    const d = a.disparities.perMetric[k];
-    const blank = noScores && (SCORE_KEYS as readonly string[]).includes(k);
-    const v = (x: Disparity | { value: Num }): Num => (blank ? null : x.value);
-    const toReference: Record<string, Pair> = {};
-    for (const r of d.toReference) toReference[r.level] = [v(r.difference), v(r.ratio)];
-    out[k] = {
-      overall: v(d.overall),
-      groupMin: blank ? null : (d.groupMin?.value ?? null),
-      groupMinGroup: blank ? null : (d.groupMin?.level ?? null),
-      groupMax: blank ? null : (d.groupMax?.value ?? null),
-      groupMaxGroup: blank ? null : (d.groupMax?.level ?? null),
-      differenceBetweenGroups: v(d.differenceBetweenGroups),
-      ratioBetweenGroups: v(d.ratioBetweenGroups),
-      differenceToOverall: v(d.differenceToOverall),
-      ratioToOverall: v(d.ratioToOverall),
-      toReference,
-    };
-  }
-  return out;
-}
-
-export interface ReportContext {
-  input: AuditInputJson;
-  decision: DecisionJson;
-  intersections: boolean;
-  reference: string | null;
-  /** only decisions were given: score metrics are undefined */
-  noScores: boolean;
-  notes: string[];
-}
-
-/** The report's JSON from a computed frame. Pure: same frame and context → same report. */
-export function buildAuditReport(frame: MetricFrame, ctx: ReportContext): AuditReport {
-  const noScores = ctx.noScores;
-  const ov = flatten(frame.overall.metrics, frame.overall.intervals, noScores);
-  const attributes: AttributeJson[] = frame.attributes.map((a) => ({
-    name: a.name,
-    columns: a.columns,
-    reference: a.reference,
-    referenceSource: a.referenceSource,
-    missingRows: a.missingRows,
-    groups: a.groups.map((g) => {
-      const f = flatten(g.metrics, g.intervals, noScores);
-      return {
-        group: g.level,
-        values: g.values,
-        count: g.count,
-        weightSum: g.weightSum,
-        reference: g.isReference,
-        small: g.small,
-        metrics: f.metrics,
-        undefined: f.undefined,
-        ...(Object.keys(f.substituted).length > 0 ? { substituted: f.substituted } : {}),
-        ...(f.intervals ? { intervals: f.intervals } : {}),
-      };
-    }),
-    disparities: disparitiesJson(a, noScores),
-    perMetric: perMetricJson(a, noScores),
-    notes: a.notes.filter((n) => !(noScores && n.metric !== undefined && (SCORE_KEYS as readonly string[]).includes(n.metric))),
-  }));
-  const decision: DecisionJson =
-    ctx.decision.source === 'predictions'
-      ? { ...ctx.decision, selected: frame.decision.selected }
-      : { ...ctx.decision, selected: frame.decision.selected, cutScore: frame.decision.cutScore };
-  const ineqUndef: Record<string, string> = {};
-  if (frame.inequality.theilIndex.value === null) ineqUndef.theilIndex = frame.inequality.theilIndex.reason ?? 'undefined';
-  const gei: Record<string, Num> = {};
-  for (const g of frame.inequality.generalizedEntropyIndex) {
-    gei[`alpha=${g.alpha}`] = g.value.value;
-    if (g.value.value === null) ineqUndef[`generalizedEntropyIndex.alpha=${g.alpha}`] = g.value.reason ?? 'undefined';
-  }
-  return {
-    generatedBy: GENERATED_BY,
-    input: ctx.input,
-    rows: frame.n,
-    weightSum: frame.weightSum,
-    decision,
-    options: { fairlearnCompatible: frame.fairlearnCompatible, minGroupSize: frame.minGroupSize, intersections: ctx.intersections, reference: ctx.reference },
-    bootstrap: frame.bootstrap,
-    overall: {
-      count: frame.overall.metrics.count,
-      weightSum: frame.overall.metrics.weightSum,
-      ...ov.metrics,
-      undefined: ov.undefined,
-      ...(Object.keys(ov.substituted).length > 0 ? { substituted: ov.substituted } : {}),
-      ...(ov.intervals ? { intervals: ov.intervals } : {}),
-    },
-    inequality: { theilIndex: frame.inequality.theilIndex.value, generalizedEntropyIndex: gei, undefined: ineqUndef },
-    attributes,
-    notes: ctx.notes,
-    definitions: auditDefinitions(),
-  };
-}
 
 // ---------------------------------------------------------------------------------------
 // the command
@@ -526,25 +149,28 @@ const OPTIONS = {
   out: { type: 'string' },
 } as const;
 
-function decisionRule(values: FlagValues, manifest: Manifest | null): { rule: DecisionRule; from: 'flag' | 'manifest' | 'default' } {
+/** The decision rule the flags give, if any (at most one of --threshold, --top-k, --top-percent). */
+function ruleFlag(values: FlagValues): DecisionRule | null {
   const given = (['threshold', 'top-k', 'top-percent'] as const).filter((k) => values[k] !== undefined);
   if (given.length > 1) throw new UsageError(`give at most one of --threshold, --top-k, --top-percent (got ${given.map((g) => `--${g}`).join(' and ')})`);
-  const t = optThreshold(values);
-  if (t !== undefined) return { rule: { rule: 'threshold', threshold: t }, from: 'flag' };
-  const k = optInt(values, 'top-k', undefined, 0);
-  if (k !== undefined) return { rule: { rule: 'top-k', k }, from: 'flag' };
-  const p = optNumber(values, 'top-percent');
-  if (p !== undefined) {
-    if (!(p >= 0 && p <= 100)) throw new UsageError(`--top-percent must be between 0 and 100, not ${p}`);
-    return { rule: { rule: 'top-percent', percent: p }, from: 'flag' };
-  }
-  if (manifest) return { rule: { rule: 'threshold', threshold: manifest.threshold }, from: 'manifest' };
-  return { rule: { rule: 'threshold', threshold: 0.5 }, from: 'default' };
+  const t = numberFlag(values, 'threshold', RANGES.probability);
+  if (t !== undefined) return { rule: 'threshold', threshold: t };
+  const k = numberFlag(values, 'top-k', RANGES.count);
+  if (k !== undefined) return { rule: 'top-k', k };
+  const p = numberFlag(values, 'top-percent', RANGES.percent);
+  if (p !== undefined) return { rule: 'top-percent', percent: p };
+  return null;
 }
 
-export async function auditCommand(args: string[]): Promise<number> {
-  const { values } = parseArgs({ args, options: OPTIONS, strict: true });
-  const v = values as FlagValues;
+/** The flags, checked before any file is read. */
+function readFlags(args: string[]) {
+  const v = parseFlags(args, OPTIONS);
+  const rule = ruleFlag(v);
+  const resamples = numberFlag(v, 'bootstrap', RANGES.countOrZero, 0);
+  const seed = numberFlag(v, 'seed', RANGES.seed, 0);
+  const level = numberFlag(v, 'confidence-level', RANGES.level);
+  const minGroupSize = numberFlag(v, 'min-group-size', RANGES.count, 30);
+  const format = optChoice(v, 'format', ['json', 'html'] as const, 'json');
   const dataPath = optString(v, 'data');
   if (!dataPath) throw new UsageError('--data is required');
   const scoreCol = optString(v, 'score');
@@ -554,43 +180,77 @@ export async function auditCommand(args: string[]): Promise<number> {
   if (scoreCol && modelPath) throw new UsageError('give --score or --model, not both');
   if (!scoreCol && !predCol && !modelPath) throw new UsageError('one of --score, --prediction or --model is required');
   if (manifestPath && !modelPath) throw new UsageError('--manifest goes with --model');
-  if (predCol && (v.threshold !== undefined || v['top-k'] !== undefined || v['top-percent'] !== undefined)) {
-    throw new UsageError('--prediction gives the decisions: leave out --threshold, --top-k and --top-percent');
-  }
-  const attrs = requiredProtected(v);
-  const format = optChoice(v, 'format', ['json', 'html'] as const, 'json');
-  const resamples = optInt(v, 'bootstrap', 0, 0);
-  const seed = optInt(v, 'seed', 0, 0);
-  const levelFlag = optNumber(v, 'confidence-level');
-  if (levelFlag !== undefined && !(levelFlag > 0 && levelFlag < 1)) throw new UsageError(`--confidence-level must be between 0 and 1, not ${levelFlag}`);
-  const minGroupSize = optInt(v, 'min-group-size', 30, 0);
-  const weightCol = optString(v, 'weight');
-  const reference = optString(v, 'reference') ?? null;
-  const intersections = v.intersections === true;
-  const out = optString(v, 'out');
+  if (predCol && rule) throw new UsageError('--prediction gives the decisions: leave out --threshold, --top-k and --top-percent');
+  return {
+    values: v,
+    rule,
+    attrs: requiredProtected(v),
+    format,
+    bootstrap: resamples > 0 ? { resamples, seed, ...(level !== undefined ? { level } : {}) } : undefined,
+    minGroupSize,
+    dataPath,
+    scoreCol,
+    predCol,
+    modelPath,
+    manifestPath,
+    weightCol: optString(v, 'weight'),
+    reference: optString(v, 'reference') ?? null,
+    intersections: v.intersections === true,
+    fairlearnCompatible: v['fairlearn-compatible'] === true,
+    out: optString(v, 'out'),
+  };
+}
 
+/** The rule to apply: the flag's, else the manifest's threshold, else 0.5. */
+function decisionRule(flag: DecisionRule | null, manifest: Manifest | null): { rule: DecisionRule; from: ThresholdSource } {
+  if (flag) return { rule: flag, from: 'given' };
+  if (manifest) return { rule: { rule: 'threshold', threshold: manifest.threshold }, from: 'manifest' };
+  return { rule: { rule: 'threshold', threshold: 0.5 }, from: 'default' };
+}
+
+/** Name, path, size and SHA-256 of the data, model and manifest files. */
+async function fileSources(dataPath: string, model: { path: string; manifestPath: string } | null): Promise<Partial<AuditSources>> {
+  const [sha, st] = await Promise.all([sha256File(dataPath), stat(dataPath)]);
+  return {
+    file: basename(dataPath),
+    path: dataPath,
+    bytes: st.size,
+    sha256: sha,
+    ...(model
+      ? { model: model.path, modelSha256: await sha256File(model.path), manifest: model.manifestPath, manifestSha256: await sha256File(model.manifestPath) }
+      : {}),
+  };
+}
+
+function noScoresNote(predCol: string): ReportNote {
+  return {
+    kind: NO_SCORES,
+    message: `Only decisions were given (--prediction ${predCol}), no scores: ROC AUC, Brier score, mean score, calibration error and the AUC and calibration gaps are undefined (reason '${NO_SCORES}'). Add --score COL or --model to get them.`,
+  };
+}
+
+export async function auditCommand(args: string[]): Promise<number> {
+  const f = readFlags(args);
   let model: Awaited<ReturnType<typeof loadModelFromDisk>> | null = null;
-  if (modelPath) {
+  if (f.modelPath) {
     await setupNodeBackend();
-    model = await loadModelFromDisk(modelPath, manifestPath);
+    model = await loadModelFromDisk(f.modelPath, f.manifestPath);
   }
   try {
     const manifest = model?.manifest ?? null;
-    const { rule, from } = decisionRule(v, manifest);
-    const { target, positive } = targetFlags(v, manifest);
+    const { rule, from } = decisionRule(f.rule, manifest);
+    const { target, positive } = targetFlags(f.values, manifest);
 
-    const parsed = await readCsvFile(dataPath);
+    const parsed = await readCsvFile(f.dataPath);
     const table = parsed.table;
-    const roles = baseRoles(target, positive, attrs, weightCol);
+    const roles = baseRoles(target, positive, f.attrs, f.weightCol);
     validateRoles(table, roles);
-    const { labels, weights, attributes } = auditFrameInput(table, roles, { intersections });
-    const notes: string[] = [...parsed.warnings];
 
     let scores: Float64Array | Float32Array | null = null;
-    if (scoreCol) scores = scoreColumn(table, scoreCol);
+    let manifestWarnings: string[] = [];
+    if (f.scoreCol) scores = scoreColumn(table, f.scoreCol);
     if (model) {
-      const check = checkManifestAgainstTable(model.manifest, table, { requireTarget: false });
-      notes.push(...check.warnings);
+      manifestWarnings = checkManifestAgainstTable(model.manifest, table, { requireTarget: false }).warnings;
       const scorer = createModelScorer(model.model, model.manifest);
       try {
         scores = await scorer.predict(encodeTable(table, model.manifest), table.nRows);
@@ -598,54 +258,32 @@ export async function auditCommand(args: string[]): Promise<number> {
         scorer.dispose();
       }
     }
-    const predictions = predCol ? predictionColumn(table, predCol, positive) : undefined;
-    const noScores = scores === null;
-    if (noScores) {
-      notes.push(
-        `Only decisions were given (--prediction ${predCol}), no scores: ROC AUC, Brier score, mean score, calibration error and the AUC and calibration gaps are undefined (reason '${NO_SCORES}'). Add --score COL or --model to get them.`,
-      );
-    }
+    const predictions = f.predCol ? predictionColumn(table, f.predCol, positive) : undefined;
+    const notes = collectNotes(table, { manifest, target: roles.target, protected: f.attrs, csvWarnings: parsed.warnings, manifestWarnings });
+    if (scores === null) notes.push(noScoresNote(f.predCol!));
 
-    if (reference !== null && !attributes.some((a) => a.levels.includes(reference))) {
-      throw rolesError(
-        `--reference '${reference}' is not a group of ${attributes.map((a) => a.name ?? a.columns.join('&')).join(', ')} (groups of ${attributes[0].columns[0]}: ${attributes[0].levels.slice(0, 10).map((l) => `'${l}'`).join(', ')}).`,
-        'Name a group exactly as it appears in the data (intersections join values with |, binned columns use labels like 25–39).',
-      );
-    }
-    const frame = computeMetricFrame(
-      { labels, scores: scores ?? Float64Array.from(predictions!), ...(predictions ? { predictions } : {}), ...(weights ? { weights } : {}), attributes },
-      {
-        decision: rule,
-        fairlearnCompatible: v['fairlearn-compatible'] === true,
-        minGroupSize,
-        reference,
-        ...(resamples > 0 ? { bootstrap: { resamples, seed, ...(levelFlag !== undefined ? { level: levelFlag } : {}) } } : {}),
+    const report = auditReport({
+      table,
+      roles,
+      scores,
+      ...(predictions ? { predictions } : {}),
+      decision: rule,
+      thresholdFrom: from,
+      intersections: f.intersections,
+      fairlearnCompatible: f.fairlearnCompatible,
+      minGroupSize: f.minGroupSize,
+      reference: f.reference,
+      ...(f.bootstrap ? { bootstrap: f.bootstrap } : {}),
+      sources: {
+        ...(await fileSources(f.dataPath, model && f.modelPath ? { path: f.modelPath, manifestPath: model.manifestPath } : null)),
+        score: f.scoreCol ?? null,
+        prediction: f.predCol ?? null,
       },
-    );
-
-    const [sha, st] = await Promise.all([sha256File(dataPath), stat(dataPath)]);
-    const input: AuditInputJson = {
-      file: basename(dataPath),
-      path: dataPath,
-      bytes: st.size,
-      sha256: sha,
-      target,
-      positive,
-      protected: attrs,
-      weight: weightCol ?? null,
-      score: scoreCol ?? null,
-      prediction: predCol ?? null,
-      model: modelPath ?? null,
-      modelSha256: modelPath ? await sha256File(modelPath) : null,
-      manifest: model ? model.manifestPath : null,
-      manifestSha256: model ? await sha256File(model.manifestPath) : null,
-    };
-    const decision: DecisionJson = predCol
-      ? { source: 'predictions', rule: 'predictions', column: predCol, selected: 0 }
-      : { source: 'rule', ...rule, ...(rule.rule === 'threshold' ? { thresholdFrom: from } : {}), selected: 0, cutScore: null };
-    const report = buildAuditReport(frame, { input, decision, intersections, reference, noScores, notes });
-    await writeResult(format === 'html' ? renderAuditHtml(report) : toJson(report), out);
-    if (out) process.stderr.write(`audit of ${frame.n} rows → ${out}\n`);
+      notes,
+    });
+    printNotes(notes);
+    await writeResult(f.format === 'html' ? renderAuditHtml(report) : toJson(report), f.out);
+    if (f.out) process.stderr.write(`audit of ${report.rows} rows → ${f.out}\n`);
     return 0;
   } finally {
     model?.model.dispose();

@@ -1,6 +1,6 @@
 /**
- * Pieces shared by the CLI commands: usage errors, flag parsing helpers, file hashing and
- * writing the result to --out or standard output.
+ * Pieces shared by the CLI commands: protected attributes and roles from the flags, notes on
+ * standard error, file hashing, and writing the result to --out or standard output.
  */
 import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
@@ -8,55 +8,11 @@ import { writeFile } from 'node:fs/promises';
 import { WorkbenchError } from '../core/errors';
 import type { Manifest } from '../core/manifest';
 import type { DatasetRoles, ProtectedAttribute } from '../core/roles';
+import { inputNotes, type InputNotesRequest, type ReportNote } from '../core/audit';
+import type { ColumnTable } from '../core/table';
+import { UsageError, optString, type FlagValues } from './flags';
 
-export const VERSION = '0.1.0';
-export const GENERATED_BY = `bias-workbench ${VERSION}`;
-
-/** Bad usage (missing or malformed flags): exit status 2 with a pointer to --help. */
-export class UsageError extends Error {}
-
-export type FlagValues = Record<string, string | boolean | (string | boolean)[] | undefined>;
-
-export function need(values: FlagValues, key: string): string {
-  const v = values[key];
-  if (typeof v !== 'string' || !v) throw new UsageError(`--${key} is required`);
-  return v;
-}
-
-export function optString(values: FlagValues, key: string): string | undefined {
-  const v = values[key];
-  if (v === undefined) return undefined;
-  if (typeof v !== 'string' || v === '') throw new UsageError(`--${key} needs a value`);
-  return v;
-}
-
-/** A whole number ≥ min, or `def` when the flag is absent. */
-export function optInt(values: FlagValues, key: string, def: number, min?: number): number;
-export function optInt(values: FlagValues, key: string, def: undefined, min?: number): number | undefined;
-export function optInt(values: FlagValues, key: string, def: number | undefined, min = 0): number | undefined {
-  const v = optString(values, key);
-  if (v === undefined) return def;
-  const x = Number(v);
-  if (!/^[+-]?\d+$/.test(v.trim()) || !Number.isSafeInteger(x) || x < min) throw new UsageError(`--${key} must be a whole number ≥ ${min}, not "${v}"`);
-  return x;
-}
-
-/** A finite number, or undefined when the flag is absent. */
-export function optNumber(values: FlagValues, key: string): number | undefined {
-  const v = optString(values, key);
-  if (v === undefined) return undefined;
-  const x = Number(v);
-  if (v.trim() === '' || !Number.isFinite(x)) throw new UsageError(`--${key} must be a number, not "${v}"`);
-  return x;
-}
-
-/** One of the allowed words, or `def`. */
-export function optChoice<T extends string>(values: FlagValues, key: string, choices: readonly T[], def: T): T {
-  const v = optString(values, key);
-  if (v === undefined) return def;
-  if (!(choices as readonly string[]).includes(v)) throw new UsageError(`--${key} must be one of ${choices.join(', ')}, not "${v}"`);
-  return v as T;
-}
+export { VERSION, GENERATED_BY } from '../core/audit';
 
 /** "a,b, c" → ['a', 'b', 'c'] (empty parts dropped). */
 export function splitList(s: string): string[] {
@@ -92,13 +48,6 @@ export function parseBins(specs: readonly string[]): Map<string, number[]> {
 /** The repeatable --bins flags, parsed with {@link parseBins}. */
 export function binsFlag(values: FlagValues): Map<string, number[]> {
   return parseBins((values.bins as string[] | undefined) ?? []);
-}
-
-/** --threshold: a number in [0, 1], or undefined when the flag is absent. */
-export function optThreshold(values: FlagValues): number | undefined {
-  const t = optNumber(values, 'threshold');
-  if (t !== undefined && !(t >= 0 && t <= 1)) throw new UsageError(`--threshold must be between 0 and 1, not ${t}`);
-  return t;
 }
 
 /** Protected attributes from --protected and --bins; every --bins column must be protected. */
@@ -170,4 +119,27 @@ export function csvField(s: string, delimiter: string): string {
 /** JSON with a trailing newline; non-finite numbers become null. */
 export function toJson(value: unknown): string {
   return JSON.stringify(value, (_k, v: unknown) => (typeof v === 'number' && !Number.isFinite(v) ? null : v), 2) + '\n';
+}
+
+/** Prints each note on standard error as one line `bias-workbench: note: <message>`. */
+export function printNotes(notes: readonly ReportNote[]): void {
+  for (const n of notes) process.stderr.write(`bias-workbench: note: ${n.message.replace(/\s*\n\s*/g, ' ')}\n`);
+}
+
+/** Plain warnings (CSV reader, manifest check) as notes of one kind. */
+export function warningNotes(kind: string, warnings: readonly string[]): ReportNote[] {
+  return warnings.map((message) => ({ kind, message }));
+}
+
+/**
+ * Every note about one data file, in order: the CSV reader's warnings, the manifest check's
+ * warnings, then the input notes (imputed model inputs, a many-valued target, rows in no
+ * group). A manifest warning that a column "encodes as all zeros" is left out when an input
+ * note counts that column's rows already.
+ */
+export function collectNotes(table: ColumnTable, req: InputNotesRequest & { csvWarnings?: readonly string[]; manifestWarnings?: readonly string[] }): ReportNote[] {
+  const notes = inputNotes(table, req);
+  const counted = notes.filter((n) => n.kind === 'unlisted-category' || n.kind === 'missing-category').map((n) => `'${n.column}'`);
+  const manifest = (req.manifestWarnings ?? []).filter((w) => !(/all zeros\.?$/.test(w) && counted.some((c) => w.includes(c))));
+  return [...warningNotes('csv', req.csvWarnings ?? []), ...warningNotes('manifest', manifest), ...notes];
 }

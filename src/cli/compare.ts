@@ -6,7 +6,6 @@
  * `{ value, reason, interval }` → `metrics[key] = value`, `undefined[key] = reason`,
  * `intervals[key] = [lower, upper]`.
  */
-import { parseArgs } from 'node:util';
 import { basename } from 'node:path';
 import { readFile } from 'node:fs/promises';
 import { WorkbenchError } from '../core/errors';
@@ -30,26 +29,15 @@ import {
   type ScenarioThresholdReport,
 } from '../core/mitigate';
 import { defaultTrainOptions } from '../core/train';
-import { protectedGroups } from '../core/audit';
+import { labelOf } from '../core/definitions';
+import { count, exact, num, pct, signed as signedText, undefinedText } from '../core/format';
+import { protectedGroups, type ReportNote } from '../core/audit';
 import { readCsvFile } from './read-csv';
 import { setupNodeBackend } from './backend';
 import { loadModelFromDisk } from './load-model';
-import {
-  GENERATED_BY,
-  UsageError,
-  baseRoles,
-  optChoice,
-  optInt,
-  optString,
-  requiredProtected,
-  sha256File,
-  splitList,
-  targetFlags,
-  toJson,
-  writeResult,
-  type FlagValues,
-} from './common';
-import { escapeHtml } from './report-html';
+import { GENERATED_BY, baseRoles, collectNotes, printNotes, requiredProtected, sha256File, splitList, targetFlags, toJson, warningNotes, writeResult } from './common';
+import { RANGES, UsageError, numberFlag, optChoice, optString, parseFlags } from './flags';
+import { escapeHtml, reportDocument } from './report-style';
 
 type Num = number | null;
 type Pair = [Num, Num];
@@ -125,7 +113,8 @@ export interface CompareReport {
   scenarios: CompareScenarioJson[];
   /** names on the frontier of accuracy (higher) vs demographic parity difference (lower), by increasing difference */
   pareto: string[];
-  notes: string[];
+  /** notes about the data and the model (CSV and manifest warnings, imputed inputs, rows in no group, …) */
+  notes: ReportNote[];
 }
 
 // ---------------------------------------------------------------------------------------
@@ -292,29 +281,29 @@ const OPTIONS = {
 } as const;
 
 export async function compareCommand(args: string[]): Promise<number> {
-  const { values } = parseArgs({ args, options: OPTIONS, strict: true });
-  const v = values as FlagValues;
+  const v = parseFlags(args, OPTIONS);
+  const epochsFlag = numberFlag(v, 'epochs', RANGES.count);
+  const seed = numberFlag(v, 'seed', RANGES.seed, 0);
+  const resamples = numberFlag(v, 'bootstrap', RANGES.countOrZero, defaultScenarioOptions.bootstrap);
+  const format = optChoice(v, 'format', ['json', 'html'] as const, 'json');
+  const trainKind = v.train === undefined ? undefined : optChoice(v, 'train', ['logistic', 'mlp'] as const, 'logistic');
   const dataPath = optString(v, 'data');
   if (!dataPath) throw new UsageError('--data is required');
   const scenariosPath = optString(v, 'scenarios');
   if (!scenariosPath) throw new UsageError('--scenarios is required');
   const modelPath = optString(v, 'model');
   const manifestPath = optString(v, 'manifest');
-  const trainKind = v.train === undefined ? undefined : optChoice(v, 'train', ['logistic', 'mlp'] as const, 'logistic');
   if (!modelPath && !trainKind) throw new UsageError('one of --model or --train is required');
   if (manifestPath && !modelPath) throw new UsageError('--manifest goes with --model');
-  if (!trainKind && v.epochs !== undefined) throw new UsageError('--epochs goes with --train');
+  if (!trainKind && epochsFlag !== undefined) throw new UsageError('--epochs goes with --train');
+  const epochs = epochsFlag ?? defaultTrainOptions.epochs;
   const includeProtected = v['include-protected'] === true;
   if (includeProtected && (!trainKind || modelPath)) throw new UsageError('--include-protected goes with --train without --model (with --model the features are the model\'s columns)');
   const exclude = v.exclude !== undefined ? splitList(optString(v, 'exclude')!) : [];
   if (v.exclude !== undefined && (!trainKind || modelPath)) throw new UsageError('--exclude goes with --train without --model (with --model the features are the model\'s columns)');
-  const epochs = optInt(v, 'epochs', defaultTrainOptions.epochs, 1);
   const attrs = requiredProtected(v);
   const protectedCols = attrs.map((a) => a.column);
   const weightCol = optString(v, 'weight');
-  const seed = optInt(v, 'seed', 0, 0);
-  const resamples = optInt(v, 'bootstrap', defaultScenarioOptions.bootstrap, 0);
-  const format = optChoice(v, 'format', ['json', 'html'] as const, 'json');
   const out = optString(v, 'out');
 
   const scenarios = await readScenarios(scenariosPath);
@@ -328,7 +317,7 @@ export async function compareCommand(args: string[]): Promise<number> {
 
     const parsed = await readCsvFile(dataPath);
     const table = parsed.table;
-    const notes: string[] = [...parsed.warnings];
+    const notes: ReportNote[] = [];
     const names = table.columns.map((c) => c.name);
     for (const c of exclude) {
       if (!names.includes(c)) throw new WorkbenchError('roles-invalid', `--exclude names '${c}', which is not in the table`, 'Check the column name (names are case-sensitive).');
@@ -344,12 +333,11 @@ export async function compareCommand(args: string[]): Promise<number> {
       if (trainKind) {
         features = cols.filter((c) => names.includes(c));
         const missing = cols.filter((c) => !names.includes(c));
-        if (missing.length > 0) notes.push(`The model's column${missing.length === 1 ? '' : 's'} ${missing.map((c) => `'${c}'`).join(', ')} ${missing.length === 1 ? 'is' : 'are'} not in the data; the retrained models do without ${missing.length === 1 ? 'it' : 'them'}.`);
+        if (missing.length > 0) notes.push({ kind: 'model-columns', count: missing.length, message: `The model's column${missing.length === 1 ? '' : 's'} ${missing.map((c) => `'${c}'`).join(', ')} ${missing.length === 1 ? 'is' : 'are'} not in the data; the retrained models do without ${missing.length === 1 ? 'it' : 'them'}.` });
         if (features.length === 0) throw new WorkbenchError('roles-invalid', `none of the model's columns (${cols.slice(0, 8).join(', ')}) is in ${dataPath}`, 'Pass the data the model was made for.');
         if (cols.includes(target)) throw new WorkbenchError('roles-invalid', `the model reads the target column '${target}' as a feature`, 'Check --target: the model\'s target is ' + `'${manifest.target.column}'.`);
       } else {
         features = cols;
-        notes.push(...checkManifestAgainstTable(manifest, table, { requireTarget: false }).warnings);
       }
     } else {
       const skip = new Set([target, ...(weightCol ? [weightCol] : []), ...exclude, ...(includeProtected ? [] : protectedCols)]);
@@ -357,6 +345,11 @@ export async function compareCommand(args: string[]): Promise<number> {
       if (features.length === 0) throw new WorkbenchError('roles-invalid', 'no column is left to train on', 'Leave fewer columns out (--exclude), or add --include-protected.');
     }
     const roles: DatasetRoles = { ...base, features };
+    // the imported model's encoding imputes missing and unlisted values; a retrained one learns its own
+    const imported = manifest !== null && !trainKind;
+    const manifestWarnings = imported ? checkManifestAgainstTable(manifest, table, { requireTarget: false }).warnings : [];
+    notes.unshift(...collectNotes(table, { manifest: imported ? manifest : null, target: base.target, protected: attrs, csvWarnings: parsed.warnings, manifestWarnings }));
+    printNotes(notes);
     precheck(scenarios, !trainKind, features, protectedCols);
 
     let baseline: ScenarioBaseline;
@@ -373,7 +366,7 @@ export async function compareCommand(args: string[]): Promise<number> {
     // one seeded split for every scenario, stratified by label × protected groups (as the app)
     const split = createSplit(table, base, seed);
     const protectedAttribute = attrs.length === 1 ? attrs[0] : attrs;
-    const what = trainKind ? `${trainKind === 'mlp' ? 'an MLP' : 'a logistic regression'} trained on ${features.length} column${features.length === 1 ? '' : 's'} (${epochs} epochs)` : `the imported model ${basename(modelPath!)}`;
+    const what = trainKind ? `${trainKind === 'mlp' ? 'an MLP' : 'a logistic regression'} trained on ${features.length} column${features.length === 1 ? '' : 's'} (${epochs} epoch${epochs === 1 ? '' : 's'})` : `the imported model ${basename(modelPath!)}`;
     process.stderr.write(`compare: ${scenarios.length} scenario${scenarios.length === 1 ? '' : 's'}, ${what}; ${split.train.length} training / ${split.test.length} held-out rows (seed ${seed})\n`);
     const results: ScenarioResult[] = [];
     for (let i = 0; i < scenarios.length; i++) {
@@ -386,7 +379,11 @@ export async function compareCommand(args: string[]): Promise<number> {
 
     const bi = baselineIndex(scenarios);
     const cmp = bi >= 0 ? compareScenarios(results, scenarios[bi].name) : null;
-    if (bi < 0) notes.push('No scenario has no interventions or is named "baseline": differencesFromBaseline are null.');
+    if (bi < 0) {
+      const note = warningNotes('no-baseline', ['No scenario has no interventions or is named "baseline": differencesFromBaseline are null.']);
+      printNotes(note);
+      notes.push(...note);
+    }
     const frontier = paretoFrontier(results.map((r) => ({ accuracy: r.metrics.accuracy.value, disparity: r.metrics.demographicParityDifference.value })));
     const level = results.map((r) => r.metrics.accuracy.interval?.level).find((l) => l !== undefined) ?? null;
     const report: CompareReport = {
@@ -413,42 +410,16 @@ export async function compareCommand(args: string[]): Promise<number> {
 // ---------------------------------------------------------------------------------------
 // HTML
 
-const CSS = `
-:root { color-scheme: light; }
-body { font: 14px/1.45 system-ui, -apple-system, "Segoe UI", Roboto, Helvetica, Arial, sans-serif; color: #1b1f24; margin: 2rem auto; max-width: 80rem; padding: 0 1.5rem; }
-h1 { font-size: 1.6rem; margin-bottom: .2rem; }
-h2 { font-size: 1.25rem; margin-top: 2.2rem; border-bottom: 2px solid #d0d7de; padding-bottom: .2rem; }
-h3 { font-size: 1.05rem; margin-top: 1.4rem; }
-.sub { color: #57606a; margin-top: 0; }
-table { border-collapse: collapse; margin: .6rem 0 1rem; width: 100%; }
-th, td { border: 1px solid #d0d7de; padding: .3rem .5rem; text-align: left; vertical-align: top; }
-th { background: #f6f8fa; font-weight: 600; }
-td.num { font-variant-numeric: tabular-nums; white-space: nowrap; }
-td.undef { color: #8250df; font-style: italic; }
-.ci { color: #57606a; font-size: .8em; white-space: nowrap; }
-.delta { color: #57606a; font-size: .8em; white-space: nowrap; }
-.tag { display: inline-block; font-size: .75em; padding: 0 .35rem; border-radius: .6rem; margin-left: .3rem; background: #dafbe1; color: #1a7f37; border: 1px solid #4ac26b; }
-code, .hash { font-family: ui-monospace, SFMono-Regular, Menlo, Consolas, monospace; font-size: .85em; word-break: break-all; }
-footer { margin-top: 3rem; color: #57606a; font-size: .85em; border-top: 1px solid #d0d7de; padding-top: .6rem; }
-@media print { body { margin: 0; max-width: none; font-size: 11px; } tr { break-inside: avoid; } }
-`;
-
-function fmt(x: number, digits = 3): string {
-  if (Number.isInteger(x)) return String(x);
-  const a = Math.abs(x);
-  if (a !== 0 && (a < 0.001 || a >= 1e6)) return x.toExponential(2);
-  return x.toFixed(digits);
-}
-
-function signed(x: Num): string {
+/** A change from the baseline scenario, under the value. */
+function delta(x: Num): string {
   if (x === null) return '';
-  return `<br><span class="delta">${x > 0 ? '+' : x < 0 ? '−' : '±'}${fmt(Math.abs(x))}</span>`;
+  return `<br><span class="delta">${x === 0 ? '±0' : signedText(x)}</span>`;
 }
 
 function cell(v: Num, reason: string | undefined, iv: Pair | undefined, diff: Num | undefined): string {
-  if (v === null) return `<td class="undef">undefined (${escapeHtml(reason ?? 'undefined')})</td>`;
-  const ci = iv ? `<br><span class="ci">[${iv[0] === null ? '–' : fmt(iv[0])}, ${iv[1] === null ? '–' : fmt(iv[1])}]</span>` : '';
-  return `<td class="num">${fmt(v)}${ci}${diff === undefined ? '' : signed(diff)}</td>`;
+  if (v === null) return `<td class="undef">${escapeHtml(undefinedText(reason === 'undefined' ? undefined : reason))}</td>`;
+  const ci = iv ? `<br><span class="ci">[${iv[0] === null ? '–' : exact(iv[0])}, ${iv[1] === null ? '–' : exact(iv[1])}]</span>` : '';
+  return `<td class="num">${exact(v)}${ci}${diff === undefined ? '' : delta(diff)}</td>`;
 }
 
 /** One line per intervention, e.g. `constraint: demographic-parity ≤ 0.02`. */
@@ -468,38 +439,28 @@ export function describeIntervention(iv: Intervention): string {
   }
 }
 
-const LABELS: Record<CompareMetricKey, string> = {
-  accuracy: 'accuracy',
-  balancedAccuracy: 'balanced accuracy',
-  rocAuc: 'ROC AUC',
-  demographicParityDifference: 'DP difference',
-  equalOpportunityDifference: 'EO difference',
-  equalizedOddsDifference: 'equalized odds difference',
-};
-
 /** The comparison as one self-contained HTML document (no scripts, no external resources). */
 export function renderCompareHtml(r: CompareReport): string {
-  const title = `Mitigation scenarios — ${r.input.file}`;
   const levels = r.groups.levels;
   const onFrontier = new Set(r.pareto);
   const b = r.baseline;
   const baselineText =
     b.kind === 'imported'
-      ? `the imported model <code>${escapeHtml(b.model)}</code>, evaluated as it is (threshold ${fmt(b.threshold)})`
+      ? `the imported model <code>${escapeHtml(b.model)}</code>, evaluated as it is (threshold ${exact(b.threshold)})`
       : `${b.trainKind === 'mlp' ? 'an MLP' : 'a logistic regression'} trained by the workbench for ${b.epochs} epochs on ${b.features.length} column${b.features.length === 1 ? '' : 's'} (${b.featuresFrom === 'model' ? `the columns of <code>${escapeHtml(b.model ?? '')}</code>` : 'every column but the target' + (b.includeProtected ? '' : ' and the protected ones')}): ${b.features.map((f) => `<code>${escapeHtml(f)}</code>`).join(', ')}`;
   const head =
     '<tr><th>scenario</th><th>interventions</th><th>s</th>' +
-    COMPARE_METRIC_KEYS.map((k) => `<th>${escapeHtml(LABELS[k])}</th>`).join('') +
-    levels.map((l) => `<th>selection rate ${escapeHtml(l)}</th>`).join('') +
+    COMPARE_METRIC_KEYS.map((k) => `<th>${escapeHtml(labelOf(k))}</th>`).join('') +
+    levels.map((l) => `<th>${escapeHtml(labelOf('selectionRate'))} ${escapeHtml(l)}</th>`).join('') +
     '</tr>';
   const rows = r.scenarios
     .map((s) => {
       const d = s.differencesFromBaseline && s.name !== r.baselineScenario ? s.differencesFromBaseline : null;
-      const tags = (onFrontier.has(s.name) ? '<span class="tag">Pareto</span>' : '') + (s.name === r.baselineScenario ? '<span class="tag">baseline</span>' : '');
+      const tags = (onFrontier.has(s.name) ? '<span class="tag good">Pareto</span>' : '') + (s.name === r.baselineScenario ? '<span class="tag ref">baseline</span>' : '');
       return (
         `<tr><td>${escapeHtml(s.name)}${tags}</td>` +
         `<td>${s.interventions.length === 0 ? 'none' : s.interventions.map((iv) => escapeHtml(describeIntervention(iv))).join('<br>')}</td>` +
-        `<td class="num">${s.seconds.toFixed(1)}</td>` +
+        `<td class="num">${num(s.seconds, 1)}</td>` +
         COMPARE_METRIC_KEYS.map((k) => cell(s.metrics[k], s.undefined[k], s.intervals[k], d ? d[k] : undefined)).join('') +
         levels.map((l) => cell(s.metrics.selectionRate[l] ?? null, s.undefined[`selectionRate.${l}`], s.intervals.selectionRate?.[l], d ? (d.selectionRate[l] ?? null) : undefined)).join('') +
         '</tr>'
@@ -512,38 +473,35 @@ export function renderCompareHtml(r: CompareReport): string {
       if (s.constraint) {
         const c = s.constraint;
         parts.push(
-          `<p>Constraint ${escapeHtml(c.constraint)}${c.bound !== null ? `, bound ${fmt(c.bound)} (${c.met ? 'met' : 'not met'} on the training rows)` : ''}: λ = ${fmt(c.lambda)}, training gap ${c.trainingGap === null ? 'undefined' : fmt(c.trainingGap)}, held-out gap ${c.heldOutGap === null ? 'undefined' : fmt(c.heldOutGap)}; runs: ${c.attempts.map((a) => `λ ${fmt(a.lambda)} → ${a.trainingGap === null ? 'undefined' : fmt(a.trainingGap)}`).join(', ')}.</p>`,
+          `<p>Constraint ${escapeHtml(c.constraint)}${c.bound !== null ? `, bound ${exact(c.bound)} (${c.met ? 'met' : 'not met'} on the training rows)` : ''}: λ = ${exact(c.lambda)}, training gap ${c.trainingGap === null ? 'undefined' : exact(c.trainingGap)}, held-out gap ${c.heldOutGap === null ? 'undefined' : exact(c.heldOutGap)}; runs: ${c.attempts.map((a) => `λ ${exact(a.lambda)} → ${a.trainingGap === null ? 'undefined' : exact(a.trainingGap)}`).join(', ')}.</p>`,
         );
       }
       if (s.groupThresholds) {
         const g = s.groupThresholds;
         parts.push(
-          `<p>Group thresholds (${escapeHtml(g.constraint)}): common operating point ${fmt(g.x)} on the training rows; expected held-out selection rate ${levels.map((l) => `${escapeHtml(l)} ${g.expectedSelectionRate[l] === null || g.expectedSelectionRate[l] === undefined ? 'undefined' : fmt(g.expectedSelectionRate[l]!)}`).join(', ')}.</p>`,
+          `<p>Group thresholds (${escapeHtml(g.constraint)}): common operating point ${exact(g.x)} on the training rows; expected held-out selection rate ${levels.map((l) => `${escapeHtml(l)} ${g.expectedSelectionRate[l] === null || g.expectedSelectionRate[l] === undefined ? 'undefined' : exact(g.expectedSelectionRate[l]!)}`).join(', ')}.</p>`,
         );
       }
       if (s.notes.length > 0) parts.push(`<ul>${s.notes.map((n) => `<li>${escapeHtml(n)}</li>`).join('')}</ul>`);
       return parts.length > 0 ? `<h3>${escapeHtml(s.name)}</h3>${parts.join('')}` : '';
     })
     .join('');
-  const notes = r.notes.length > 0 ? `<h2>Notes</h2><ul>${r.notes.map((n) => `<li>${escapeHtml(n)}</li>`).join('')}</ul>` : '';
-  return (
-    '<!doctype html>\n<html lang="en"><head><meta charset="utf-8">' +
-    '<meta name="viewport" content="width=device-width, initial-scale=1">' +
-    `<meta name="generator" content="${escapeHtml(r.generatedBy)}">` +
-    `<title>${escapeHtml(title)}</title><style>${CSS}</style></head><body>` +
-    `<h1>${escapeHtml(title)}</h1><p class="sub">Generated by ${escapeHtml(r.generatedBy)}, offline: no data left this machine.</p>` +
+  const notes = r.notes.length > 0 ? `<h2>Notes</h2><ul>${r.notes.map((n) => `<li>${escapeHtml(n.message)}</li>`).join('')}</ul>` : '';
+  const setup =
     '<h2>Setup</h2><ul>' +
-    `<li>Data <code>${escapeHtml(r.input.path)}</code>: ${r.input.rows} rows; target <code>${escapeHtml(r.input.target)}</code> = <code>${escapeHtml(r.input.positive)}</code>.</li>` +
+    `<li>Data <code>${escapeHtml(r.input.path)}</code>: ${count(r.input.rows)} rows; target <code>${escapeHtml(r.input.target)}</code> = <code>${escapeHtml(r.input.positive)}</code>.</li>` +
     `<li>Groups: <code>${escapeHtml(r.groups.name)}</code> (${levels.map((l) => escapeHtml(l)).join(', ')}).</li>` +
-    `<li>One held-out split for every scenario: ${r.split.train} training rows, ${r.split.test} held-out rows (${fmt(r.split.testFraction * 100, 0)}%, stratified by label × group, seed ${r.split.seed}).</li>` +
+    `<li>One held-out split for every scenario: ${count(r.split.train)} training rows, ${count(r.split.test)} held-out rows (${pct(r.split.testFraction, 0)}, stratified by label × group, seed ${r.split.seed}).</li>` +
     `<li>Baseline: ${baselineText}.</li>` +
-    `<li>${r.bootstrap.resamples > 0 ? `Brackets: ${fmt((r.bootstrap.level ?? 0.95) * 100, 0)}% bootstrap percentile intervals over the held-out rows (${r.bootstrap.resamples} resamples).` : 'No bootstrap intervals (--bootstrap 0).'} Small grey numbers under a value: change from the baseline scenario${r.baselineScenario ? ` “${escapeHtml(r.baselineScenario)}”` : ''}.</li>` +
-    '</ul>' +
+    `<li>${r.bootstrap.resamples > 0 ? `Brackets: ${pct(r.bootstrap.level ?? 0.95, 0)} bootstrap percentile intervals over the held-out rows (${count(r.bootstrap.resamples)} resamples).` : 'No bootstrap intervals (--bootstrap 0).'} Small grey numbers under a value: change from the baseline scenario${r.baselineScenario ? ` “${escapeHtml(r.baselineScenario)}”` : ''}.</li>` +
+    '</ul>';
+  const table =
     '<h2>Scenarios</h2><p>All numbers are held-out numbers at the model\'s threshold, or at the group-threshold decisions. Differences are the largest group rate minus the smallest; 0 is parity. Pareto: no other scenario has both higher accuracy and a smaller demographic parity difference.</p>' +
-    `<table><thead>${head}</thead><tbody>${rows}</tbody></table>` +
-    (details ? `<h2>Details</h2>${details}` : '') +
-    notes +
-    `<footer>${escapeHtml(r.generatedBy)} · data SHA-256 <span class="hash">${escapeHtml(r.input.sha256)}</span></footer>` +
-    '</body></html>\n'
-  );
+    `<table><thead>${head}</thead><tbody>${rows}</tbody></table>`;
+  return reportDocument({
+    title: `Mitigation scenarios — ${r.input.file}`,
+    generatedBy: r.generatedBy,
+    sha256: r.input.sha256,
+    body: setup + table + (details ? `<h2>Details</h2>${details}` : '') + notes,
+  });
 }

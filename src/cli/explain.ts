@@ -3,13 +3,12 @@
  * `bias-workbench importance`: permutation importance of each column for a performance or a
  * fairness score. Both run the core explainers (src/core/explain) on the tfjs model.
  */
-import { parseArgs } from 'node:util';
 import { performance } from 'node:perf_hooks';
 import { WorkbenchError } from '../core/errors';
 import { checkManifestAgainstTable, encodeTable, featureSlices, manifestWidth, type Manifest } from '../core/manifest';
 import { createModelScorer } from '../core/model';
 import { targetLabels, validateRoles } from '../core/roles';
-import { findColumn, type ColumnTable, type NumericColumn } from '../core/table';
+import type { ColumnTable } from '../core/table';
 import {
   DEFAULT_PERMUTATIONS,
   MAX_EXACT_PLAYERS,
@@ -23,31 +22,21 @@ import {
   type ImportanceScore,
   type ShapleyMethod,
 } from '../core/explain';
-import { protectedGroups } from '../core/audit';
+import { protectedGroups, rowWeights, type ReportNote } from '../core/audit';
+import { count } from '../core/format';
 import { readCsvFile } from './read-csv';
 import { setupNodeBackend } from './backend';
 import { loadModelFromDisk } from './load-model';
-import {
-  GENERATED_BY,
-  UsageError,
-  baseRoles,
-  binsFlag,
-  csvField,
-  need,
-  optChoice,
-  optInt,
-  optString,
-  optThreshold,
-  protectedAttributes,
-  targetFlags,
-  toJson,
-  writeResult,
-  type FlagValues,
-} from './common';
+import { GENERATED_BY, baseRoles, binsFlag, collectNotes, csvField, printNotes, protectedAttributes, targetFlags, toJson, writeResult } from './common';
+import { RANGES, UsageError, need, numberFlag, optChoice, optString, optThreshold, parseFlags } from './flags';
 
-/** Reads a CSV and encodes every row (or the given ones) with the manifest. */
-async function encodedRows(path: string, manifest: Manifest, what: string): Promise<{ table: ColumnTable; X: Float32Array; warnings: string[] }> {
-  const { table } = await readCsvFile(path);
+/**
+ * Reads a CSV and encodes every row with the manifest; with it, the notes about that file
+ * (CSV and manifest warnings, model inputs the encoding imputes).
+ */
+async function encodedRows(path: string, manifest: Manifest, what: string): Promise<{ table: ColumnTable; X: Float32Array; notes: ReportNote[] }> {
+  const parsed = await readCsvFile(path);
+  const { table } = parsed;
   let warnings: string[];
   try {
     warnings = checkManifestAgainstTable(manifest, table, { requireTarget: false }).warnings;
@@ -55,11 +44,8 @@ async function encodedRows(path: string, manifest: Manifest, what: string): Prom
     if (e instanceof WorkbenchError) throw new WorkbenchError(e.code, `${what} (${path}): ${e.message}`, e.hint);
     throw e;
   }
-  return { table, X: encodeTable(table, manifest), warnings };
-}
-
-function fmtInt(n: number): string {
-  return Math.round(n).toLocaleString('en-US');
+  const notes = collectNotes(table, { manifest, csvWarnings: parsed.warnings, manifestWarnings: warnings });
+  return { table, X: encodeTable(table, manifest), notes: what === '--data' ? notes : notes.map((n) => ({ ...n, message: `${what}: ${n.message}` })) };
 }
 
 export interface ExplainRowJson {
@@ -87,22 +73,21 @@ const EXPLAIN_OPTIONS = {
 } as const;
 
 export async function explainCommand(args: string[]): Promise<number> {
-  const { values } = parseArgs({ args, options: EXPLAIN_OPTIONS, strict: true });
-  const v = values as FlagValues;
+  const v = parseFlags(args, EXPLAIN_OPTIONS);
+  const nRowsWanted = numberFlag(v, 'rows', RANGES.count, 100);
+  const nBackground = numberFlag(v, 'background', RANGES.count, 100);
+  const permutations = numberFlag(v, 'permutations', RANGES.count, DEFAULT_PERMUTATIONS);
+  const seed = numberFlag(v, 'seed', RANGES.seed, 0);
+  const method = optChoice(v, 'method', ['auto', 'exact', 'permutation'] as const, 'auto');
+  const output = optChoice(v, 'output', ['probability', 'logit'] as const, 'probability');
+  const format = optChoice(v, 'format', ['json', 'csv'] as const, 'json');
   const dataPath = need(v, 'data');
   const modelPath = need(v, 'model');
   if (v.rows !== undefined && v['rows-from'] !== undefined) throw new UsageError('give --rows or --rows-from, not both');
   if (v.background !== undefined && v['background-from'] !== undefined) throw new UsageError('give --background or --background-from, not both');
-  const nRowsWanted = optInt(v, 'rows', 100, 1);
-  const rowsFrom = optString(v, 'rows-from');
-  const nBackground = optInt(v, 'background', 100, 1);
-  const backgroundFrom = optString(v, 'background-from');
-  const method = optChoice(v, 'method', ['auto', 'exact', 'permutation'] as const, 'auto');
-  const permutations = optInt(v, 'permutations', DEFAULT_PERMUTATIONS, 1);
   if (v.permutations !== undefined && method === 'exact') throw new UsageError('--permutations applies to --method permutation (or auto), not exact');
-  const output = optChoice(v, 'output', ['probability', 'logit'] as const, 'probability');
-  const seed = optInt(v, 'seed', 0, 0);
-  const format = optChoice(v, 'format', ['json', 'csv'] as const, 'json');
+  const rowsFrom = optString(v, 'rows-from');
+  const backgroundFrom = optString(v, 'background-from');
   const out = optString(v, 'out');
 
   await setupNodeBackend();
@@ -116,14 +101,14 @@ export async function explainCommand(args: string[]): Promise<number> {
       throw new WorkbenchError('roles-invalid', `--method exact enumerates 2^${M} coalitions of the manifest's ${M} columns; it is limited to ${MAX_EXACT_PLAYERS} columns.`, 'Use --method permutation (or auto).');
     }
     const data = await encodedRows(dataPath, manifest, '--data');
-    const warnings = [...data.warnings];
+    const notes = [...data.notes];
 
     // rows to explain
     let X: Float32Array;
     let N: number;
     if (rowsFrom) {
       const r = await encodedRows(rowsFrom, manifest, '--rows-from');
-      warnings.push(...r.warnings);
+      notes.push(...r.notes);
       X = r.X;
       N = r.table.nRows;
     } else {
@@ -138,7 +123,7 @@ export async function explainCommand(args: string[]): Promise<number> {
     let bgIndices: number[] | null = null;
     if (backgroundFrom) {
       const b = await encodedRows(backgroundFrom, manifest, '--background-from');
-      warnings.push(...b.warnings);
+      notes.push(...b.notes);
       bg = b.X;
       B = b.table.nRows;
     } else {
@@ -152,9 +137,9 @@ export async function explainCommand(args: string[]): Promise<number> {
     const resolved: ShapleyMethod = cost.method;
     process.stderr.write(
       `explain: ${resolved} Shapley values for ${N} row${N === 1 ? '' : 's'} × ${M} columns over ${B} background rows` +
-        `${resolved === 'permutation' ? `, ${permutations} permutations` : ''}: ${fmtInt(cost.plannedEvaluations)} planned model evaluations (at most ${fmtInt(cost.maxEvaluations)} here)\n`,
+        `${resolved === 'permutation' ? `, ${permutations} permutations` : ''}: ${count(cost.plannedEvaluations)} planned model evaluations (at most ${count(cost.maxEvaluations)} here)\n`,
     );
-    for (const w of warnings) process.stderr.write(`warning: ${w}\n`);
+    printNotes(notes);
 
     const t0 = performance.now();
     const res = await explain(
@@ -196,6 +181,7 @@ export async function explainCommand(args: string[]): Promise<number> {
         plannedEvaluations: res.plannedEvaluations,
         batches: res.batches,
         seconds,
+        notes,
         definitions: {
           values: 'interventional Shapley value of each column: its average marginal contribution to the output over coalitions of columns, absent columns taken from the background rows (shap Independent masker)',
           baseValue: 'E_b f(b): the mean output over the background rows',
@@ -233,11 +219,14 @@ const IMPORTANCE_OPTIONS = {
 const IMPORTANCE_SCORES = ['accuracy', 'auc', 'logloss', 'demographic-parity', 'equalized-odds'] as const;
 
 export async function importanceCommand(args: string[]): Promise<number> {
-  const { values } = parseArgs({ args, options: IMPORTANCE_OPTIONS, strict: true });
-  const v = values as FlagValues;
+  const v = parseFlags(args, IMPORTANCE_OPTIONS);
+  const repeats = numberFlag(v, 'repeats', RANGES.count, 5);
+  const seed = numberFlag(v, 'seed', RANGES.seed, 0);
+  const threshold = optThreshold(v);
+  const score: ImportanceScore = optChoice(v, 'score', IMPORTANCE_SCORES, 'accuracy');
+  optChoice(v, 'format', ['json'] as const, 'json');
   const dataPath = need(v, 'data');
   const modelPath = need(v, 'model');
-  const score: ImportanceScore = optChoice(v, 'score', IMPORTANCE_SCORES, 'accuracy');
   const fairness = score === 'demographic-parity' || score === 'equalized-odds';
   const protectedCol = optString(v, 'protected');
   if (fairness && !protectedCol) throw new UsageError(`--score ${score} needs --protected COL`);
@@ -245,10 +234,6 @@ export async function importanceCommand(args: string[]): Promise<number> {
   const bins = binsFlag(v);
   const attrs = protectedCol ? protectedAttributes([protectedCol], bins) : [];
   if (!protectedCol && bins.size > 0) throw new UsageError('--bins goes with --protected');
-  const repeats = optInt(v, 'repeats', 5, 1);
-  const seed = optInt(v, 'seed', 0, 0);
-  const threshold = optThreshold(v);
-  optChoice(v, 'format', ['json'] as const, 'json');
   const weightCol = optString(v, 'weight');
   const out = optString(v, 'out');
 
@@ -262,12 +247,13 @@ export async function importanceCommand(args: string[]): Promise<number> {
     validateRoles(table, roles);
     const labels = targetLabels(table, roles.target);
     const groupCodes = attrs.length > 0 ? protectedGroups(table, attrs[0]) : undefined;
-    const weights = weightCol ? (findColumn(table, weightCol) as NumericColumn).values : undefined;
+    const weights = rowWeights(table, roles);
     const players = playersFromSlices(featureSlices(manifest));
     const t = threshold ?? manifest.threshold;
     const N = table.nRows;
-    process.stderr.write(`importance: ${score} over ${N} rows × ${players.length} columns × ${repeats} repeats: ${fmtInt(N * (1 + players.length * repeats))} model evaluations\n`);
-    for (const w of data.warnings) process.stderr.write(`warning: ${w}\n`);
+    process.stderr.write(`importance: ${score} over ${N} rows × ${players.length} columns × ${repeats} repeats: ${count(N * (1 + players.length * repeats))} model evaluations\n`);
+    const notes = [...data.notes, ...collectNotes(table, { target: roles.target, protected: attrs })];
+    printNotes(notes);
 
     const scorer = createModelScorer(model, manifest);
     const t0 = performance.now();
@@ -307,6 +293,7 @@ export async function importanceCommand(args: string[]): Promise<number> {
       features,
       evaluations: res.evaluations,
       seconds,
+      notes,
       definitions: {
         baseline: fairness ? `the ${score} difference between groups on the rows as they are` : `the model's ${score} on the rows as they are`,
         mean:

@@ -108,7 +108,7 @@ describe('protectedGroups: numeric protected columns', () => {
     expect(e.code).toBe('roles-invalid');
     expect(e.message).toMatch(/'age' is numeric with more than 20 distinct values/);
     // ages 18..77, 4 rows each: the quartiles are the 60th, 120th and 180th of the sorted rows
-    expect(quartileCuts(t.columns[4].values as Float64Array)).toEqual([33, 48, 63]);
+    expect(quartileCuts((t.columns[4] as { values: Float64Array }).values)).toEqual([33, 48, 63]);
     expect(e.hint).toContain('33, 48, 63');
     expect(e.hint).toContain('--bins age=33,48,63');
     expect(problem(() => buildAttributes(t, [{ column: 'age' }])).code).toBe('roles-invalid');

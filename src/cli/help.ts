@@ -1,0 +1,97 @@
+/**
+ * The CLI's help: one usage text per command (`bias-workbench audit --help`,
+ * `bias-workbench help audit`) and all of them together (`bias-workbench --help`).
+ */
+
+export const COMMANDS = ['score', 'audit', 'explain', 'importance', 'compare'] as const;
+export type CommandName = (typeof COMMANDS)[number];
+
+export function isCommand(s: string): s is CommandName {
+  return (COMMANDS as readonly string[]).includes(s);
+}
+
+const USAGE: Record<CommandName, string> = {
+  score: `  bias-workbench score --data FILE --model model.json [--manifest FILE] [--out FILE]
+      Score every row of a CSV with a TensorFlow.js Layers model. Writes the input rows
+      as CSV with a "score" column (P(positive)) appended, to --out or standard output.
+      The manifest defaults to model.manifest.json beside the model (docs/model-manifest.md).`,
+
+  audit: `  bias-workbench audit --data FILE --target COL --positive VALUE --protected COL[,COL...]
+                       (--score COL | --prediction COL | --model model.json [--manifest FILE])
+                       [--threshold T | --top-k K | --top-percent P] [--weight COL]
+                       [--reference GROUP] [--intersections] [--bootstrap N] [--seed S]
+                       [--confidence-level L] [--min-group-size N] [--fairlearn-compatible]
+                       [--bins COL=c1,c2,...] [--format json|html] [--out FILE]
+      Fairness audit: every metric overall and per group of each protected column (and of
+      their combinations with --intersections), the disparities between groups, the
+      four-fifths rule with its caveat, bootstrap intervals. Undefined rates are null with a
+      reason, never 0 (unless --fairlearn-compatible). --score: a column of P(positive) in
+      [0,1]; --prediction: a column of 0/1 decisions (may be combined with --score or
+      --model for AUC and calibration); --model: score with the model. Decision: --threshold
+      T in [0, 1] (default: the manifest's, else 0.5), --top-k K (K ≥ 1) or --top-percent P
+      (0 < P ≤ 100). --bootstrap N ≥ 0 resamples (seed S), --confidence-level in (0, 1)
+      (default 0.95), --min-group-size N ≥ 1 (default 30). --bins cuts a numeric protected
+      column (repeatable); one with more than 20 distinct values needs it.
+      --format html writes one self-contained report file.`,
+
+  explain: `  bias-workbench explain --data FILE --model model.json [--manifest FILE]
+                         [--rows N | --rows-from FILE] [--background N | --background-from FILE]
+                         [--method auto|exact|permutation] [--permutations P]
+                         [--output probability|logit] [--seed S] [--format json|csv] [--out FILE]
+      Shapley values per manifest column for the first N rows of --data (default 100) or every
+      row of --rows-from, against N background rows sampled from --data (default 100, seeded)
+      or the rows of --background-from. auto = exact up to 10 columns, else permutation
+      (default 10 permutations). baseValue + sum(values) = prediction for every row.`,
+
+  importance: `  bias-workbench importance --data FILE --model model.json [--manifest FILE] --target COL
+                            --positive VALUE [--protected COL] [--bins COL=cuts] [--weight COL]
+                            [--score accuracy|auc|logloss|demographic-parity|equalized-odds]
+                            [--threshold T] [--repeats N] [--seed S] [--format json] [--out FILE]
+      Permutation importance of each manifest column (default accuracy, 5 repeats), sorted by
+      mean. The fairness scores need --protected; positive = the column creates disparity.`,
+
+  compare: `  bias-workbench compare --data FILE --target COL --positive VALUE --protected COL[,COL...]
+                         [--bins COL=cuts] [--weight COL]
+                         (--model model.json [--manifest FILE] |
+                          --train logistic|mlp [--include-protected] [--exclude COL,...]
+                          [--epochs N] | --model model.json --train logistic|mlp [--epochs N])
+                         --scenarios scenarios.json [--seed S] [--bootstrap N]
+                         [--format json|html] [--out FILE]
+      What-if mitigation scenarios (drop-features, neutralise, reweigh, resample,
+      group-thresholds, constraint), each evaluated on one seeded held-out split (30%,
+      stratified by label × group) shared by all. --model alone: the imported model as it
+      is (retraining interventions are refused). --train: a workbench model retrained per
+      scenario on every column but the target, the protected and weight columns (or, with
+      --model, on the model's columns). Default 20 epochs, seed 0, 200 bootstrap resamples.
+      Writes held-out metrics, differences from the baseline scenario and the Pareto frontier
+      (accuracy vs demographic parity difference); progress per scenario on standard error.
+      examples/scenarios.json holds the six standard scenarios.`,
+};
+
+const HEADER = 'bias-workbench — fairness audits of lead-scoring models, offline.';
+const FOOTER = `Exit status: 0 on success, 1 on bad input (with a one-line reason), 2 on bad usage.
+Notes about the input (imputed values, rows in no group, …) go to standard error as
+"bias-workbench: note: …". Nothing is sent anywhere: the CLI reads and writes local files
+only. See docs/cli.md.`;
+
+/** Every command's usage: the text of `bias-workbench --help`. */
+export function globalHelp(): string {
+  return `${HEADER}
+
+Usage:
+${COMMANDS.map((c) => USAGE[c]).join('\n\n')}
+
+  bias-workbench <command> --help   one command's usage
+  bias-workbench --help             this text
+  bias-workbench --version          the version
+
+${FOOTER}`;
+}
+
+/** One command's usage: the text of `bias-workbench <command> --help`. */
+export function commandHelp(command: CommandName): string {
+  return `Usage:
+${USAGE[command]}
+
+${FOOTER}`;
+}
