@@ -7,7 +7,7 @@
 import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { demo, makeTempDir, run, writeIn } from './cli-harness';
+import { demo, makeTempDir, root, run, writeIn } from './cli-harness';
 import type { CompareReport } from '../../src/cli/compare';
 import { createRng } from '../../src/core/rng';
 
@@ -200,4 +200,44 @@ describe('compare output and bad input', () => {
     const r2 = await run(['compare', '--data', data, ...TRAIN, '--scenarios', six, '--include-protected', '--model', join(demo, 'model.json')]);
     expect(r2.code).toBe(2);
   });
+});
+
+/** The `npx bias-workbench compare …` line of the README's "Command line" section, as arguments. */
+function readmeCompareArgs(): string[] {
+  const readme = readFileSync(join(root, 'README.md'), 'utf8');
+  const section = readme.slice(readme.indexOf('## Command line'));
+  const block = section.slice(section.indexOf('```sh') + 5, section.indexOf('```', section.indexOf('```sh') + 5));
+  const joined = block.replace(/\\\n\s*/g, ' ');
+  const line = joined.split('\n').find((l) => l.startsWith('npx bias-workbench compare'));
+  if (!line) throw new Error('no compare command in the README');
+  return line.trim().split(/\s+/).slice(2);
+}
+
+describe('the README compare example', () => {
+  it('examples/scenarios.json holds the six standard scenarios of the app (drop: age)', () => {
+    const file = JSON.parse(readFileSync(join(root, 'examples/scenarios.json'), 'utf8'));
+    expect(file).toEqual([
+      { name: 'baseline', interventions: [] },
+      { name: 'no age', interventions: [{ kind: 'drop-features', columns: ['age'] }] },
+      { name: 'reweigh', interventions: [{ kind: 'reweigh' }] },
+      { name: 'oversample', interventions: [{ kind: 'resample', method: 'oversample' }] },
+      { name: 'EO thresholds', interventions: [{ kind: 'group-thresholds', constraint: 'equal-opportunity' }] },
+      { name: 'DP in training', interventions: [{ kind: 'constraint', constraint: 'demographic-parity', bound: 0.02 }] },
+    ]);
+  });
+
+  it('runs as the README writes it (1 epoch and no bootstrap, for time)', async () => {
+    const args = readmeCompareArgs();
+    expect(args).toContain('examples/scenarios.json');
+    // the README's paths are relative to the repository root
+    const fromRoot = args.map((a) => (/^(public|examples)\//.test(a) ? join(root, a) : a));
+    const r = await run(['compare', ...fromRoot.slice(1), '--epochs', '1', '--bootstrap', '0']);
+    expect(r.code, r.err).toBe(0);
+    const rep = JSON.parse(r.out) as CompareReport;
+    expect(rep.scenarios.map((s) => s.name)).toEqual(['baseline', 'no age', 'reweigh', 'oversample', 'EO thresholds', 'DP in training']);
+    expect(rep.baseline).toMatchObject({ kind: 'trained', trainKind: 'mlp', featuresFrom: 'model' });
+    expect(rep.split.seed).toBe(42);
+    expect(rep.input.rows).toBe(45211);
+    expect(rep.pareto.length).toBeGreaterThan(0);
+  }, 180_000);
 });
