@@ -12,8 +12,8 @@
  * - Delimiter: ',', ';' or tab, sniffed; or runs of spaces/tabs ('whitespace') when no
  *   character splits the rows alike but whitespace does. Text that no delimiter splits and
  *   whose lines look laid out with spaces (fixed-width) is refused (`csv-fixed-width`)
- *   rather than read as one column of whole lines. A one-word header over free text is one
- *   column.
+ *   rather than read as one column of whole lines. Free text under a header (words separated
+ *   by single spaces, their count varying) stays one column; the rule is in `sniff.ts`.
  * - Unquoted fields are trimmed of surrounding spaces; quoted fields are kept verbatim.
  * - Blank lines (nothing, or only spaces, between two newlines) are skipped anywhere in the
  *   file; in a one-column file an empty line is therefore skipped, not read as missing.
@@ -33,20 +33,31 @@
  *   all is categorical with no levels (and a warning).
  * - A row with more or fewer fields than the first is an error (`csv-ragged`) naming its line.
  *
- * Where we differ from papaparse 5 on purpose (held in test/node/csv-peer.test.ts):
- * - papaparse keeps spaces around unquoted fields; we trim them (spreadsheet exports pad
- *   numbers and names, and ' 30' must be the number 30).
- * - papaparse reads an unterminated quote to the end of the file and reports a
- *   `MissingQuotes` error beside the data; we refuse the file, because every later row
- *   would be silently swallowed into one field.
- * - papaparse keeps spaces before an opening quote and the quote characters in the field
- *   (` "a"` → ` "a"`); we treat the quote as opening a quoted field (`a`).
- * - papaparse (with `skipEmptyLines: true`) skips only empty lines; we also skip lines of
- *   spaces only, which papaparse would read as a one-field row.
- * - papaparse returns short and long rows as they are (a `TooFewFields` / `TooManyFields`
- *   error with `header: true`); we refuse the file, naming the line.
- * - papaparse sniffs the delimiter among ',', tab, '|', ';', the record and unit separators;
- *   we sniff ',', ';', tab and whitespace, and refuse space-aligned text.
+ * Where we differ from papaparse 5 on purpose (each held, with papaparse's result, in
+ * test/node/csv-peer.test.ts; everything else there reads to the same fields):
+ * - Spaces around unquoted fields are trimmed (papaparse keeps them): spreadsheet exports pad
+ *   numbers and names, and ' 30 ' must be the number 30. Tabs are not trimmed.
+ * - A space before an opening quote still opens a quoted field (` "B" ` → `B`; papaparse
+ *   keeps ` "B" ` with its quotes).
+ * - Text after a closing quote is kept in the field with a warning (`"b"c` → `bc`); papaparse
+ *   reads on to the end of the file.
+ * - An unterminated quote refuses the file (`csv-malformed`); papaparse swallows every later
+ *   row into one field and reports `MissingQuotes` beside the data.
+ * - Every LF, CRLF or lone CR ends a row; papaparse picks one line end per file and keeps the
+ *   others inside fields.
+ * - Lines of spaces only are skipped like empty ones; papaparse's `skipEmptyLines: true`
+ *   reads them as a one-field row.
+ * - A row with too few or too many fields refuses the file naming its line (`csv-ragged`);
+ *   papaparse returns it with a `TooFewFields` / `TooManyFields` error. A header with no rows,
+ *   or no text at all, is refused too (papaparse returns no data).
+ * - Repeated column names are numbered from `_2` (papaparse: from `_1`).
+ * - Sniffed delimiters are ',', ';', tab and whitespace; papaparse tries ',', tab, '|', ';' and
+ *   the ASCII record/unit separators, and reads words separated by spaces as one field.
+ * - Numbers: a leading '+' and integers beyond 2^53 are numbers (papaparse's dynamicTyping
+ *   keeps them as text); a column holds Float64 values, so such an integer is rounded to the
+ *   nearest double, as papaparse's own parseFloat would. Booleans are inferred per column from two true/false-like values
+ *   (yes/no, y/n, t/f, true/false, any case) and the missing tokens above are missing;
+ *   papaparse types only true/TRUE/false/FALSE, and only '' as null.
  */
 export type { CsvOptions, Delimiter, ParsedCsv } from './types';
 export { booleanToken, compareLevels, parseNumber } from './values';
