@@ -39,7 +39,8 @@ export async function scoreCommand(args: string[]): Promise<number> {
       scorer.dispose();
     }
     printNotes(collectNotes(table, { manifest, csvWarnings: parsed.warnings, manifestWarnings: check.warnings }));
-    const d = parsed.delimiter;
+    // the output keeps the input's delimiter; whitespace-separated input is written with commas
+    const d = parsed.delimiter === 'whitespace' ? ',' : parsed.delimiter;
     const out = outPath ? createWriteStream(outPath) : process.stdout;
     const write = (s: string) => (out.write(s) ? Promise.resolve() : new Promise<void>((r) => out.once('drain', () => r())));
     const cols = table.columns;
