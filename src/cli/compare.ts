@@ -349,8 +349,8 @@ export async function compareCommand(args: string[]): Promise<number> {
     const imported = manifest !== null && !trainKind;
     const manifestWarnings = imported ? checkManifestAgainstTable(manifest, table, { requireTarget: false }).warnings : [];
     notes.unshift(...collectNotes(table, { manifest: imported ? manifest : null, target: base.target, protected: attrs, csvWarnings: parsed.warnings, manifestWarnings }));
-    printNotes(notes);
     precheck(scenarios, !trainKind, features, protectedCols);
+    printNotes(notes);
 
     let baseline: ScenarioBaseline;
     let baselineJson: CompareReport['baseline'];
@@ -374,7 +374,7 @@ export async function compareCommand(args: string[]): Promise<number> {
       const r = await runScenario({ table, roles, split, baseline, seed, protectedAttribute, bootstrap: resamples }, s);
       r.artifacts.files = null; // not written; drop the weights early
       results.push(r);
-      process.stderr.write(`[${i + 1}/${scenarios.length}] ${s.name}: ${(r.timings.totalMs / 1000).toFixed(1)} s\n`);
+      process.stderr.write(`[${i + 1}/${scenarios.length}] ${s.name}: ${num(r.timings.totalMs / 1000, 1)} s\n`);
     }
 
     const bi = baselineIndex(scenarios);

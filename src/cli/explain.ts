@@ -23,7 +23,7 @@ import {
   type ShapleyMethod,
 } from '../core/explain';
 import { protectedGroups, rowWeights, type ReportNote } from '../core/audit';
-import { count } from '../core/format';
+import { count, num } from '../core/format';
 import { readCsvFile } from './read-csv';
 import { setupNodeBackend } from './backend';
 import { loadModelFromDisk } from './load-model';
@@ -192,7 +192,7 @@ export async function explainCommand(args: string[]): Promise<number> {
       };
       await writeResult(toJson(json), out);
     }
-    if (out) process.stderr.write(`explained ${N} rows in ${seconds.toFixed(2)} s → ${out}\n`);
+    if (out) process.stderr.write(`explained ${N} rows in ${num(seconds, 2)} s → ${out}\n`);
     return 0;
   } finally {
     model.dispose();

@@ -117,7 +117,7 @@ function fourFifthsSection(a: AttributeJson): string {
 function attributeSection(a: AttributeJson, r: AuditReport): string {
   const title = a.columns.length > 1 ? `Intersection ${a.columns.map(escapeHtml).join(' × ')}` : `Attribute ${escapeHtml(a.columns[0])}`;
   const ref = a.reference === null ? 'no reference group' : `reference group ${escapeHtml(a.reference)} (${a.referenceSource === 'given' ? 'as asked' : 'the largest by weight'})`;
-  const missing = a.missingRows > 0 ? ` ${count(a.missingRows)} rows have no value for it and are in no group (they count overall).` : '';
+  const missing = a.missingRows > 0 ? ` ${count(a.missingRows)} ${a.missingRows === 1 ? 'row has' : 'rows have'} no value for it and ${a.missingRows === 1 ? 'is' : 'are'} in no group (counted overall).` : '';
   const groups = `<table><thead><tr><th>group</th><th>rows</th>${headCells()}</tr></thead><tbody>${a.groups.map((g) => groupRow(g, r.options.minGroupSize)).join('')}</tbody></table>`;
   const notes = a.notes.length > 0 ? `<h3>Notes</h3><ul>${a.notes.map((n) => `<li>${escapeHtml(n.message)}</li>`).join('')}</ul>` : '';
   return `<h2>${title}</h2><p class="sub">${a.groups.length} groups; ${ref}.${missing}</p>${groups}<h3>Disparities</h3>${disparityTable(a)}${fourFifthsSection(a)}${notes}`;
