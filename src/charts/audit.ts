@@ -609,31 +609,39 @@ export function selectionVsThresholdSpec(
   };
   const data = series.map((s, g) => trace(s, levels[g] ?? `group ${g + 1}`, groupColor(g)));
   if (options.overall !== false) data.push(trace(sweep.overall, 'everyone', NEUTRAL.overall, 'dash'));
-  const shapes: Record<string, unknown>[] = [];
-  if (threshold !== null && Number.isFinite(threshold)) {
-    shapes.push({ type: 'line', xref: 'x', x0: threshold, x1: threshold, yref: 'paper', y0: 0, y1: 1, line: { color: '#222222', width: 1.5, dash: 'dash' } });
-    annotations.push({
-      xref: 'x',
-      x: threshold,
-      yref: 'paper',
-      y: 1,
-      yanchor: 'bottom',
-      text: `current threshold ${num(threshold, 2)}`,
-      showarrow: false,
-      font: { size: 11 },
-    });
-  }
   const title =
     metric === 'selectionRate'
       ? 'How many of each group the model selects at each threshold'
       : `${capital(METRIC_LABELS[metric])} of each group at each threshold`;
-  return {
+  const spec: PlotSpec = {
     data,
     layout: baseLayout(title, {
       xaxis: axisTitle('threshold: leads scoring at least this are selected', { range: [0, 1] }),
       yaxis: axisTitle(axis, { range: [0, 1.02], tickformat: '.0%' }),
-      shapes,
+      shapes: [],
       annotations,
     }),
+  };
+  return withThresholdMarker(spec, threshold);
+}
+
+/**
+ * The same chart with a dashed vertical line and a label at `threshold` (none for null, e.g.
+ * a top-k rule). The data arrays are the very same objects as in `spec`, so Plotly.react
+ * only moves the line when the threshold changes and the curves are not redrawn.
+ */
+export function withThresholdMarker(spec: PlotSpec, threshold: number | null): PlotSpec {
+  if (threshold === null || !Number.isFinite(threshold)) return spec;
+  const layout = spec.layout as { shapes?: Record<string, unknown>[]; annotations?: Record<string, unknown>[] };
+  return {
+    data: spec.data,
+    layout: {
+      ...spec.layout,
+      shapes: [...(layout.shapes ?? []), { type: 'line', xref: 'x', x0: threshold, x1: threshold, yref: 'paper', y0: 0, y1: 1, line: { color: '#222222', width: 1.5, dash: 'dash' } }],
+      annotations: [
+        ...(layout.annotations ?? []),
+        { xref: 'x', x: threshold, yref: 'paper', y: 1, yanchor: 'bottom', text: `current threshold ${num(threshold, 2)}`, showarrow: false, font: { size: 11 } },
+      ],
+    },
   };
 }

@@ -113,3 +113,15 @@ export function formatInterval(key: string, lower: number | null | undefined, up
   if (unit === 'points') return `${(lower * 100).toFixed(1)}–${(upper * 100).toFixed(1)} pp`;
   return `${lower.toFixed(3)}–${upper.toFixed(3)}`;
 }
+
+/** A decision rule in words: "threshold 0.50", "call list of the top 200 leads", "top 10% of leads". */
+export function describeDecision(rule: { rule: 'threshold'; threshold: number } | { rule: 'top-k'; k: number } | { rule: 'top-percent'; percent: number }): string {
+  switch (rule.rule) {
+    case 'threshold':
+      return `threshold ${num(rule.threshold, 2)}`;
+    case 'top-k':
+      return `call list of the top ${count(rule.k)} leads`;
+    case 'top-percent':
+      return `top ${Number(rule.percent.toFixed(2))}% of leads`;
+  }
+}

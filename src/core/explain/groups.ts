@@ -122,3 +122,47 @@ export function parityGapAttribution(t: AttributionTable, groupCodes: Int32Array
     perPlayer, residual: gap - s,
   };
 }
+
+export interface GapPair {
+  /** the group with the higher mean score */
+  groupA: number;
+  /** the group with the lower mean score */
+  groupB: number;
+  /** mean f(x) of A − of B (≥ 0) */
+  gap: number;
+  /** whether both groups have at least `minCount` explained rows */
+  bothLargeEnough: boolean;
+}
+
+/**
+ * The pair of groups whose mean score differs most among the explained rows: the group with
+ * the highest and the one with the lowest mean f(x), among groups with at least `minCount`
+ * explained rows (a two-lead group would otherwise set the "largest gap" by chance). When
+ * fewer than two groups are that large, every group with a row takes part and
+ * `bothLargeEnough` is false. Null when fewer than two groups have rows. Ties go to the lower
+ * group code, so the choice is deterministic.
+ */
+export function largestGapPair(t: AttributionTable, groupCodes: Int32Array, minCount = 10): GapPair | null {
+  checkCodes(t, groupCodes);
+  const sums = new Map<number, { n: number; s: number }>();
+  for (let i = 0; i < t.nRows; i++) {
+    const g = groupCodes[i];
+    if (g < 0) continue;
+    const e = sums.get(g) ?? { n: 0, s: 0 };
+    e.n++;
+    e.s += t.predictions[i];
+    sums.set(g, e);
+  }
+  const all = [...sums.entries()].sort((a, b) => a[0] - b[0]).map(([code, e]) => ({ code, n: e.n, mean: e.s / e.n }));
+  if (all.length < 2) return null;
+  const large = all.filter((g) => g.n >= minCount);
+  const pool = large.length >= 2 ? large : all;
+  let hi = pool[0];
+  let lo = pool[0];
+  for (const g of pool) {
+    if (g.mean > hi.mean) hi = g;
+    if (g.mean < lo.mean) lo = g;
+  }
+  if (hi === lo) lo = pool.find((g) => g !== hi)!;
+  return { groupA: hi.code, groupB: lo.code, gap: hi.mean - lo.mean, bothLargeEnough: large.length >= 2 };
+}
