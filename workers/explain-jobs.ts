@@ -8,6 +8,7 @@ import {
   explain,
   estimateCost,
   kmeansBackground,
+  largestGapPair,
   meanAbs,
   meanAbsByGroup,
   parityGapAttribution,
@@ -22,7 +23,8 @@ import {
   type ProxyColumn,
   type ShapleyResult,
 } from '../src/core/explain';
-import { groupColumn, targetLabels, type DatasetRoles, type ProtectedAttribute } from '../src/core/roles';
+import { groupColumn, intersectGroups, targetLabels, type DatasetRoles, type ProtectedAttribute } from '../src/core/roles';
+import type { CategoricalColumn } from '../src/core/table';
 import type { ColumnTable } from '../src/core/table';
 import type { Scorer } from '../src/core/scorer';
 
@@ -31,7 +33,7 @@ export interface BackgroundSpec {
   size: number;
   seed: number;
   /** for 'stratified' */
-  stratifyBy?: ProtectedAttribute;
+  stratifyBy?: ProtectedAttribute | ProtectedAttribute[];
 }
 
 export interface ExplainJob {
@@ -46,20 +48,23 @@ export interface ExplainJob {
   seed: number;
 }
 
-const backgroundCache = new Map<string, Background>();
+/** The groups of one protected attribute, or of the intersection of several (named like the audit's). */
+export function groupsOf(table: ColumnTable, attribute: ProtectedAttribute | readonly ProtectedAttribute[]): CategoricalColumn {
+  const list = Array.isArray(attribute) ? attribute : [attribute as ProtectedAttribute];
+  return list.length === 1 ? groupColumn(table, list[0]) : intersectGroups(list.map((a) => groupColumn(table, a)));
+}
 
-export function buildBackground(table: ColumnTable, manifest: Manifest, spec: BackgroundSpec, cacheKey: string): Background {
-  const key = `${cacheKey}/${JSON.stringify(spec)}`;
-  const hit = backgroundCache.get(key);
-  if (hit) return hit;
+/**
+ * The background rows for a spec, built deterministically from the table (every pool member
+ * builds the same one from the same seed). The worker keeps it in its state, under the table
+ * and the model it was built for.
+ */
+export function buildBackground(table: ColumnTable, manifest: Manifest, spec: BackgroundSpec): Background {
   const X = encodeTable(table, manifest);
   const width = X.length / Math.max(1, table.nRows);
-  let bg: Background;
-  if (spec.kind === 'kmeans') bg = kmeansBackground(X, table.nRows, width, spec.size, spec.seed);
-  else if (spec.kind === 'stratified' && spec.stratifyBy) bg = stratifiedBackground(X, table.nRows, width, groupColumn(table, spec.stratifyBy).codes, spec.size, spec.seed);
-  else bg = sampleBackground(X, table.nRows, width, spec.size, spec.seed);
-  backgroundCache.set(key, bg);
-  return bg;
+  if (spec.kind === 'kmeans') return kmeansBackground(X, table.nRows, width, spec.size, spec.seed);
+  if (spec.kind === 'stratified' && spec.stratifyBy) return stratifiedBackground(X, table.nRows, width, groupsOf(table, spec.stratifyBy).codes, spec.size, spec.seed);
+  return sampleBackground(X, table.nRows, width, spec.size, spec.seed);
 }
 
 export function explainCost(manifest: Manifest, nRows: number, background: number, method: ExplainJob['method'], permutations: number) {
@@ -67,15 +72,16 @@ export function explainCost(manifest: Manifest, nRows: number, background: numbe
   return estimateCost({ nRows, nPlayers, nBackground: background, permutations, method });
 }
 
-export async function runExplainJob(
-  table: ColumnTable,
-  manifest: Manifest,
-  scorer: Scorer,
-  job: ExplainJob,
-  cacheKey: string,
-  onProgress?: (done: number, total: number) => void,
-): Promise<ShapleyResult> {
-  const bg = buildBackground(table, manifest, job.background, cacheKey);
+export interface ExplainRun {
+  table: ColumnTable;
+  manifest: Manifest;
+  scorer: Scorer;
+  background: Background;
+  job: ExplainJob;
+  onProgress?: (done: number, total: number) => void;
+}
+
+export async function runExplainJob({ table, manifest, scorer, background: bg, job, onProgress }: ExplainRun): Promise<ShapleyResult> {
   const X = encodeTable(table, manifest, job.rows);
   return explain(
     {
@@ -91,24 +97,29 @@ export async function runExplainJob(
   );
 }
 
-/** Per-column views of a (merged) explanation, for the explained rows' groups. */
-export function explanationViews(
-  table: ColumnTable,
-  manifest: Manifest,
-  attr: ProtectedAttribute,
-  rows: Uint32Array,
-  result: Pick<ShapleyResult, 'values' | 'predictions' | 'nRows' | 'nPlayers'>,
-  pair?: [number, number],
-) {
-  const group = groupColumn(table, attr);
+export interface ViewsRequest {
+  table: ColumnTable;
+  manifest: Manifest;
+  /** the attribute whose groups the views compare (the session's current one; several = their intersection) */
+  attribute: ProtectedAttribute | ProtectedAttribute[];
+  rows: Uint32Array;
+  result: Pick<ShapleyResult, 'values' | 'predictions' | 'nRows' | 'nPlayers'>;
+  /** the two group codes to compare; default: the pair with the largest gap in mean score */
+  pair?: [number, number];
+  /** explained rows a group needs to be chosen for the default pair (default 10) */
+  minCount?: number;
+}
+
+/** Per-column views of a (merged) explanation, for the explained rows' groups of one attribute. */
+export function explanationViews({ table, manifest, attribute, rows, result, pair, minCount = 10 }: ViewsRequest) {
+  const group = groupsOf(table, attribute);
   const codes = new Int32Array(rows.length);
   for (let i = 0; i < rows.length; i++) codes[i] = group.codes[rows[i]];
   const t = { values: result.values, predictions: result.predictions, nRows: result.nRows, nPlayers: result.nPlayers };
   const byGroup = meanAbsByGroup(t, codes).map((g) => ({ ...g, level: group.levels[g.code] ?? 'missing' }));
-  // default pair: the two largest groups among the explained rows
-  const sizes = byGroup.filter((g) => g.code >= 0).sort((a, b) => b.count - a.count);
-  const [a, b] = pair ?? [sizes[0]?.code ?? 0, sizes[1]?.code ?? 0];
-  const gap = sizes.length >= 2 ? parityGapAttribution(t, codes, a, b) : null;
+  const largest = largestGapPair(t, codes, minCount);
+  const chosen = pair && byGroup.some((g) => g.code === pair[0]) && byGroup.some((g) => g.code === pair[1]) && pair[0] !== pair[1] ? pair : largest ? ([largest.groupA, largest.groupB] as [number, number]) : null;
+  const gap = chosen ? parityGapAttribution(t, codes, chosen[0], chosen[1]) : null;
   // feature values for colouring: numeric → rank in [0, 1]; categorical → level index / (levels − 1)
   const featureValues: (number | null)[][] = manifest.features.map((f) => {
     const col = table.columns.find((c) => c.name === f.column);
@@ -133,10 +144,13 @@ export function explanationViews(
     return Array.from(rows, (r) => (col.codes[r] < 0 ? null : col.levels[col.codes[r]]));
   });
   return {
+    attribute: group.name,
     features: manifest.features.map((f) => f.column),
     meanAbs: meanAbs(t),
     byGroup,
-    gap: gap && { ...gap, levelA: group.levels[a], levelB: group.levels[b] },
+    /** the pair compared, why it was chosen, and the attribution of its gap */
+    pair: chosen && { a: chosen[0], b: chosen[1], source: chosen === pair ? ('chosen' as const) : ('largest-gap' as const), minCount },
+    gap: gap && chosen && { ...gap, levelA: group.levels[chosen[0]], levelB: group.levels[chosen[1]] },
     groupCodes: codes,
     groupLevels: group.levels,
     featureValues,
@@ -144,31 +158,38 @@ export function explanationViews(
   };
 }
 
+export type ExplanationViews = ReturnType<typeof explanationViews>;
+
 /** Which columns predict a protected attribute on their own (NMI and one-vs-rest AUC). */
-export function proxyReport(table: ColumnTable, roles: DatasetRoles, attr: ProtectedAttribute, columns: string[]) {
-  const group = groupColumn(table, attr);
+export function proxyReport(table: ColumnTable, roles: DatasetRoles, attr: ProtectedAttribute | ProtectedAttribute[], columns: string[]) {
+  const group = groupsOf(table, attr);
+  const own = new Set((Array.isArray(attr) ? attr : [attr]).map((a) => a.column));
   const cols: ProxyColumn[] = [];
   for (const name of columns) {
-    if (name === attr.column || name === roles.target.column) continue;
+    if (own.has(name) || name === roles.target.column) continue;
     const c = table.columns.find((x) => x.name === name);
     if (!c) continue;
     cols.push(c.type === 'numeric' ? { name, kind: 'numeric', values: c.values } : { name, kind: 'categorical', codes: c.codes, nLevels: c.levels.length });
   }
-  return { attribute: attr.column, levels: group.levels, report: proxyStrength(cols, group.codes) };
+  return { attribute: group.name, levels: group.levels, report: proxyStrength(cols, group.codes) };
 }
 
-export async function importanceJob(
-  table: ColumnTable,
-  manifest: Manifest,
-  scorer: Scorer,
-  roles: DatasetRoles,
-  attr: ProtectedAttribute | undefined,
-  score: ImportanceScore,
-  repeats: number,
-  seed: number,
-  threshold: number,
-  onProgress?: (done: number, total: number) => void,
-) {
+export interface ImportanceRequest {
+  table: ColumnTable;
+  manifest: Manifest;
+  scorer: Scorer;
+  roles: DatasetRoles;
+  /** the groups a fairness score compares (several = their intersection) */
+  attribute?: ProtectedAttribute | ProtectedAttribute[];
+  score: ImportanceScore;
+  repeats: number;
+  seed: number;
+  /** decisions for accuracy and the fairness scores: score ≥ threshold */
+  threshold: number;
+  onProgress?: (done: number, total: number) => void;
+}
+
+export async function importanceJob({ table, manifest, scorer, roles, attribute, score, repeats, seed, threshold, onProgress }: ImportanceRequest) {
   const X = encodeTable(table, manifest);
   return permutationImportance({
     scorer,
@@ -176,7 +197,7 @@ export async function importanceJob(
     nRows: table.nRows,
     players: playersFromSlices(featureSlices(manifest)),
     labels: targetLabels(table, roles.target),
-    groupCodes: attr ? groupColumn(table, attr).codes : undefined,
+    groupCodes: attribute ? groupsOf(table, attribute).codes : undefined,
     score,
     repeats,
     seed,

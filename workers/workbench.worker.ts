@@ -1,34 +1,32 @@
 /**
  * The workbench worker: core exposed through comlink as one typed API object.
  *
- * - Large state (column tables, models, scores) lives here behind string handles; only
- *   summaries and results cross to the page.
- * - Progress is reported through `Comlink.proxy` callbacks.
- * - Cancellation is done by the client terminating this worker (see src/client/bridge.ts);
- *   nothing here needs to poll for it, though long loops also honour `shouldStop`.
+ * - Large state (column tables, models, scores) lives here behind handles, in one state
+ *   module (./state.ts); only summaries and results cross to the page.
+ * - Every call takes one options object (no positional parameter lists), so a call site reads
+ *   as what it asks for; progress comes back through a `Comlink.proxy` callback.
+ * - Cancellation is done by the client terminating this worker (see src/client/bridge.ts).
  * - Every failure is thrown as plain `Problem` data (code, message, hint) so the page can
  *   show it and keep what it already had.
  */
 import * as Comlink from 'comlink';
 import { setupBackend, type BackendInfo } from './backend';
-import { createCsvReader, retypeColumn, type CsvOptions } from '../src/core/csv';
+import { createCsvReader, type CsvOptions } from '../src/core/csv';
 import { profileTable, type ColumnProfile } from '../src/core/profile';
-import { groupColumn, targetLabels, validateRoles, suggestRoles, type DatasetRoles } from '../src/core/roles';
+import { groupColumn, targetLabels, validateRoles, suggestRoles, type DatasetRoles, type ProtectedAttribute } from '../src/core/roles';
 import { checkManifestAgainstTable, encodeTable, manifestWidth, validateManifest, type Manifest } from '../src/core/manifest';
 import { createModelScorer, loadLayersModelFromFiles, saveModelArtifacts } from '../src/core/model';
 import { trainModel } from '../src/core/train';
-import { argsortDesc } from '../src/core/metrics';
+import { argsortDesc, resolveCut, type DecisionRule } from '../src/core/metrics';
 import { toProblem, WorkbenchError } from '../src/core/errors';
 import type { ColumnTable, ColumnType } from '../src/core/table';
-import type { Scorer } from '../src/core/scorer';
 import { tf } from '../src/core/tf';
 import { runAudit, runAuditFast, runCurves, runSliceAudit, runSlices, type AuditOptions } from './audit-jobs';
-import type { DecisionRule } from '../src/core/metrics';
 import type { SliceMetric, SlicePredicate } from '../src/core/slices';
-import { createSplit, runScenario, type Scenario, type ScenarioProgress, type ScenarioResult, type ScenarioSplit } from '../src/core/mitigate';
-import { explainCost, explanationViews, importanceJob, proxyReport, runExplainJob, type ExplainJob } from './explain-jobs';
-import type { ImportanceScore, ShapleyResult } from '../src/core/explain';
-import type { ProtectedAttribute } from '../src/core/roles';
+import { createSplit, runScenario, type Scenario, type ScenarioProgress, type ScenarioResult } from '../src/core/mitigate';
+import { buildBackground, explainCost, explanationViews, importanceJob, proxyReport, runExplainJob, type BackgroundSpec, type ExplainJob } from './explain-jobs';
+import type { Background, ImportanceScore, ShapleyResult } from '../src/core/explain';
+import { WorkerState, type DatasetEntry, type ModelEntry } from './state';
 
 export type DataSource =
   | { kind: 'file'; file: Blob; name: string }
@@ -43,6 +41,8 @@ export interface DatasetSummary {
   header: boolean;
   warnings: string[];
   columns: ColumnProfile[];
+  /** column → type the user chose (differs from the parsed one) */
+  overrides: Record<string, ColumnType>;
   suggestedRoles: DatasetRoles;
   parseMs: number;
 }
@@ -77,22 +77,13 @@ export interface Progress {
   total: number;
 }
 
-interface DatasetState {
-  name: string;
-  table: ColumnTable;
+/** The dataset and model a call works on (their handles). */
+export interface Pair {
+  dataset: string;
+  model: string;
 }
 
-interface ModelState {
-  summary: ModelSummary;
-  model: tf.LayersModel;
-  scorer: Scorer;
-}
-
-const datasets = new Map<string, DatasetState>();
-const models = new Map<string, ModelState>();
-/** scores cached per (dataset, model) pair: a threshold move never re-runs the model */
-const splitCache = new Map<string, ScenarioSplit>();
-const scoreCache = new Map<string, { scores: Float32Array; ms: number }>();
+const state = new WorkerState<ModelSummary>();
 
 /** Run `fn`, turning any failure into plain Problem data the page can render. */
 async function guarded<T>(fn: () => Promise<T>): Promise<T> {
@@ -101,18 +92,6 @@ async function guarded<T>(fn: () => Promise<T>): Promise<T> {
   } catch (e) {
     throw toProblem(e);
   }
-}
-
-function getDataset(id: string): DatasetState {
-  const d = datasets.get(id);
-  if (!d) throw new WorkbenchError('internal', `dataset ${id} is not loaded in this worker`, 'Load the dataset again.');
-  return d;
-}
-
-function getModel(id: string): ModelState {
-  const m = models.get(id);
-  if (!m) throw new WorkbenchError('internal', `model ${id} is not loaded in this worker`, 'Load the model again.');
-  return m;
 }
 
 async function readChunks(source: DataSource, push: (chunk: Uint8Array) => void, onBytes: (done: number, total: number) => void) {
@@ -146,43 +125,37 @@ async function readChunks(source: DataSource, push: (chunk: Uint8Array) => void,
   onBytes(total, total);
 }
 
-function summarise(id: string, name: string, table: ColumnTable, parsed: { delimiter: string; header: boolean; warnings: string[] }, parseMs: number): DatasetSummary {
+function summarise(d: DatasetEntry): DatasetSummary {
   return {
-    id,
-    name,
-    nRows: table.nRows,
-    delimiter: parsed.delimiter,
-    header: parsed.header,
-    warnings: parsed.warnings,
-    columns: profileTable(table),
-    suggestedRoles: suggestRoles(table),
-    parseMs,
+    id: d.id,
+    name: d.name,
+    nRows: d.table.nRows,
+    delimiter: d.parse.delimiter,
+    header: d.parse.header,
+    warnings: d.parse.warnings,
+    columns: profileTable(d.table),
+    overrides: Object.fromEntries(d.overrides),
+    suggestedRoles: suggestRoles(d.table),
+    parseMs: d.parse.parseMs,
   };
 }
 
-async function scoresFor(datasetId: string, modelId: string): Promise<{ scores: Float32Array; ms: number }> {
-  const key = `${datasetId}/${modelId}`;
-  const hit = scoreCache.get(key);
-  if (hit) return hit;
-  const { table } = getDataset(datasetId);
-  const { scorer, summary } = getModel(modelId);
-  checkManifestAgainstTable(summary.manifest, table);
-  const t0 = performance.now();
-  const X = encodeTable(table, summary.manifest);
-  const scores = await scorer.predict(X, table.nRows);
-  const entry = { scores, ms: performance.now() - t0 };
-  scoreCache.set(key, entry);
-  return entry;
+/** Scores of every row of a dataset under a model, computed once per (table, model). */
+function scoresFor(p: Pair): Promise<{ scores: Float32Array; ms: number }> {
+  const d = state.dataset(p.dataset);
+  const m = state.model(p.model);
+  const table = d.table;
+  return state.memo([table, m], 'scores', '', async () => {
+    checkManifestAgainstTable(m.summary.manifest, table);
+    const t0 = performance.now();
+    const X = encodeTable(table, m.summary.manifest);
+    const scores = await m.scorer.predict(X, table.nRows);
+    return { scores, ms: performance.now() - t0 };
+  });
 }
 
 function registerModel(id: string, model: tf.LayersModel, manifest: Manifest, name: string, origin: ModelSummary['origin'], history?: TrainEpoch[]): ModelSummary {
   const scorer = createModelScorer(model, manifest);
-  const old = models.get(id);
-  if (old) {
-    old.scorer.dispose();
-    old.model.dispose();
-  }
-  for (const k of [...scoreCache.keys()]) if (k.endsWith(`/${id}`)) scoreCache.delete(k);
   const summary: ModelSummary = {
     id,
     name,
@@ -192,51 +165,79 @@ function registerModel(id: string, model: tf.LayersModel, manifest: Manifest, na
     origin,
     history,
   };
-  models.set(id, { summary, model, scorer });
+  state.putModel({ id, summary, model, scorer });
   return summary;
 }
 
+/**
+ * A decision rule as a score threshold on these scores: the threshold itself, or for a call
+ * list the lowest selected score (rows tied with it are selected too, so the count can exceed
+ * k by the ties); above every score when the rule selects nobody.
+ */
+function thresholdOf(rule: DecisionRule, scores: Float32Array): number {
+  if (rule.rule === 'threshold') return rule.threshold;
+  const sorted = Float32Array.from(scores).sort().reverse();
+  const cut = resolveCut(rule, sorted);
+  return cut > 0 ? sorted[cut - 1] : Number.POSITIVE_INFINITY;
+}
+
+function featureColumns(m: ModelEntry<ModelSummary>): string[] {
+  return m.summary.manifest.features.map((f) => f.column);
+}
+
+/** The table and labels of a dataset after checking the roles against it. */
+function checkedTable(datasetId: string, roles: DatasetRoles): ColumnTable {
+  const { table } = state.dataset(datasetId);
+  validateRoles(table, roles);
+  return table;
+}
+
 const api = {
-  /** Which tfjs backend this worker runs on (wasm SIMD expected, cpu fallback). */
+  /** Which tfjs backend this worker runs on (wasm SIMD expected, cpu as the fallback). */
   async backend(): Promise<BackendInfo> {
     return setupBackend();
   },
 
   /** Parse a CSV into a column table, streamed with progress. */
-  async loadCsv(id: string, source: DataSource, options: CsvOptions = {}, onProgress?: (p: Progress) => void): Promise<DatasetSummary> {
+  async loadCsv(req: { id: string; source: DataSource; options?: CsvOptions }, onProgress?: (p: Progress) => void): Promise<DatasetSummary> {
     return guarded(async () => {
       const t0 = performance.now();
-      const reader = createCsvReader(options);
-      await readChunks(source, (c) => reader.push(c), (done, total) => onProgress?.({ stage: 'reading', done, total }));
+      const reader = createCsvReader(req.options ?? {});
+      await readChunks(req.source, (c) => reader.push(c), (done, total) => onProgress?.({ stage: 'reading', done, total }));
       const parsed = reader.finish();
-      datasets.set(id, { name: source.name, table: parsed.table });
-      return summarise(id, source.name, parsed.table, parsed, performance.now() - t0);
+      const entry = state.putDataset(req.id, req.source.name, parsed.table, {
+        delimiter: parsed.delimiter,
+        header: parsed.header,
+        warnings: parsed.warnings,
+        parseMs: performance.now() - t0,
+      });
+      return summarise(entry);
     });
   },
 
-  /** Override an inferred column type. */
-  async retype(datasetId: string, column: string, type: ColumnType): Promise<{ summary: DatasetSummary; lostValues: number }> {
+  /**
+   * Override a column's type. Always from the column as parsed, so no override loses data:
+   * values the new type cannot hold read as missing until the type changes back.
+   */
+  async retype(req: { dataset: string; column: string; type: ColumnType }): Promise<{ summary: DatasetSummary; lostValues: number }> {
     return guarded(async () => {
-      const d = getDataset(datasetId);
-      const idx = d.table.columns.findIndex((c) => c.name === column);
-      if (idx < 0) throw new WorkbenchError('roles-invalid', `no column named ${column}`);
-      const { column: col, lostValues } = retypeColumn(d.table.columns[idx], type);
-      const columns = d.table.columns.slice();
-      columns[idx] = col;
-      d.table = { nRows: d.table.nRows, columns };
-      for (const k of [...scoreCache.keys()]) if (k.startsWith(`${datasetId}/`)) scoreCache.delete(k);
-      return { summary: summarise(datasetId, d.name, d.table, { delimiter: '', header: true, warnings: [] }, 0), lostValues };
+      const { lostValues } = state.retype(req.dataset, req.column, req.type);
+      return { summary: summarise(state.dataset(req.dataset)), lostValues };
     });
   },
 
-  /** Load a tfjs Layers model (model.json + shards) with its manifest. */
-  async loadModel(id: string, files: ModelFile[], manifestJson: unknown, name: string, origin: ModelSummary['origin'] = 'imported'): Promise<ModelSummary> {
+  /**
+   * Load a tfjs Layers model (model.json + shards) with its manifest. With `fitDataset`, the
+   * model is refused (and nothing replaced) unless the manifest fits that dataset.
+   */
+  async loadModel(req: { id: string; files: ModelFile[]; manifest: unknown; name: string; origin?: ModelSummary['origin']; fitDataset?: string }): Promise<ModelSummary & { warnings: string[] }> {
     return guarded(async () => {
       await setupBackend();
-      const manifest = validateManifest(manifestJson);
-      const model = await loadLayersModelFromFiles(files);
+      const manifest = validateManifest(req.manifest);
+      const warnings = req.fitDataset ? checkManifestAgainstTable(manifest, state.dataset(req.fitDataset).table).warnings : [];
+      const model = await loadLayersModelFromFiles(req.files);
       try {
-        return registerModel(id, model, manifest, name, origin);
+        return { ...registerModel(req.id, model, manifest, req.name, req.origin ?? 'imported'), warnings };
       } catch (e) {
         model.dispose();
         throw e;
@@ -245,54 +246,50 @@ const api = {
   },
 
   /** Check that a model's manifest fits a dataset (columns present, types readable). */
-  async checkModelFits(datasetId: string, modelId: string): Promise<void> {
-    return guarded(async () => {
-      checkManifestAgainstTable(getModel(modelId).summary.manifest, getDataset(datasetId).table);
-    });
+  async checkModelFits(p: Pair): Promise<{ warnings: string[] }> {
+    return guarded(async () => checkManifestAgainstTable(state.model(p.model).summary.manifest, state.dataset(p.dataset).table));
   },
 
   /** Score every row; returns timing (scores stay in the worker). */
-  async score(datasetId: string, modelId: string): Promise<{ rows: number; ms: number; rowsPerSecond: number }> {
+  async score(p: Pair): Promise<{ rows: number; ms: number; rowsPerSecond: number }> {
     return guarded(async () => {
       await setupBackend();
-      const { scores, ms } = await scoresFor(datasetId, modelId);
+      const { scores, ms } = await scoresFor(p);
       return { rows: scores.length, ms, rowsPerSecond: scores.length / (ms / 1000) };
     });
   },
 
   /** The scores themselves (copied), e.g. for a download. */
-  async scores(datasetId: string, modelId: string): Promise<Float32Array> {
-    return guarded(async () => (await scoresFor(datasetId, modelId)).scores.slice());
+  async scores(p: Pair): Promise<Float32Array> {
+    return guarded(async () => (await scoresFor(p)).scores.slice());
   },
 
   /** Train a logistic regression or small MLP on the chosen roles, in this worker. */
   async train(
-    id: string,
-    datasetId: string,
-    roles: DatasetRoles,
-    options: { kind: 'logistic' | 'mlp'; seed: number; epochs?: number },
+    req: { id: string; dataset: string; roles: DatasetRoles; kind: 'logistic' | 'mlp'; seed: number; epochs?: number },
     onEpoch?: (e: TrainEpoch) => void,
   ): Promise<ModelSummary> {
     return guarded(async () => {
       await setupBackend();
-      const { table, name } = getDataset(datasetId);
-      validateRoles(table, roles);
+      const table = checkedTable(req.dataset, req.roles);
       const history: TrainEpoch[] = [];
-      const result = await trainModel(table, { target: roles.target, features: roles.features, protected: roles.protected }, {
-        ...options,
+      const result = await trainModel(table, { target: req.roles.target, features: req.roles.features, protected: req.roles.protected }, {
+        kind: req.kind,
+        seed: req.seed,
+        ...(req.epochs !== undefined ? { epochs: req.epochs } : {}),
         onEpoch: (e: TrainEpoch) => {
           history.push(e);
           onEpoch?.(e);
         },
       });
-      return registerModel(id, result.model, result.manifest, `${options.kind} trained on ${name}`, 'trained', history);
+      return registerModel(req.id, result.model, result.manifest, `${req.kind} trained on ${state.dataset(req.dataset).name}`, 'trained', history);
     });
   },
 
   /** model.json + weights + manifest, ready to download and load back. */
-  async exportModel(modelId: string): Promise<{ name: string; data: Uint8Array }[]> {
+  async exportModel(req: { model: string }): Promise<{ name: string; data: Uint8Array }[]> {
     return guarded(async () => {
-      const { model, summary } = getModel(modelId);
+      const { model, summary } = state.model(req.model);
       const files = await saveModelArtifacts(model);
       const manifestBytes = new TextEncoder().encode(JSON.stringify(summary.manifest, null, 2));
       return [...files, { name: 'model.manifest.json', data: manifestBytes }];
@@ -301,64 +298,57 @@ const api = {
 
   /** Forget a dataset or model. */
   async release(id: string): Promise<void> {
-    datasets.delete(id);
-    const m = models.get(id);
-    if (m) {
-      m.scorer.dispose();
-      m.model.dispose();
-      models.delete(id);
-    }
-    for (const k of [...scoreCache.keys()]) if (k.split('/').includes(id)) scoreCache.delete(k);
+    state.release(id);
   },
 
   /** The full audit: every group metric and disparity, by attribute and intersection. */
-  async audit(datasetId: string, modelId: string, roles: DatasetRoles, options: AuditOptions) {
+  async audit(req: Pair & { roles: DatasetRoles } & AuditOptions) {
     return guarded(async () => {
-      const { table } = getDataset(datasetId);
-      validateRoles(table, roles);
-      const { scores } = await scoresFor(datasetId, modelId);
-      return options.bootstrap && options.bootstrap.resamples > 0 ? runAudit(table, roles, scores, options) : runAuditFast(table, roles, scores, options, `${datasetId}/${modelId}`);
+      const { dataset, model, roles, ...options } = req;
+      const table = checkedTable(dataset, roles);
+      const { scores } = await scoresFor(req);
+      return options.bootstrap && options.bootstrap.resamples > 0
+        ? runAudit(table, roles, scores, options)
+        : runAuditFast(table, roles, scores, options, `${dataset}/${model}`);
     });
   },
 
   /** Threshold sweeps and ROC curves per group of one attribute. */
-  async curves(datasetId: string, modelId: string, roles: DatasetRoles, attribute: string) {
+  async curves(req: Pair & { roles: DatasetRoles; attribute: string }) {
     return guarded(async () => {
-      const { table } = getDataset(datasetId);
-      validateRoles(table, roles);
-      const { scores } = await scoresFor(datasetId, modelId);
-      return runCurves(table, roles, scores, attribute);
+      const table = checkedTable(req.dataset, req.roles);
+      const { scores } = await scoresFor(req);
+      return runCurves(table, req.roles, scores, req.attribute);
     });
   },
 
-  /** Worst slices over protected attributes and binned model features. */
-  async slices(datasetId: string, modelId: string, roles: DatasetRoles, decision: DecisionRule, metric: SliceMetric, minSupport?: number) {
+  /** Worst slices over protected attributes and the model's columns. */
+  async slices(req: Pair & { roles: DatasetRoles; decision: DecisionRule; metric: SliceMetric; minSupport?: number }) {
     return guarded(async () => {
-      const { table } = getDataset(datasetId);
-      validateRoles(table, roles);
-      const { scores } = await scoresFor(datasetId, modelId);
-      return runSlices(table, roles, scores, getModel(modelId).summary.manifest.features.map((f) => f.column), decision, metric, minSupport);
+      const table = checkedTable(req.dataset, req.roles);
+      const { scores } = await scoresFor(req);
+      return runSlices(table, req.roles, scores, featureColumns(state.model(req.model)), req.decision, req.metric, req.minSupport);
     });
   },
 
   /** One slice audited against the rest. */
-  async sliceAudit(datasetId: string, modelId: string, roles: DatasetRoles, decision: DecisionRule, predicates: SlicePredicate[], description: string) {
+  async sliceAudit(req: Pair & { roles: DatasetRoles; decision: DecisionRule; predicates: SlicePredicate[]; description: string }) {
     return guarded(async () => {
-      const { table } = getDataset(datasetId);
-      const { scores } = await scoresFor(datasetId, modelId);
-      return runSliceAudit(table, roles, scores, getModel(modelId).summary.manifest.features.map((f) => f.column), decision, predicates, description);
+      const table = checkedTable(req.dataset, req.roles);
+      const { scores } = await scoresFor(req);
+      return runSliceAudit(table, req.roles, scores, featureColumns(state.model(req.model)), req.decision, req.predicates, req.description);
     });
   },
 
   /** Top-scored leads (row, score, label) for a call list and "why this lead?" */
-  async topLeads(datasetId: string, modelId: string, roles: DatasetRoles, k: number) {
+  async topLeads(req: Pair & { roles: DatasetRoles; k: number }) {
     return guarded(async () => {
-      const { table } = getDataset(datasetId);
-      const { scores } = await scoresFor(datasetId, modelId);
-      const labels = targetLabels(table, roles.target);
+      const { table } = state.dataset(req.dataset);
+      const { scores } = await scoresFor(req);
+      const labels = targetLabels(table, req.roles.target);
       const order = argsortDesc(scores);
-      const shown = roles.protected.map((p) => groupColumn(table, p));
-      return Array.from(order.subarray(0, Math.min(k, order.length)), (row) => ({
+      const shown = req.roles.protected.map((p) => groupColumn(table, p));
+      return Array.from(order.subarray(0, Math.min(req.k, order.length)), (row) => ({
         row,
         score: scores[row],
         converted: labels[row] === 1,
@@ -372,92 +362,114 @@ const api = {
    * interventions and evaluate on held-out rows. The model files come back for export.
    */
   async runScenario(
-    datasetId: string,
-    modelId: string | null,
-    roles: DatasetRoles,
-    attrs: ProtectedAttribute[],
-    baseline: { kind: 'trained'; trainKind: 'logistic' | 'mlp'; epochs?: number } | { kind: 'imported' },
-    scenario: Scenario,
-    seed: number,
-    bootstrap: number,
+    req: {
+      dataset: string;
+      /** the audited model: the 'imported' baseline, and the columns a retrained baseline uses */
+      model: string | null;
+      roles: DatasetRoles;
+      attributes: ProtectedAttribute[];
+      baseline: { kind: 'trained'; trainKind: 'logistic' | 'mlp'; epochs?: number } | { kind: 'imported' };
+      scenario: Scenario;
+      seed: number;
+      bootstrap: number;
+      /** the decision rule on the held-out rows (default: the model's threshold) */
+      decision?: DecisionRule;
+    },
     onProgress?: (p: ScenarioProgress) => void,
   ): Promise<ScenarioResult & { split: { train: number; test: number; seed: number } }> {
     return guarded(async () => {
       await setupBackend();
-      const { table } = getDataset(datasetId);
-      validateRoles(table, roles);
-      const key = `${datasetId}|${seed}|${JSON.stringify(roles)}`;
-      let split = splitCache.get(key);
-      if (!split) splitCache.set(key, (split = createSplit(table, roles, seed)));
-      const base =
-        baseline.kind === 'imported'
-          ? (() => {
-              if (!modelId) throw new WorkbenchError('roles-invalid', 'no model is loaded to use as the baseline', 'Load or train a model, or choose a trained baseline.');
-              const m = getModel(modelId);
-              return { kind: 'imported' as const, scorer: m.scorer, manifest: m.summary.manifest };
-            })()
-          : baseline;
-      // a retrained baseline uses the loaded model's columns ("same columns"), protected ones included if the model read them
+      const { roles, seed } = req;
+      const table = checkedTable(req.dataset, roles);
+      const split = state.memo([table], 'split', JSON.stringify({ seed, target: roles.target, protected: roles.protected }), () => createSplit(table, roles, seed));
+      const audited = req.model !== null && state.hasModel(req.model) ? state.model(req.model) : null;
+      let base: Parameters<typeof runScenario>[0]['baseline'];
+      if (req.baseline.kind === 'imported') {
+        if (!audited) throw new WorkbenchError('roles-invalid', 'No model is loaded to use as the baseline.', 'Load or train a model, or choose a retrained baseline.');
+        base = { kind: 'imported', scorer: audited.scorer, manifest: audited.summary.manifest };
+      } else base = req.baseline;
+      // a retrained baseline uses the audited model's columns ("same columns"), protected ones included if the model read them
       const names = new Set(table.columns.map((c) => c.name));
-      const sameColumns = modelId && models.has(modelId) ? getModel(modelId).summary.manifest.features.map((f) => f.column).filter((c) => names.has(c)) : roles.features;
-      const scenarioRoles = baseline.kind === 'trained' ? { ...roles, features: sameColumns } : roles;
-      const r = await runScenario({ table, roles: scenarioRoles, split, baseline: base, seed, protectedAttribute: attrs, bootstrap }, scenario, onProgress);
+      const sameColumns = audited ? featureColumns(audited).filter((c) => names.has(c)) : roles.features;
+      const scenarioRoles = req.baseline.kind === 'trained' ? { ...roles, features: sameColumns } : roles;
+      const r = await runScenario({ table, roles: scenarioRoles, split, baseline: base, seed, protectedAttribute: req.attributes, bootstrap: req.bootstrap }, req.scenario, onProgress);
       const buffers = (r.artifacts.files ?? []).map((f) => f.data.buffer as ArrayBuffer);
       return Comlink.transfer({ ...r, split: { train: split.train.length, test: split.test.length, seed } }, buffers);
     });
   },
 
   /** Model evaluations an explanation will cost, before it starts. */
-  async explainCost(modelId: string, nRows: number, background: number, method: ExplainJob['method'], permutations: number) {
-    return guarded(async () => explainCost(getModel(modelId).summary.manifest, nRows, background, method, permutations));
+  async explainCost(req: { model: string; rows: number; background: number; method: ExplainJob['method']; permutations: number }) {
+    return guarded(async () => explainCost(state.model(req.model).summary.manifest, req.rows, req.background, req.method, req.permutations));
   },
 
   /** Shapley values for a chunk of rows (one pool member's share). Arrays are transferred. */
-  async explainRows(datasetId: string, modelId: string, job: ExplainJob, onProgress?: (done: number, total: number) => void): Promise<ShapleyResult> {
+  async explainRows(req: Pair & { job: ExplainJob }, onProgress?: (done: number, total: number) => void): Promise<ShapleyResult> {
     return guarded(async () => {
       await setupBackend();
-      const { table } = getDataset(datasetId);
-      const { scorer, summary } = getModel(modelId);
-      checkManifestAgainstTable(summary.manifest, table, { requireTarget: false });
-      const r = await runExplainJob(table, summary.manifest, scorer, job, `${datasetId}/${modelId}`, onProgress);
+      const { table } = state.dataset(req.dataset);
+      const m = state.model(req.model);
+      const manifest = m.summary.manifest;
+      checkManifestAgainstTable(manifest, table, { requireTarget: false });
+      const spec: BackgroundSpec = req.job.background;
+      const background = state.memo<Background>([table, m], 'background', JSON.stringify(spec), () => buildBackground(table, manifest, spec));
+      const r = await runExplainJob({ table, manifest, scorer: m.scorer, background, job: req.job, onProgress });
       return Comlink.transfer(r, [r.values.buffer, r.errors.buffer, r.predictions.buffer]);
     });
   },
 
   /** Mean |SHAP| overall and by group, the parity-gap attribution, and feature values for plots. */
   async explanationViews(
-    datasetId: string,
-    modelId: string,
-    attr: ProtectedAttribute,
-    rows: Uint32Array,
-    result: Pick<ShapleyResult, 'values' | 'predictions' | 'nRows' | 'nPlayers'>,
-    pair?: [number, number],
+    req: Pair & {
+      attribute: ProtectedAttribute | ProtectedAttribute[];
+      rows: Uint32Array;
+      result: Pick<ShapleyResult, 'values' | 'predictions' | 'nRows' | 'nPlayers'>;
+      pair?: [number, number];
+      minCount?: number;
+    },
   ) {
-    return guarded(async () => explanationViews(getDataset(datasetId).table, getModel(modelId).summary.manifest, attr, rows, result, pair));
+    return guarded(async () =>
+      explanationViews({
+        table: state.dataset(req.dataset).table,
+        manifest: state.model(req.model).summary.manifest,
+        attribute: req.attribute,
+        rows: req.rows,
+        result: req.result,
+        ...(req.pair ? { pair: req.pair } : {}),
+        ...(req.minCount !== undefined ? { minCount: req.minCount } : {}),
+      }),
+    );
   },
 
   /** Proxy detection: how well each column alone predicts the protected attribute. */
-  async proxies(datasetId: string, roles: DatasetRoles, attr: ProtectedAttribute, columns: string[]) {
-    return guarded(async () => proxyReport(getDataset(datasetId).table, roles, attr, columns));
+  async proxies(req: { dataset: string; roles: DatasetRoles; attribute: ProtectedAttribute | ProtectedAttribute[]; columns: string[] }) {
+    return guarded(async () => proxyReport(state.dataset(req.dataset).table, req.roles, req.attribute, req.columns));
   },
 
   /** Permutation feature importance with a performance or fairness score. */
   async importance(
-    datasetId: string,
-    modelId: string,
-    roles: DatasetRoles,
-    attr: ProtectedAttribute | undefined,
-    score: ImportanceScore,
-    repeats: number,
-    seed: number,
-    threshold: number,
+    req: Pair & { roles: DatasetRoles; attribute?: ProtectedAttribute | ProtectedAttribute[]; score: ImportanceScore; repeats: number; seed: number; decision: DecisionRule },
     onProgress?: (done: number, total: number) => void,
   ) {
     return guarded(async () => {
       await setupBackend();
-      const { table } = getDataset(datasetId);
-      const { scorer, summary } = getModel(modelId);
-      return importanceJob(table, summary.manifest, scorer, roles, attr, score, repeats, seed, threshold, onProgress);
+      const table = checkedTable(req.dataset, req.roles);
+      const m = state.model(req.model);
+      // the session's rule as a score threshold on these rows: a call list of k selects score ≥ the k-th score
+      const { scores } = await scoresFor(req);
+      const threshold = thresholdOf(req.decision, scores);
+      return importanceJob({
+        table,
+        manifest: m.summary.manifest,
+        scorer: m.scorer,
+        roles: req.roles,
+        ...(req.attribute ? { attribute: req.attribute } : {}),
+        score: req.score,
+        repeats: req.repeats,
+        seed: req.seed,
+        threshold,
+        onProgress,
+      }).then((r) => ({ ...r, threshold, decision: req.decision }));
     });
   },
 

@@ -7,7 +7,7 @@
  * cancel never loses the user's dataset or model.
  */
 import * as Comlink from 'comlink';
-import { WorkbenchError, type Problem } from '../core/errors';
+import { WorkbenchError, toProblem, type Problem } from '../core/errors';
 
 export class AbortError extends Error {
   constructor(message = 'The job was cancelled.') {
@@ -25,6 +25,16 @@ export function asWorkbenchError(e: unknown): WorkbenchError | AbortError {
   if (e instanceof AbortError || e instanceof WorkbenchError) return e;
   if (e && typeof e === 'object' && 'code' in e && 'message' in e) return WorkbenchError.from(e as Problem);
   return new WorkbenchError('internal', e instanceof Error ? e.message : String(e));
+}
+
+/**
+ * The one conversion from whatever a call threw to the Problem the page shows: a cancelled
+ * job becomes an 'aborted' notice that says nothing was lost; a worker's Problem data and any
+ * other error keep their code, message and hint.
+ */
+export function problemOf(e: unknown, cancelled = 'Cancelled. Everything loaded before is still here.'): Problem {
+  if (isAbortError(e)) return { code: 'aborted', message: cancelled };
+  return toProblem(asWorkbenchError(e));
 }
 
 export class WorkerBridge<Api> {

@@ -27,10 +27,10 @@ export class WorkbenchSession {
     this.jobs = createWorkbenchBridge();
     const restore = async (api: Comlink.Remote<WorkbenchApi>) => {
       for (const step of this.replay) {
-        if (step.kind === 'csv') await api.loadCsv(step.id, step.source, step.options);
-        else await api.loadModel(step.id, step.files, step.manifest, step.name);
+        if (step.kind === 'csv') await api.loadCsv({ id: step.id, source: step.source, options: step.options });
+        else await api.loadModel({ id: step.id, files: step.files, manifest: step.manifest, name: step.name, origin: step.origin });
       }
-      for (const r of this.retypes) await api.retype(r.datasetId, r.column, r.type);
+      for (const r of this.retypes) await api.retype({ dataset: r.datasetId, column: r.column, type: r.type });
     };
     // the audit worker replays on restart; secondary workers (jobs, pool) are brought up to date by sync()
     this.audit.onRestart = restore;
@@ -40,7 +40,7 @@ export class WorkbenchSession {
   async loadCsv(source: DataSource, options: CsvOptions, onProgress?: (p: Progress) => void, signal?: AbortSignal): Promise<DatasetSummary> {
     const id = newId('d');
     const summary = await this.audit.call(signal, (api) =>
-      api.loadCsv(id, source, options, onProgress ? Comlink.proxy(onProgress) : undefined),
+      api.loadCsv({ id, source, options }, onProgress ? Comlink.proxy(onProgress) : undefined),
     );
     // only a dataset that loaded replaces the previous one in the record
     this.replay = this.replay.filter((s) => s.kind !== 'csv');
@@ -51,7 +51,7 @@ export class WorkbenchSession {
   }
 
   async retype(datasetId: string, column: string, type: ColumnType) {
-    const r = await this.audit.call(undefined, (api) => api.retype(datasetId, column, type));
+    const r = await this.audit.call(undefined, (api) => api.retype({ dataset: datasetId, column, type }));
     this.retypes = this.retypes.filter((x) => !(x.datasetId === datasetId && x.column === column));
     this.retypes.push({ datasetId, column, type });
     // secondary workers reload the dataset and replay every type override in order
@@ -62,11 +62,24 @@ export class WorkbenchSession {
     return r;
   }
 
-  async loadModel(files: ModelFile[], manifest: unknown, name: string, signal?: AbortSignal): Promise<ModelSummary> {
+  /**
+   * Load a model. With `fitDataset`, a model whose manifest does not fit that dataset is
+   * refused in the worker before anything is replaced: the working model stays loaded and in
+   * the record, and the refused one is released.
+   */
+  async loadModel(files: ModelFile[], manifest: unknown, name: string, options: { signal?: AbortSignal; fitDataset?: string } = {}): Promise<ModelSummary & { warnings: string[] }> {
     const id = newId('m');
-    const summary = await this.audit.call(signal, (api) => api.loadModel(id, files, manifest, name));
+    let summary: ModelSummary & { warnings: string[] };
+    try {
+      summary = await this.audit.call(options.signal, (api) => api.loadModel({ id, files, manifest, name, ...(options.fitDataset ? { fitDataset: options.fitDataset } : {}) }));
+    } catch (e) {
+      void this.audit.call(undefined, (api) => api.release(id)).catch(() => undefined);
+      throw e;
+    }
+    const previous = this.replay.find((s) => s.kind === 'model');
     this.replay = this.replay.filter((s) => s.kind !== 'model');
-    this.replay.push({ kind: 'model', files, manifest, name, id });
+    this.replay.push({ kind: 'model', files, manifest, name, id, origin: 'imported' });
+    if (previous) void this.audit.call(undefined, (api) => api.release(previous.id)).catch(() => undefined);
     return summary;
   }
 
@@ -82,11 +95,11 @@ export class WorkbenchSession {
     }
     for (const step of this.replay) {
       if (state.ids.has(step.id)) continue;
-      if (step.kind === 'csv') await bridge.call(signal, (api) => api.loadCsv(step.id, step.source, step.options));
-      else await bridge.call(signal, (api) => api.loadModel(step.id, step.files, step.manifest, step.name));
+      if (step.kind === 'csv') await bridge.call(signal, (api) => api.loadCsv({ id: step.id, source: step.source, options: step.options }));
+      else await bridge.call(signal, (api) => api.loadModel({ id: step.id, files: step.files, manifest: step.manifest, name: step.name, origin: step.origin }));
       state.ids.add(step.id);
     }
-    for (const r of this.retypes.slice(state.retypes)) await bridge.call(signal, (api) => api.retype(r.datasetId, r.column, r.type));
+    for (const r of this.retypes.slice(state.retypes)) await bridge.call(signal, (api) => api.retype({ dataset: r.datasetId, column: r.column, type: r.type }));
     state.retypes = this.retypes.length;
   }
 
@@ -129,7 +142,7 @@ export class WorkbenchSession {
           total[i] = t;
           onProgress?.(done.reduce((a, x) => a + x, 0), total.reduce((a, x) => a + x, 0));
         };
-        return b.call(signal, (api) => api.explainRows(datasetId, modelId, { ...options, rows: part, rowIndexOffset: start }, Comlink.proxy(report)));
+        return b.call(signal, (api) => api.explainRows({ dataset: datasetId, model: modelId, job: { ...options, rows: part, rowIndexOffset: start } }, Comlink.proxy(report)));
       }),
     ).catch((e: unknown) => {
       for (const b of bridges) b.abort();
@@ -173,12 +186,14 @@ export class WorkbenchSession {
   ): Promise<{ summary: ModelSummary; files: { name: string; data: Uint8Array }[] }> {
     await this.sync(this.jobs, signal);
     const id = newId('m');
-    const trained = await this.jobs.call(signal, (api) => api.train(id, datasetId, roles, options, Comlink.proxy(onEpoch)));
-    const files = await this.jobs.call(signal, (api) => api.exportModel(id));
+    const trained = await this.jobs.call(signal, (api) => api.train({ id, dataset: datasetId, roles, ...options }, Comlink.proxy(onEpoch)));
+    const files = await this.jobs.call(signal, (api) => api.exportModel({ model: id }));
     const modelFiles = files.filter((f) => f.name !== 'model.manifest.json');
-    const summary = await this.audit.call(signal, (api) => api.loadModel(id, modelFiles, trained.manifest, trained.name, 'trained'));
+    const summary = await this.audit.call(signal, (api) => api.loadModel({ id, files: modelFiles, manifest: trained.manifest, name: trained.name, origin: 'trained' }));
+    const previous = this.replay.find((s) => s.kind === 'model');
     this.replay = this.replay.filter((s) => s.kind !== 'model');
-    this.replay.push({ kind: 'model', files: modelFiles, manifest: trained.manifest, name: trained.name, id });
+    this.replay.push({ kind: 'model', files: modelFiles, manifest: trained.manifest, name: trained.name, id, origin: 'trained' });
+    if (previous) void this.audit.call(undefined, (api) => api.release(previous.id)).catch(() => undefined);
     this.synced.get(this.jobs)?.ids.add(id);
     return { summary: { ...summary, history: trained.history }, files };
   }

@@ -22,6 +22,6 @@ export function createWorkbenchBridge(): WorkbenchBridge {
 /** What the session loaded, in order, so a restarted worker can be brought back. */
 export type ReplayStep =
   | { kind: 'csv'; source: DataSource; options: CsvOptions; id: string }
-  | { kind: 'model'; files: ModelFile[]; manifest: unknown; name: string; id: string };
+  | { kind: 'model'; files: ModelFile[]; manifest: unknown; name: string; id: string; origin: 'imported' | 'trained' };
 
 export { Comlink };

@@ -46,7 +46,7 @@ describe('explanations on the worker pool', () => {
       for (let j = 0; j < M; j++) sum += pooled.values[r * M + j];
       expect(sum).toBeCloseTo(pooled.predictions[r], 6);
     }
-    const single = await session.audit.call(undefined, (api) => api.explainRows(ds.id, model.id, { ...options, rows, rowIndexOffset: 0 }));
+    const single = await session.audit.call(undefined, (api) => api.explainRows({ dataset: ds.id, model: model.id, job: { ...options, rows, rowIndexOffset: 0 } }));
     expect(Array.from(single.values)).toEqual(Array.from(pooled.values));
   });
 
