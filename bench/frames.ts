@@ -6,6 +6,7 @@
  * The baseline in the same run is the budget itself: a frame is 16.7 ms at 60 Hz and a task
  * over 50 ms is a long task; the figures are printed, never asserted.
  */
+import type { Page } from 'playwright-core';
 import { describeLongTasks, dragThreshold, longTasksDuring, openDemo, runAxe, startApp } from '../test/e2e/harness';
 
 const app = await startApp();
@@ -16,7 +17,7 @@ try {
     const from = Date.now();
     await p.goto(`${app.origin}/?demo=bank`);
     await p.getByTestId('metric-accuracy').waitFor({ timeout: 90_000 });
-    await p.getByTestId('group-chart').locator('.main-svg').first().waitFor({ timeout: 30_000 });
+    await p.getByTestId('group-chart').locator('svg').first().waitFor({ timeout: 30_000 });
     await p.waitForTimeout(1500);
     const tasks = await p.evaluate(() => (window as unknown as { __bwLongTasks: { duration: number }[] }).__bwLongTasks);
     page = p;
@@ -26,7 +27,10 @@ try {
   console.log(describeLongTasks('opening the demo (page load, scoring, first audit and charts)', load));
   const p = page!;
   console.log(`[axe] audit tab: ${summarise(await runAxe(p))}`);
+  const drawsBefore = await chartDraws(p);
   console.log(describeLongTasks('threshold drag, 41 steps', await longTasksDuring(p, () => dragThreshold(p, 41), 1500)));
+  const drawsAfter = await chartDraws(p);
+  console.log(`[frames] chart draws during the drag: ${Object.keys(drawsAfter).map((k) => `${k} ${drawsAfter[k] - (drawsBefore[k] ?? 0)}`).join(', ')}`);
 
   await p.getByTestId('tab-explain').click();
   console.log(describeLongTasks(
@@ -57,6 +61,10 @@ try {
   console.log(`[axe] data tab: ${summarise(await runAxe(p))}`);
 } finally {
   await app.close();
+}
+
+async function chartDraws(page: Page): Promise<Record<string, number>> {
+  return page.evaluate(() => Object.fromEntries([...document.querySelectorAll<HTMLElement>('.chart[data-testid]')].map((e) => [e.dataset.testid!, Number(e.dataset.draws)])));
 }
 
 function summarise(v: Awaited<ReturnType<typeof runAxe>>): string {

@@ -1,8 +1,9 @@
-import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
+import { useCallback, useDeferredValue, useEffect, useMemo, useReducer, useRef } from 'react';
 import { WorkbenchSession } from '../client/session';
-import { asWorkbenchError, isAbortError } from '../client/bridge';
+import { problemOf } from '../client/bridge';
 import type { Problem } from '../core/errors';
 import type { DatasetRoles } from '../core/roles';
+import type { DecisionRule } from '../core/metrics';
 import type { ColumnType } from '../core/table';
 import type { DatasetSummary, ModelSummary, TrainEpoch } from '../../workers/workbench.worker';
 import { downloadFiles } from './download';
@@ -13,15 +14,10 @@ import { AuditPanel } from './components/AuditPanel';
 import { ExplainPanel } from './components/ExplainPanel';
 import { ComparePanel } from './components/ComparePanel';
 import { ProblemBanner } from './components/ProblemBanner';
+import { TabPanel, Tabs } from './components/Tabs';
+import { useEscape } from './hooks';
 
 type Tab = 'data' | 'audit' | 'explain' | 'compare';
-
-const TABS: { id: Tab; label: string }[] = [
-  { id: 'data', label: '1 · Data & model' },
-  { id: 'audit', label: '2 · Audit' },
-  { id: 'explain', label: '3 · Explain' },
-  { id: 'compare', label: '4 · Mitigate & compare' },
-];
 
 export interface Busy {
   label: string;
@@ -33,9 +29,9 @@ export interface Busy {
 /** Roles from a model manifest where they fit the dataset (target and suggested protected attributes). */
 function rolesFromManifest(roles: DatasetRoles, model: ModelSummary, dataset: DatasetSummary): DatasetRoles {
   const names = new Set(dataset.columns.map((c) => c.name));
-  const m = model.manifest as ModelSummary['manifest'] & { protected?: { column: string; cuts?: number[] }[] };
+  const m = model.manifest;
   const target = names.has(m.target.column) ? { column: m.target.column, positive: m.target.positive } : roles.target;
-  const protectedAttrs = (m.protected ?? []).filter((p) => names.has(p.column));
+  const protectedAttrs = (m.protected ?? []).filter((p) => names.has(p.column)).map((p) => ({ column: p.column, ...(p.cuts ? { cuts: p.cuts } : {}) }));
   const prot = protectedAttrs.length ? protectedAttrs : roles.protected;
   const featureSet = new Set(m.features.map((f) => f.column));
   const used = new Set([target.column, ...prot.map((p) => p.column)]);
@@ -49,67 +45,157 @@ function rolesFromManifest(roles: DatasetRoles, model: ModelSummary, dataset: Da
   };
 }
 
+/** The session: what is loaded, the roles, and the settings every panel follows. */
+interface State {
+  dataset: DatasetSummary | null;
+  roles: DatasetRoles | null;
+  model: ModelSummary | null;
+  /** files of a model trained here (for download) */
+  modelFiles: { name: string; data: Uint8Array }[] | null;
+  /** null when the model fits the dataset; else why not */
+  misfit: string | null;
+  /** the audited attribute, as the audit names it ('age', 'age&marital') */
+  attribute: string | null;
+  /** the decision rule every panel uses */
+  decision: DecisionRule;
+  busy: Busy | null;
+  problem: Problem | null;
+  history: TrainEpoch[];
+  demo: DemoName | null;
+  tab: Tab;
+  /** a lead picked in the audit's call list, to explain */
+  focusRow: number | null;
+}
+
+type Action =
+  | { type: 'busy'; busy: Busy | null }
+  | { type: 'progress'; done: number; total: number }
+  | { type: 'problem'; problem: Problem | null }
+  | { type: 'dataset'; dataset: DatasetSummary; roles: DatasetRoles; misfit: string | null }
+  | { type: 'retyped'; dataset: DatasetSummary }
+  | { type: 'model'; model: ModelSummary; files: { name: string; data: Uint8Array }[] | null; roles: DatasetRoles | null }
+  | { type: 'roles'; roles: DatasetRoles }
+  | { type: 'attribute'; attribute: string }
+  | { type: 'decision'; decision: DecisionRule }
+  | { type: 'epoch'; epoch: TrainEpoch }
+  | { type: 'history'; history: TrainEpoch[] }
+  | { type: 'demo'; demo: DemoName }
+  | { type: 'tab'; tab: Tab }
+  | { type: 'explain-lead'; row: number };
+
+function reduce(s: State, a: Action): State {
+  switch (a.type) {
+    case 'busy':
+      return { ...s, busy: a.busy };
+    case 'progress':
+      return s.busy ? { ...s, busy: { ...s.busy, done: a.done, total: a.total } } : s;
+    case 'problem':
+      return { ...s, problem: a.problem };
+    case 'dataset':
+      return { ...s, dataset: a.dataset, roles: a.roles, misfit: a.misfit, attribute: null, focusRow: null, problem: null };
+    case 'retyped':
+      return { ...s, dataset: a.dataset };
+    case 'model':
+      return {
+        ...s,
+        model: a.model,
+        modelFiles: a.files,
+        misfit: null,
+        roles: a.roles ?? s.roles,
+        decision: { rule: 'threshold', threshold: a.model.manifest.threshold ?? 0.5 },
+        focusRow: null,
+        problem: null,
+      };
+    case 'roles':
+      return { ...s, roles: a.roles };
+    case 'attribute':
+      return { ...s, attribute: a.attribute };
+    case 'decision':
+      return { ...s, decision: a.decision };
+    case 'epoch':
+      return { ...s, history: [...s.history, a.epoch], busy: s.busy ? { ...s.busy, done: a.epoch.epoch, total: a.epoch.epochs } : s.busy };
+    case 'history':
+      return { ...s, history: a.history };
+    case 'demo':
+      return { ...s, demo: a.demo };
+    case 'tab':
+      return { ...s, tab: a.tab };
+    case 'explain-lead':
+      return { ...s, focusRow: a.row, tab: 'explain' };
+  }
+}
+
+const initial: State = {
+  dataset: null,
+  roles: null,
+  model: null,
+  modelFiles: null,
+  misfit: null,
+  attribute: null,
+  decision: { rule: 'threshold', threshold: 0.5 },
+  busy: null,
+  problem: null,
+  history: [],
+  demo: null,
+  tab: 'data',
+  focusRow: null,
+};
+
 export function App() {
   const session = useRef<WorkbenchSession>(null);
   if (!session.current) session.current = new WorkbenchSession();
-  const [dataset, setDataset] = useState<DatasetSummary | null>(null);
-  const [roles, setRoles] = useState<DatasetRoles | null>(null);
-  const [model, setModel] = useState<ModelSummary | null>(null);
-  const [modelFiles, setModelFiles] = useState<{ name: string; data: Uint8Array }[] | null>(null);
-  const [attribute, setAttribute] = useState<string | null>(null);
-  const [busy, setBusy] = useState<Busy | null>(null);
-  const [problem, setProblem] = useState<Problem | null>(null);
-  const [history, setHistory] = useState<TrainEpoch[]>([]);
-  const [demo, setDemo] = useState<DemoName | null>(null);
+  const [s, dispatch] = useReducer(reduce, initial);
+  const { dataset, roles, model, busy } = s;
+  // the newest state for callbacks that outlive a render (loads that finish later)
+  const latest = useRef(s);
+  latest.current = s;
 
   useEffect(() => () => session.current?.dispose(), []);
+  useEscape(Boolean(busy?.cancel), () => busy?.cancel?.());
 
-  const report = useCallback((e: unknown) => {
-    if (isAbortError(e)) {
-      setProblem({ code: 'aborted', message: 'Cancelled. Everything loaded before is still here.' });
-      return;
-    }
-    const err = asWorkbenchError(e);
-    setProblem({ code: 'code' in err ? err.code : 'internal', message: err.message, hint: 'hint' in err ? err.hint : undefined });
-  }, []);
+  const report = useCallback((e: unknown) => dispatch({ type: 'problem', problem: problemOf(e) }), []);
 
   const loadCsv = useCallback(
     async (source: Parameters<WorkbenchSession['loadCsv']>[0]) => {
       const controller = new AbortController();
-      setBusy({ label: `Reading ${source.name}`, cancel: () => controller.abort() });
+      dispatch({ type: 'busy', busy: { label: `Reading ${source.name}`, cancel: () => controller.abort() } });
       try {
-        const summary = await session.current!.loadCsv(source, {}, (p) => setBusy((b) => (b ? { ...b, done: p.done, total: p.total } : b)), controller.signal);
-        setDataset(summary);
-        setRoles(model ? rolesFromManifest(summary.suggestedRoles, model, summary) : summary.suggestedRoles);
-        setAttribute(null);
-        setProblem(null);
+        const summary = await session.current!.loadCsv(source, {}, (p) => dispatch({ type: 'progress', done: p.done, total: p.total }), controller.signal);
+        const current = latest.current.model;
+        let misfit: string | null = null;
+        if (current) {
+          try {
+            await session.current!.audit.call(undefined, (api) => api.checkModelFits({ dataset: summary.id, model: current.id }));
+          } catch (e) {
+            misfit = problemOf(e).message;
+          }
+        }
+        dispatch({ type: 'dataset', dataset: summary, roles: current && !misfit ? rolesFromManifest(summary.suggestedRoles, current, summary) : summary.suggestedRoles, misfit });
         return summary;
       } catch (e) {
         report(e);
         return null;
       } finally {
-        setBusy(null);
+        dispatch({ type: 'busy', busy: null });
       }
     },
-    [model, report],
+    [report],
   );
 
   const loadModel = useCallback(
     async (files: { name: string; data: ArrayBuffer | Uint8Array }[], manifest: unknown, name: string, ds: DatasetSummary | null) => {
-      setBusy({ label: `Loading model ${name}` });
+      dispatch({ type: 'busy', busy: { label: `Loading model ${name}` } });
       try {
-        const summary = await session.current!.loadModel(files, manifest, name);
-        setModel(summary);
-        setModelFiles(null);
-        setHistory([]);
-        if (ds) setRoles((r) => rolesFromManifest(r ?? ds.suggestedRoles, summary, ds));
-        setProblem(null);
+        // a model that does not fit the loaded data is refused; the working model stays
+        const summary = await session.current!.loadModel(files, manifest, name, ds ? { fitDataset: ds.id } : {});
+        dispatch({ type: 'model', model: summary, files: null, roles: ds ? rolesFromManifest(latest.current.roles ?? ds.suggestedRoles, summary, ds) : null });
+        dispatch({ type: 'history', history: [] });
         return summary;
       } catch (e) {
         report(e);
         return null;
       } finally {
-        setBusy(null);
+        dispatch({ type: 'busy', busy: null });
       }
     },
     [report],
@@ -118,13 +204,13 @@ export function App() {
   const openDemo = useCallback(
     async (name: DemoName) => {
       const d = DEMOS[name];
-      setDemo(name);
+      dispatch({ type: 'demo', demo: name });
       const ds = await loadCsv({ kind: 'url', url: new URL(d.csv, document.baseURI).href, name: 'bank-full.csv' });
       if (!ds) return;
       try {
         const [modelJson, weights, manifestBytes] = await Promise.all([...d.model.map(fetchDemoFile), fetchDemoFile(d.manifest)]);
         const manifest = JSON.parse(new TextDecoder().decode(manifestBytes)) as unknown;
-        await loadModel(
+        const m = await loadModel(
           [
             { name: 'model.json', data: modelJson },
             { name: 'model.weights.bin', data: weights },
@@ -133,6 +219,7 @@ export function App() {
           'Bank demo lead score (MLP)',
           ds,
         );
+        if (m) dispatch({ type: 'tab', tab: 'audit' });
       } catch (e) {
         report(e);
       }
@@ -150,26 +237,15 @@ export function App() {
     async (kind: 'logistic' | 'mlp', seed: number, epochs: number) => {
       if (!dataset || !roles) return;
       const controller = new AbortController();
-      setHistory([]);
-      setBusy({ label: `Training ${kind}`, done: 0, total: epochs, cancel: () => controller.abort() });
+      dispatch({ type: 'history', history: [] });
+      dispatch({ type: 'busy', busy: { label: `Training ${kind}`, done: 0, total: epochs, cancel: () => controller.abort() } });
       try {
-        const { summary, files } = await session.current!.train(
-          dataset.id,
-          roles,
-          { kind, seed, epochs },
-          (e) => {
-            setHistory((h) => [...h, e]);
-            setBusy((b) => (b ? { ...b, done: e.epoch, total: e.epochs } : b));
-          },
-          controller.signal,
-        );
-        setModel(summary);
-        setModelFiles(files);
-        setProblem(null);
+        const { summary, files } = await session.current!.train(dataset.id, roles, { kind, seed, epochs }, (e) => dispatch({ type: 'epoch', epoch: e }), controller.signal);
+        dispatch({ type: 'model', model: summary, files, roles: null });
       } catch (e) {
         report(e);
       } finally {
-        setBusy(null);
+        dispatch({ type: 'busy', busy: null });
       }
     },
     [dataset, roles, report],
@@ -180,8 +256,13 @@ export function App() {
       if (!dataset) return;
       try {
         const { summary, lostValues } = await session.current!.retype(dataset.id, column, type);
-        setDataset({ ...summary, name: dataset.name, delimiter: dataset.delimiter, header: dataset.header, parseMs: dataset.parseMs });
-        setProblem(lostValues ? { code: 'roles-invalid', message: `${lostValues} values of ${column} are not numbers and are now missing.` } : null);
+        dispatch({ type: 'retyped', dataset: summary });
+        dispatch({
+          type: 'problem',
+          problem: lostValues
+            ? { code: 'roles-invalid', message: `${lostValues.toLocaleString('en-US')} values of '${column}' are not ${type === 'numeric' ? 'numbers' : 'readable as ' + type} and read as missing while it is ${type}.`, hint: 'Nothing is lost: change the type back to get the values as they were read.' }
+            : null,
+        });
       } catch (e) {
         report(e);
       }
@@ -192,26 +273,47 @@ export function App() {
   const exportFiles = useCallback(async () => {
     if (!model) return;
     try {
-      const files = modelFiles ?? (await session.current!.audit.call(undefined, (api) => api.exportModel(model.id)));
+      const files = s.modelFiles ?? (await session.current!.audit.call(undefined, (api) => api.exportModel({ model: model.id })));
       downloadFiles(files);
     } catch (e) {
       report(e);
     }
-  }, [model, modelFiles, report]);
+  }, [model, s.modelFiles, report]);
 
-  const [tab, setTab] = useState<Tab>('data');
-  const [focusRow, setFocusRow] = useState<number | null>(null);
-  const ready = Boolean(dataset && model && roles && roles.protected.length > 0);
-  // when the demo (or a dataset + model) is ready, open the audit
-  const opened = useRef(false);
-  useEffect(() => {
-    if (ready && !opened.current) {
-      opened.current = true;
-      setTab('audit');
-    }
-  }, [ready]);
-
-  const credit = useMemo(() => (demo ? DEMOS[demo].credit : null), [demo]);
+  const ready = Boolean(dataset && model && roles && roles.protected.length > 0 && !s.misfit);
+  const notReady = !dataset
+    ? 'Load a dataset first'
+    : !model
+      ? 'Load a model or train one first'
+      : s.misfit
+        ? 'The model does not fit this dataset'
+        : 'Choose a protected attribute first';
+  const tabs = useMemo(
+    () => [
+      { id: 'data' as const, label: '1 · Data & model' },
+      { id: 'audit' as const, label: '2 · Audit', disabled: !ready, reason: notReady },
+      { id: 'explain' as const, label: '3 · Explain', disabled: !ready, reason: notReady },
+      { id: 'compare' as const, label: '4 · Mitigate & compare', disabled: !ready, reason: notReady },
+    ],
+    [ready, notReady],
+  );
+  const tab = ready ? s.tab : 'data';
+  // the panels not on screen follow the rule at low priority: a drag in the audit never waits for them
+  const deferredDecision = useDeferredValue(s.decision);
+  const credit = s.demo ? DEMOS[s.demo].credit : null;
+  const onAttribute = useCallback((a: string) => dispatch({ type: 'attribute', attribute: a }), []);
+  const onDecision = useCallback((d: DecisionRule) => dispatch({ type: 'decision', decision: d }), []);
+  const onExplainLead = useCallback((row: number) => dispatch({ type: 'explain-lead', row }), []);
+  // stable handlers, so the data and model panels (memoised) do not re-render on every slider step
+  const onRoles = useCallback((r: DatasetRoles) => dispatch({ type: 'roles', roles: r }), []);
+  const onFile = useCallback((file: File) => void loadCsv({ kind: 'file', file, name: file.name }), [loadCsv]);
+  const onModelFiles = useCallback(
+    (files: { name: string; data: ArrayBuffer }[], manifest: unknown, name: string) => void loadModel(files, manifest, name, latest.current.dataset),
+    [loadModel],
+  );
+  const onProblem = useCallback((p: Problem) => dispatch({ type: 'problem', problem: p }), []);
+  const onTrain = useCallback((kind: 'logistic' | 'mlp', seed: number, epochs: number) => void train(kind, seed, epochs), [train]);
+  const onExport = useCallback(() => void exportFiles(), [exportFiles]);
 
   return (
     <div className="app">
@@ -224,82 +326,85 @@ export function App() {
           </button>
         )}
       </header>
-      {problem && <ProblemBanner problem={problem} onClose={() => setProblem(null)} />}
-      {busy && (
-        <div className="busy" role="status" data-testid="busy">
-          <span>{busy.label}</span>
-          {busy.total ? <progress value={busy.done ?? 0} max={busy.total} /> : <progress />}
-          {busy.cancel && (
-            <button onClick={busy.cancel} data-testid="cancel">
-              Cancel
-            </button>
-          )}
-        </div>
-      )}
-      <nav className="tabs" role="tablist">
-        {TABS.map((t) => (
-          <button
-            key={t.id}
-            role="tab"
-            aria-selected={tab === t.id}
-            className={tab === t.id ? 'active' : ''}
-            disabled={t.id !== 'data' && !ready}
-            title={t.id !== 'data' && !ready ? 'Load a dataset and a model (or train one) and choose a protected attribute first' : undefined}
-            onClick={() => setTab(t.id)}
-            data-testid={`tab-${t.id}`}
-          >
-            {t.label}
-          </button>
-        ))}
+      <nav aria-label="Workbench steps">
+        <Tabs label="Workbench steps" tabs={tabs} selected={tab} onSelect={(t) => dispatch({ type: 'tab', tab: t })} />
       </nav>
-      <main className="layout" hidden={tab !== 'data'}>
-        <section className="panel">
-          <DataPanel
-            dataset={dataset}
-            roles={roles}
-            onRoles={setRoles}
-            onRetype={retype}
-            onFile={(file) => void loadCsv({ kind: 'file', file, name: file.name })}
-          />
-        </section>
-        <section className="panel">
-          <ModelPanel
-            model={model}
-            dataset={dataset}
-            history={history}
-            busy={Boolean(busy)}
-            onFiles={(files, manifest, name) => void loadModel(files, manifest, name, dataset)}
-            onProblem={setProblem}
-            onTrain={(kind, seed, epochs) => void train(kind, seed, epochs)}
-            onExport={() => void exportFiles()}
-          />
-        </section>
-      </main>
-      {ready && dataset && model && roles && (
-        <>
-          <section className="panel wide" hidden={tab !== 'audit'}>
-            <AuditPanel
-              key={`${dataset.id}/${model.id}`}
-              session={session.current!}
-              dataset={dataset}
+      <main>
+        {s.problem && <ProblemBanner problem={s.problem} onClose={() => dispatch({ type: 'problem', problem: null })} />}
+        {busy && (
+          <div className="busy" role="status" data-testid="busy">
+            <span>{busy.label}</span>
+            {busy.total ? <progress value={busy.done ?? 0} max={busy.total} aria-label={busy.label} /> : <progress aria-label={busy.label} />}
+            {busy.cancel && (
+              <button onClick={busy.cancel} data-testid="cancel" aria-keyshortcuts="Escape">
+                Cancel (Esc)
+              </button>
+            )}
+          </div>
+        )}
+        <TabPanel id="data" selected={tab === 'data'} className="layout">
+          <h2 className="span-all">1 · Data & model</h2>
+          <div className="panel">
+            <DataPanel dataset={dataset} roles={roles} onRoles={onRoles} onRetype={retype} onFile={onFile} />
+          </div>
+          <div className="panel">
+            <ModelPanel
               model={model}
-              roles={roles}
-              attribute={attribute}
-              onAttribute={setAttribute}
-              onExplainLead={(row) => {
-                setFocusRow(row);
-                setTab('explain');
-              }}
+              dataset={dataset}
+              misfit={s.misfit}
+              history={s.history}
+              busy={Boolean(busy)}
+              onFiles={onModelFiles}
+              onProblem={onProblem}
+              onTrain={onTrain}
+              onExport={onExport}
             />
-          </section>
-          <section className="panel wide" hidden={tab !== 'explain'}>
-            <ExplainPanel key={`${dataset.id}/${model.id}`} session={session.current!} dataset={dataset} model={model} roles={roles} attribute={attribute} focusRow={focusRow} />
-          </section>
-          <section className="panel wide" hidden={tab !== 'compare'}>
-            <ComparePanel key={`${dataset.id}/${model.id}`} session={session.current!} dataset={dataset} model={model} roles={roles} attribute={attribute} />
-          </section>
-        </>
-      )}
+          </div>
+        </TabPanel>
+        {ready && dataset && model && roles && (
+          <>
+            <TabPanel id="audit" selected={tab === 'audit'} className="panel wide">
+              <AuditPanel
+                key={`${dataset.id}/${model.id}`}
+                session={session.current!}
+                dataset={dataset}
+                model={model}
+                roles={roles}
+                attribute={s.attribute}
+                onAttribute={onAttribute}
+                decision={s.decision}
+                onDecision={onDecision}
+                onExplainLead={onExplainLead}
+              />
+            </TabPanel>
+            <TabPanel id="explain" selected={tab === 'explain'} className="panel wide">
+              <ExplainPanel
+                key={`${dataset.id}/${model.id}`}
+                session={session.current!}
+                dataset={dataset}
+                model={model}
+                roles={roles}
+                attribute={s.attribute}
+                decision={tab === 'explain' ? s.decision : deferredDecision}
+                focusRow={s.focusRow}
+                visible={tab === 'explain'}
+              />
+            </TabPanel>
+            <TabPanel id="compare" selected={tab === 'compare'} className="panel wide">
+              <ComparePanel
+                key={`${dataset.id}/${model.id}`}
+                session={session.current!}
+                dataset={dataset}
+                model={model}
+                roles={roles}
+                attribute={s.attribute}
+                decision={tab === 'compare' ? s.decision : deferredDecision}
+                visible={tab === 'compare'}
+              />
+            </TabPanel>
+          </>
+        )}
+      </main>
       <footer className="credit">
         {credit && <p data-testid="credit">{credit}</p>}
         <p>Bias Workbench works offline: no server, no telemetry, no third-party requests.</p>

@@ -41,10 +41,10 @@ export interface App {
 }
 
 /** Build the app, serve it, start Chromium. */
-export async function startApp(options: { viewport?: { width: number; height: number } } = {}): Promise<App> {
+export async function startApp(options: { viewport?: { width: number; height: number }; minify?: boolean } = {}): Promise<App> {
   const outDir = mkdtempSync(join(tmpdir(), 'bw-e2e-dist-'));
   const profile = mkdtempSync(join(tmpdir(), 'bw-e2e-profile-'));
-  await build({ root, logLevel: 'warn', build: { outDir, emptyOutDir: true } });
+  await build({ root, logLevel: 'warn', build: { outDir, emptyOutDir: true, ...(options.minify === false ? { minify: false } : {}) } });
   const server: PreviewServer = await preview({ root, logLevel: 'warn', build: { outDir }, preview: { port: 0, host: '127.0.0.1', strictPort: false } });
   const origin = server.resolvedUrls!.local[0].replace(/\/$/, '');
   const context = await chromium.launchPersistentContext(profile, {
@@ -135,7 +135,7 @@ export async function openDemo(app: App): Promise<{ page: Page; ms: number }> {
   const t0 = Date.now();
   await page.goto(`${app.origin}/?demo=bank`);
   await page.getByTestId('metric-accuracy').waitFor({ timeout: 90_000 });
-  await page.getByTestId('group-chart').locator('.main-svg').first().waitFor({ timeout: 30_000 });
+  await page.getByTestId('group-chart').locator('svg').first().waitFor({ timeout: 30_000 });
   return { page, ms: Date.now() - t0 };
 }
 

@@ -1,19 +1,21 @@
-import { useEffect, useMemo, useRef, useState } from 'react';
+import { memo, useEffect, useMemo, useReducer, useState } from 'react';
 import type { WorkbenchSession } from '../../client/session';
-import { asWorkbenchError, isAbortError } from '../../client/bridge';
+import { problemOf } from '../../client/bridge';
 import type { Problem } from '../../core/errors';
 import type { DatasetRoles } from '../../core/roles';
 import type { DecisionRule, MetricFrame, AttributeResult, Disparity, Aggregate } from '../../core/metrics';
-import type { SliceMetric, Slice } from '../../core/slices';
-import { DISPARITY_DEFINITIONS, METRIC_DEFINITIONS } from '../../core/definitions';
+import type { SliceMetric, Slice, SlicePredicate } from '../../core/slices';
+import { DISPARITY_DEFINITIONS, METRIC_DEFINITIONS, labelOf, reasonText } from '../../core/definitions';
+import { count, describeDecision, formatInterval, formatMetric, num, pct, points, undefinedText, valueOf, type Shown } from '../../core/format';
 import type { DatasetSummary, ModelSummary } from '../../../workers/workbench.worker';
 import { PlotlyChart } from './PlotlyChart';
+import { LightChart } from './LightChart';
+import { Provenance } from './Provenance';
 import * as charts from '../../charts';
-import { num, pct, valueOf, type Shown } from '../../core/format';
-import { reasonText as explainReason } from '../../core/definitions';
+import { useDelayedFlag, useLatestCall } from '../hooks';
+import { attributeLabel } from '../attributes';
 
 type Frame = MetricFrame & { ms: number };
-type Curves = CurvesResult;
 interface CurvesResult {
   attribute: string;
   levels: string[];
@@ -35,55 +37,216 @@ const TABLE_METRICS = [
   'expectedCalibrationError',
 ] as const;
 
-const PERCENT = new Set(['selectionRate', 'truePositiveRate', 'falsePositiveRate', 'falseNegativeRate', 'precision', 'negativePredictiveValue', 'accuracy', 'balancedAccuracy', 'baseRate']);
-
-function problemOf(e: unknown): Problem {
-  const w = asWorkbenchError(e);
-  return { code: 'code' in w ? w.code : 'internal', message: w.message, hint: 'hint' in w ? w.hint : undefined };
+/** The headline disparities shown for the chosen attribute (between-group values). */
+function aggregateRows(named: AttributeResult['disparities']['named']): [string, Aggregate][] {
+  return [
+    ['demographicParityDifference', named.demographicParityDifference],
+    ['demographicParityRatio', named.demographicParityRatio],
+    ['equalOpportunityDifference', named.equalOpportunityDifference],
+    ['equalOpportunityRatio', named.equalOpportunityRatio],
+    ['equalizedOddsDifference', named.equalizedOddsDifference.worstCase],
+    ['equalizedOddsRatio', named.equalizedOddsRatio.worstCase],
+    ['predictiveParityDifference', named.predictiveParityDifference],
+    ['aucGap', named.aucGap],
+    ['calibrationGap', named.calibrationGap],
+  ];
 }
 
-function show(key: string, v: Shown): string {
-  return PERCENT.has(key) ? pct(v) : num(v);
-}
-
-function interval(iv: { lower: number | null; upper: number | null } | undefined, key: string): string {
-  if (!iv || iv.lower === null || iv.upper === null) return '';
-  return PERCENT.has(key) ? `${(iv.lower * 100).toFixed(1)}–${(iv.upper * 100).toFixed(1)}` : `${iv.lower.toFixed(3)}–${iv.upper.toFixed(3)}`;
-}
-
-function DisparityRow({ name, d, percent }: { name: string; d: { value: number | null; reason?: string; interval?: Disparity["interval"] }; percent?: boolean }) {
+function DisparityRow({ name, d }: { name: string; d: { value: number | null; reason?: string; interval?: Disparity['interval'] } }) {
   const def = DISPARITY_DEFINITIONS[name];
-  const v = d.value;
   return (
     <tr data-testid={`disparity-${name}`}>
-      <td>
+      <th scope="row">
         <details>
           <summary>{def?.label ?? name}</summary>
           <p className="definition">
             <code>{def?.formula}</code> — {def?.plain} {def?.convention && <em>({def.convention})</em>}
           </p>
         </details>
-      </td>
-      <td className="num">{v === null ? <span title={explainReason(d.reason)}>undefined</span> : percent ? `${(v * 100).toFixed(1)} pp` : v.toFixed(3)}</td>
-      <td className="num ci">{d.interval && d.interval.lower !== null ? `[${(d.interval.lower * (percent ? 100 : 1)).toFixed(percent ? 1 : 3)}, ${((d.interval.upper ?? 0) * (percent ? 100 : 1)).toFixed(percent ? 1 : 3)}]` : ''}</td>
+      </th>
+      <td className="num">{d.value === null ? <span title={reasonText(d.reason)}>{undefinedText(d.reason)}</span> : formatMetric(name, d.value)}</td>
+      <td className="num ci">{d.interval ? formatInterval(name, d.interval.lower, d.interval.upper) : ''}</td>
     </tr>
   );
 }
 
-function aggregateRows(named: AttributeResult['disparities']['named']) {
-  const rows: [string, Aggregate, boolean][] = [
-    ['demographicParityDifference', named.demographicParityDifference, true],
-    ['demographicParityRatio', named.demographicParityRatio, false],
-    ['equalOpportunityDifference', named.equalOpportunityDifference, true],
-    ['equalOpportunityRatio', named.equalOpportunityRatio, false],
-    ['equalizedOddsDifference', named.equalizedOddsDifference.worstCase, true],
-    ['equalizedOddsRatio', named.equalizedOddsRatio.worstCase, false],
-    ['predictiveParityDifference', named.predictiveParityDifference, true],
-    ['aucGap', named.aucGap, false],
-    ['calibrationGap', named.calibrationGap, false],
-  ];
-  return rows;
+/** Audit options: everything but the decision rule and the attribute (those are the session's). */
+interface Options {
+  fairlearnCompatible: boolean;
+  minGroupSize: number;
+  resamples: number;
+  intersections: boolean;
+  references: Record<string, string | null>;
 }
+
+type OptionAction = { [K in keyof Options]: { key: K; value: Options[K] } }[keyof Options];
+
+function reduceOptions(o: Options, a: OptionAction): Options {
+  return { ...o, [a.key]: a.value };
+}
+
+const initialOptions: Options = { fairlearnCompatible: false, minGroupSize: 30, resamples: 200, intersections: true, references: {} };
+
+/** A whole number in [lo, hi] from an input's text, or null. */
+function wholeIn(text: string, lo: number, hi: number): number | null {
+  if (!/^\s*\d+\s*$/.test(text)) return null;
+  const v = Number(text);
+  return v >= lo && v <= hi ? v : null;
+}
+
+/** The decision-rule controls: the rule, and its threshold, k or p (validated before use). */
+function DecisionControls({ decision, onDecision, nRows, defaultThreshold }: { decision: DecisionRule; onDecision: (d: DecisionRule) => void; nRows: number; defaultThreshold: number }) {
+  const [kText, setKText] = useState(String(decision.rule === 'top-k' ? decision.k : Math.min(200, nRows)));
+  const [pText, setPText] = useState(String(decision.rule === 'top-percent' ? decision.percent : 10));
+  const k = wholeIn(kText, 1, nRows);
+  const p = /^\s*\d+(\.\d+)?\s*$/.test(pText) && Number(pText) > 0 && Number(pText) <= 100 ? Number(pText) : null;
+  const threshold = decision.rule === 'threshold' ? decision.threshold : defaultThreshold;
+  return (
+    <>
+      <label title="How leads are selected: a score threshold, a fixed call list (top k), or the top p %.">
+        Decision{' '}
+        <select
+          value={decision.rule}
+          data-testid="rule-select"
+          onChange={(e) => {
+            const r = e.target.value as DecisionRule['rule'];
+            if (r === 'threshold') onDecision({ rule: 'threshold', threshold });
+            else if (r === 'top-k') onDecision({ rule: 'top-k', k: k ?? Math.min(200, nRows) });
+            else onDecision({ rule: 'top-percent', percent: p ?? 10 });
+          }}
+        >
+          <option value="threshold">score threshold</option>
+          <option value="top-k">call list: top k leads</option>
+          <option value="top-percent">top p %</option>
+        </select>
+      </label>
+      {decision.rule === 'threshold' && (
+        <label className="slider" title="Leads scoring at or above the threshold are selected (called).">
+          Threshold <strong data-testid="threshold-value">{decision.threshold.toFixed(2)}</strong>
+          <input
+            type="range"
+            min={0.01}
+            max={0.99}
+            step={0.01}
+            value={decision.threshold}
+            data-testid="threshold"
+            onChange={(e) => onDecision({ rule: 'threshold', threshold: Number(e.target.value) })}
+          />
+        </label>
+      )}
+      {decision.rule === 'top-k' && (
+        <label>
+          k{' '}
+          <input
+            type="number"
+            min={1}
+            max={nRows}
+            value={kText}
+            aria-invalid={k === null}
+            aria-describedby="top-k-error"
+            data-testid="top-k"
+            onChange={(e) => {
+              setKText(e.target.value);
+              const v = wholeIn(e.target.value, 1, nRows);
+              if (v !== null) onDecision({ rule: 'top-k', k: v });
+            }}
+          />
+          {k === null && (
+            <span id="top-k-error" className="field-error" role="alert" data-testid="top-k-error">
+              k must be a whole number from 1 to {count(nRows)}; the audit keeps k = {count(decision.k)}.
+            </span>
+          )}
+        </label>
+      )}
+      {decision.rule === 'top-percent' && (
+        <label>
+          p{' '}
+          <input
+            type="number"
+            min={0}
+            max={100}
+            step={0.5}
+            value={pText}
+            aria-invalid={p === null}
+            aria-describedby="top-p-error"
+            data-testid="top-percent"
+            onChange={(e) => {
+              setPText(e.target.value);
+              const t = e.target.value;
+              const v = /^\s*\d+(\.\d+)?\s*$/.test(t) && Number(t) > 0 && Number(t) <= 100 ? Number(t) : null;
+              if (v !== null) onDecision({ rule: 'top-percent', percent: v });
+            }}
+          />{' '}
+          %
+          {p === null && (
+            <span id="top-p-error" className="field-error" role="alert" data-testid="top-percent-error">
+              p must be a number above 0 and at most 100; the audit keeps p = {decision.percent}.
+            </span>
+          )}
+        </label>
+      )}
+    </>
+  );
+}
+
+function Metric({ label, value, k, testId }: { label: string; value: Shown; k: string; testId: string }) {
+  const def = METRIC_DEFINITIONS[k];
+  return (
+    <div className="metric" title={def ? `${def.formula} — ${def.plain}` : undefined}>
+      <span className="label">{label}</span>
+      <span className="value" data-testid={testId}>
+        {formatMetric(k, value)}
+      </span>
+    </div>
+  );
+}
+
+const GroupTable = memo(function GroupTable({ current, minGroupSize }: { current: AttributeResult; minGroupSize: number }) {
+  return (
+    <table className="groups" data-testid="group-table">
+      <caption className="visually-hidden">Metrics per group of {attributeLabel(current.name)}</caption>
+      <thead>
+        <tr>
+          <th scope="col">{attributeLabel(current.name)}</th>
+          <th scope="col" title={METRIC_DEFINITIONS.count.plain}>
+            leads
+          </th>
+          {TABLE_METRICS.map((k) => (
+            <th scope="col" key={k} title={`${METRIC_DEFINITIONS[k].formula} — ${METRIC_DEFINITIONS[k].plain}`}>
+              {METRIC_DEFINITIONS[k].label}
+            </th>
+          ))}
+        </tr>
+      </thead>
+      <tbody>
+        {current.groups.map((g) => (
+          <tr key={g.level} className={g.small ? 'small' : ''}>
+            <th scope="row">
+              {g.level}
+              {g.isReference && <span className="tag">reference</span>}
+              {g.small && (
+                <span className="tag warn" title={`fewer than ${minGroupSize} leads: its rates are noisy and it is left out of the headline disparities`}>
+                  small
+                </span>
+              )}
+            </th>
+            <td className="num">{count(g.count)}</td>
+            {TABLE_METRICS.map((k) => {
+              const r = g.metrics[k];
+              const reason = g.undefinedReasons[k];
+              return (
+                <td key={k} className="num" title={valueOf(r) === null ? reasonText(reason ?? r.reason) : reason ? `fairlearn would give 0 here: ${reasonText(reason)}` : undefined}>
+                  {formatMetric(k, r)}
+                  {g.intervals?.[k] && <span className="ci">{formatInterval(k, g.intervals[k]!.lower, g.intervals[k]!.upper)}</span>}
+                </td>
+              );
+            })}
+          </tr>
+        ))}
+      </tbody>
+    </table>
+  );
+});
 
 export function AuditPanel(props: {
   session: WorkbenchSession;
@@ -92,100 +255,75 @@ export function AuditPanel(props: {
   roles: DatasetRoles;
   attribute: string | null;
   onAttribute: (a: string) => void;
+  decision: DecisionRule;
+  onDecision: (d: DecisionRule) => void;
   onExplainLead: (row: number) => void;
 }) {
-  const { session, dataset, model, roles } = props;
-  const [rule, setRule] = useState<'threshold' | 'top-k' | 'top-percent'>('threshold');
-  const [threshold, setThreshold] = useState(model.manifest.threshold ?? 0.5);
-  const [topK, setTopK] = useState(200);
-  const [topPercent, setTopPercent] = useState(10);
-  const [fairlearn, setFairlearn] = useState(false);
-  const [minGroupSize, setMinGroupSize] = useState(30);
-  const [resamples, setResamples] = useState(200);
-  const [intersections, setIntersections] = useState(true);
-  const [references, setReferences] = useState<Record<string, string | null>>({});
-  const [frame, setFrame] = useState<Frame | null>(null);
-  const [withIntervals, setWithIntervals] = useState(false);
-  const [curves, setCurves] = useState<Curves | null>(null);
+  const { session, dataset, model, roles, decision } = props;
+  const [options, setOption] = useReducer(reduceOptions, initialOptions);
   const [problem, setProblem] = useState<Problem | null>(null);
-  const [scoring, setScoring] = useState<{ rows: number; ms: number; rowsPerSecond: number } | null>(null);
-  const [sliceMetric, setSliceMetric] = useState<SliceMetric>('selectionRate');
-  const [slices, setSlices] = useState<{ slices: Slice[]; overallRate: number; ms: number; searched: number } | null>(null);
-  const [sliceBusy, setSliceBusy] = useState(false);
-  const [sliceFrame, setSliceFrame] = useState<{ description: string; frame: MetricFrame } | null>(null);
-  const [leads, setLeads] = useState<{ row: number; score: number; converted: boolean; groups: Record<string, string> }[] | null>(null);
+  const pair = { dataset: dataset.id, model: model.id };
 
-  const decision: DecisionRule = useMemo(
-    () => (rule === 'threshold' ? { rule, threshold } : rule === 'top-k' ? { rule, k: topK } : { rule, percent: topPercent }),
-    [rule, threshold, topK, topPercent],
-  );
+  // 1. the audit at the current settings, newest wins, at most one request in flight
+  const auditOptions = { decision, fairlearnCompatible: options.fairlearnCompatible, minGroupSize: options.minGroupSize, references: options.references, intersections: options.intersections };
+  const key = JSON.stringify({ ...pair, roles, ...auditOptions });
+  const fast = useLatestCall<Frame>(key, () => session.audit.call(undefined, (api) => api.audit({ ...pair, roles, ...auditOptions })));
 
-  // Every change recomputes in the worker at once (no intervals, fast), then again with bootstrap
-  // intervals once the controls have been still for a moment. A result a newer request replaced is dropped.
-  const seq = useRef(0);
-  const scored = useRef(false);
+  // 2. bootstrap intervals for the same settings once they have been still for a moment, on the
+  //    jobs worker so the audit worker stays free for the next move
+  const [withIntervals, setWithIntervals] = useState<{ key: string; frame: Frame } | null>(null);
+  const settled = fast.resultKey === key && !fast.stale;
   useEffect(() => {
-    const mine = ++seq.current;
-    const base = { decision, fairlearnCompatible: fairlearn, minGroupSize, references, intersections };
-    const request = (bootstrap?: { resamples: number; seed: number }) =>
-      session.audit.call(undefined, (api) => api.audit(dataset.id, model.id, roles, { ...base, bootstrap }));
-    (async () => {
-      try {
-        if (!scored.current) {
-          scored.current = true;
-          const sc = await session.audit.call(undefined, (api) => api.score(dataset.id, model.id));
-          setScoring(sc);
-        }
-        const fast = await request();
-        if (mine !== seq.current) return;
-        setFrame(fast);
-        setWithIntervals(false);
-        setProblem(null);
-        if (resamples > 0) {
-          await new Promise((r) => setTimeout(r, 350));
-          if (mine !== seq.current) return;
-          const full = await request({ resamples, seed: 1 });
-          if (mine !== seq.current) return;
-          setFrame(full);
-          setWithIntervals(true);
-        }
-      } catch (e) {
-        if (mine === seq.current && !isAbortError(e)) setProblem(problemOf(e));
-      }
-    })();
-  }, [session, dataset.id, model.id, roles, decision, fairlearn, minGroupSize, resamples, intersections, references]);
+    if (!settled || options.resamples <= 0) return;
+    let live = true;
+    const timer = setTimeout(() => {
+      session
+        .onJobs(undefined, (api) => api.audit({ ...pair, roles, ...auditOptions, bootstrap: { resamples: options.resamples, seed: 1 } }))
+        .then((frame) => live && setWithIntervals({ key, frame }))
+        .catch(() => undefined);
+    }, 350);
+    return () => {
+      live = false;
+      clearTimeout(timer);
+    };
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [settled, key, options.resamples]);
+  const intervalsShown = withIntervals !== null && withIntervals.key === key && options.resamples > 0;
+  const frame: Frame | null = intervalsShown ? withIntervals.frame : fast.result;
+  // marked once an answer is overdue (see useDelayedFlag), so a quick answer never flickers
+  const stale = useDelayedFlag(fast.stale || fast.resultKey !== key, 120);
+  useEffect(() => {
+    if (fast.error && fast.resultKey === key) setProblem(problemOf(fast.error));
+    else if (!fast.error && fast.resultKey === key) setProblem(null);
+  }, [fast.error, fast.resultKey, key]);
 
   const attributeNames = frame?.attributes.map((a) => a.name) ?? roles.protected.map((p) => p.column);
   const current = frame?.attributes.find((a) => a.name === props.attribute) ?? frame?.attributes[0] ?? null;
 
-  useEffect(() => {
-    const attr = roles.protected.find((p) => p.column === current?.name) ?? roles.protected[0];
-    if (!attr) return;
-    let live = true;
-    session.audit
-      .call(undefined, (api) => api.curves(dataset.id, model.id, roles, attr.column))
-      .then((c) => live && setCurves(c as Curves))
-      .catch(() => live && setCurves(null));
-    return () => {
-      live = false;
-    };
-  }, [session, dataset.id, model.id, roles, current?.name]);
+  // 3. curves for a single protected attribute (an intersection has none)
+  const curveAttr = roles.protected.find((p) => p.column === current?.name)?.column ?? null;
+  const curvesCall = useLatestCall<CurvesResult>(curveAttr === null ? null : JSON.stringify({ ...pair, roles, curveAttr }), () =>
+    session.audit.call(undefined, (api) => api.curves({ ...pair, roles, attribute: curveAttr! })) as Promise<CurvesResult>,
+  );
+  const curves = curvesCall.result && curvesCall.result.attribute === current?.name ? curvesCall.result : null;
 
-  useEffect(() => {
-    let live = true;
-    session.audit
-      .call(undefined, (api) => api.topLeads(dataset.id, model.id, roles, 20))
-      .then((l) => live && setLeads(l))
-      .catch(() => live && setLeads(null));
-    return () => {
-      live = false;
-    };
-  }, [session, dataset.id, model.id, roles]);
+  // 4. the top of the call list and the scoring time, once per dataset/model/roles
+  const leads = useLatestCall(JSON.stringify({ ...pair, roles }), () => session.audit.call(undefined, (api) => api.topLeads({ ...pair, roles, k: 20 })));
+  const scoring = useLatestCall(JSON.stringify(pair), () => session.audit.call(undefined, (api) => api.score(pair)));
+
+  // 5. worst slices, on request; they carry the rule they were found at
+  const [sliceMetric, setSliceMetric] = useState<SliceMetric>('selectionRate');
+  const [slices, setSlices] = useState<{ settings: string; decision: DecisionRule; metric: SliceMetric; slices: Slice[]; overallRate: number; ms: number; searched: number } | null>(null);
+  const [sliceBusy, setSliceBusy] = useState(false);
+  const [sliceFrame, setSliceFrame] = useState<{ settings: string; description: string; frame: MetricFrame } | null>(null);
+  const sliceSettings = JSON.stringify({ decision, roles });
 
   async function findSlices() {
     setSliceBusy(true);
     try {
-      setSlices(await session.audit.call(undefined, (api) => api.slices(dataset.id, model.id, roles, decision, sliceMetric)));
+      const r = await session.audit.call(undefined, (api) => api.slices({ ...pair, roles, decision, metric: sliceMetric }));
+      setSlices({ ...r, settings: sliceSettings, decision, metric: sliceMetric });
+      setSliceFrame(null);
     } catch (e) {
       setProblem(problemOf(e));
     } finally {
@@ -193,22 +331,45 @@ export function AuditPanel(props: {
     }
   }
 
-  async function openSlice(s: Slice) {
+  async function openSlice(s: { predicates: SlicePredicate[]; description: string }) {
     try {
-      const f = await session.audit.call(undefined, (api) => api.sliceAudit(dataset.id, model.id, roles, decision, s.predicates, s.description));
-      setSliceFrame({ description: s.description, frame: f });
+      const f = await session.audit.call(undefined, (api) => api.sliceAudit({ ...pair, roles, decision, predicates: s.predicates, description: s.description }));
+      setSliceFrame({ settings: sliceSettings, description: s.description, frame: f });
     } catch (e) {
       setProblem(problemOf(e));
     }
   }
 
+  // Chart specs, each rebuilt only when its own inputs change. The two bar charts that depend on
+  // the rule are light SVG charts (no Plotly), redrawn with every step of a drag; the threshold
+  // line is a marker moved over the curves without redrawing them; the rest does not move.
+  const disparitySpec = useMemo(() => (current ? charts.disparityBarsSpec(current, 'selectionRate', current.reference) : null), [current]);
+  const groupSpec = useMemo(() => (current ? charts.groupMetricBarsSpec(current, ['selectionRate', 'truePositiveRate', 'falsePositiveRate']) : null), [current]);
+  // calibration does not depend on the rule: rebuilt only when the bins themselves change
+  const calibrationInput = current ? JSON.stringify(current.groups.map((g) => ({ level: g.level, bins: g.metrics.calibration }))) : null;
+  const calibrationSpec = useMemo(() => (calibrationInput ? charts.calibrationSpec(JSON.parse(calibrationInput) as charts.CalibrationGroup[]) : null), [calibrationInput]);
+  const thresholdSpec = useMemo(() => (curves ? charts.selectionVsThresholdSpec(curves.sweep, curves.levels, null) : null), [curves]);
+  const thresholdMarker = decision.rule === 'threshold' ? { x: decision.threshold, label: `current threshold ${num(decision.threshold, 2)}` } : null;
+  const rocSpec = useMemo(() => (curves ? charts.rocCurvesSpec(curves.roc) : null), [curves]);
+
   const o = frame?.overall.metrics;
   const fourFifths = current?.disparities.named.disparateImpact.fourFifthsRule;
   const di = current?.disparities.named.disparateImpact.betweenGroups;
+  const trainedHere = model.origin === 'trained';
+  const provenance = frame
+    ? [
+        `groups by ${current ? attributeLabel(current.name) : '—'}${options.intersections ? ' (intersections on)' : ''}`,
+        frame.decision.rule ? describeDecision(frame.decision.rule) : 'given decisions',
+        `model “${model.name}”`,
+        `all ${count(frame.n)} rows of ${dataset.name}`,
+        `groups under ${frame.minGroupSize} leads left out of the headline disparities`,
+        frame.fairlearnCompatible ? 'Fairlearn-compatible zeros' : 'undefined rates shown as undefined',
+      ]
+    : [];
 
   return (
     <>
-      <h2>3 · Audit</h2>
+      <h2>2 · Audit</h2>
       {problem && (
         <div className="banner error" role="alert" data-testid="audit-problem">
           <strong>{problem.message}</strong>
@@ -221,56 +382,35 @@ export function AuditPanel(props: {
           <select value={current?.name ?? ''} onChange={(e) => props.onAttribute(e.target.value)} data-testid="attribute-select">
             {attributeNames.map((n) => (
               <option key={n} value={n}>
-                {n}
+                {attributeLabel(n)}
               </option>
             ))}
           </select>
         </label>
-        <label title="How leads are selected: a score threshold, a fixed call list (top k), or the top p %.">
-          Decision{' '}
-          <select value={rule} onChange={(e) => setRule(e.target.value as typeof rule)} data-testid="rule-select">
-            <option value="threshold">score threshold</option>
-            <option value="top-k">call list: top k leads</option>
-            <option value="top-percent">top p %</option>
-          </select>
-        </label>
-        {rule === 'threshold' && (
-          <label className="slider" title="Leads scoring at or above the threshold are selected (called).">
-            Threshold <strong data-testid="threshold-value">{threshold.toFixed(2)}</strong>
-            <input type="range" min={0.01} max={0.99} step={0.01} value={threshold} data-testid="threshold" onChange={(e) => setThreshold(Number(e.target.value))} />
-          </label>
-        )}
-        {rule === 'top-k' && (
-          <label>
-            k <input type="number" min={0} max={dataset.nRows} value={topK} onChange={(e) => setTopK(Math.max(0, Number(e.target.value) | 0))} data-testid="top-k" />
-          </label>
-        )}
-        {rule === 'top-percent' && (
-          <label>
-            p <input type="number" min={0} max={100} step={0.5} value={topPercent} onChange={(e) => setTopPercent(Number(e.target.value))} /> %
-          </label>
-        )}
+        <DecisionControls decision={decision} onDecision={props.onDecision} nRows={dataset.nRows} defaultThreshold={model.manifest.threshold ?? 0.5} />
       </div>
       <details className="options">
         <summary>Audit options</summary>
         <label title="Reproduce fairlearn's zeros for undefined rates, to match a notebook.">
-          <input type="checkbox" checked={fairlearn} onChange={(e) => setFairlearn(e.target.checked)} data-testid="fairlearn-compatible" /> Fairlearn-compatible (undefined rates
-          become 0)
+          <input type="checkbox" checked={options.fairlearnCompatible} onChange={(e) => setOption({ key: 'fairlearnCompatible', value: e.target.checked })} data-testid="fairlearn-compatible" />{' '}
+          Fairlearn-compatible (undefined rates become 0)
         </label>
         <label>
-          <input type="checkbox" checked={intersections} onChange={(e) => setIntersections(e.target.checked)} /> intersections of protected attributes
+          <input type="checkbox" checked={options.intersections} onChange={(e) => setOption({ key: 'intersections', value: e.target.checked })} /> intersections of protected attributes
         </label>
         <label>
-          small group below <input type="number" min={1} value={minGroupSize} onChange={(e) => setMinGroupSize(Math.max(1, Number(e.target.value) | 0))} /> leads
+          minimum group size{' '}
+          <input type="number" min={1} value={options.minGroupSize} onChange={(e) => setOption({ key: 'minGroupSize', value: Math.max(1, Number(e.target.value) | 0) })} data-testid="min-group-size" /> leads (smaller
+          groups are shown but left out of the headline disparities)
         </label>
         <label>
-          bootstrap resamples <input type="number" min={0} max={2000} value={resamples} onChange={(e) => setResamples(Math.max(0, Number(e.target.value) | 0))} /> (0 = no
+          bootstrap resamples <input type="number" min={0} max={2000} value={options.resamples} onChange={(e) => setOption({ key: 'resamples', value: Math.min(2000, Math.max(0, Number(e.target.value) | 0)) })} /> (0 = no
           intervals)
         </label>
         {current && (
           <label>
-            reference group for {current.name}{' '}
-            <select value={references[current.name] ?? ''} onChange={(e) => setReferences({ ...references, [current.name]: e.target.value || null })}>
+            reference group for {attributeLabel(current.name)}{' '}
+            <select value={options.references[current.name] ?? ''} onChange={(e) => setOption({ key: 'references', value: { ...options.references, [current.name]: e.target.value || null } })}>
               <option value="">largest group</option>
               {current.groups.map((g) => (
                 <option key={g.level} value={g.level}>
@@ -282,69 +422,49 @@ export function AuditPanel(props: {
         )}
       </details>
       {frame && o && current && (
-        <div data-testid="audit">
+        <div data-testid="audit" className={stale ? 'results stale' : 'results'} aria-busy={stale || undefined}>
+          <Provenance items={provenance} stale={stale} staleText={`Updating for ${describeDecision(decision)}…`} testId="audit-provenance" />
           <div className="metrics">
             <Metric label="Accuracy" value={o.accuracy} k="accuracy" testId="metric-accuracy" />
             <Metric label="Precision" value={o.precision} k="precision" testId="metric-precision" />
             <Metric label="Recall (TPR)" value={o.truePositiveRate} k="truePositiveRate" testId="metric-recall" />
             <Metric label="ROC AUC" value={o.rocAuc} k="rocAuc" testId="metric-auc" />
             <Metric label="Selected" value={o.selectionRate} k="selectionRate" testId="metric-selection" />
-            <div className="metric" title="Four-fifths rule on the selection rate (see the caveat below)">
+            <div className="metric" title="Four-fifths rule on the selection rate, between groups large enough to count (see the caveat below)">
               <span className="label">Four-fifths rule</span>
               <span className={`value ${fourFifths?.pass === false ? 'fail' : ''}`} data-testid="four-fifths">
-                {fourFifths?.pass === null ? 'undefined' : fourFifths?.pass ? 'passes' : 'fails'}
+                {fourFifths?.pass === null || fourFifths === undefined ? 'undefined' : fourFifths.pass ? 'passes' : 'fails'}
               </span>
               <span className="sub">DI {num(di?.value ?? null)}</span>
             </div>
           </div>
-          <p className="footnote">
-            {frame.decision.selected.toLocaleString('en-US')} of {frame.n.toLocaleString('en-US')} leads selected
+          <p className="footnote" data-testid="audit-footnote">
+            {count(frame.decision.selected)} of {count(frame.n)} leads selected
             {frame.decision.cutScore !== null && <> (lowest selected score {frame.decision.cutScore.toFixed(3)})</>} · computed in the worker in {Math.round(frame.ms)} ms
-            {withIntervals ? ` · ${frame.bootstrap?.resamples} bootstrap resamples, 95 % intervals` : resamples > 0 ? ' · intervals follow…' : ''}
-            {frame.fairlearnCompatible && ' · Fairlearn-compatible: undefined rates shown as 0'}
+            {intervalsShown ? ` · ${frame.bootstrap?.resamples} bootstrap resamples, 95 % intervals` : options.resamples > 0 ? ' · intervals follow…' : ''}
           </p>
-          <table className="groups" data-testid="group-table">
-            <thead>
-              <tr>
-                <th>{current.name}</th>
-                <th title={METRIC_DEFINITIONS.count.plain}>leads</th>
-                {TABLE_METRICS.map((k) => (
-                  <th key={k} title={`${METRIC_DEFINITIONS[k].formula} — ${METRIC_DEFINITIONS[k].plain}`}>
-                    {METRIC_DEFINITIONS[k].label}
-                  </th>
-                ))}
-              </tr>
-            </thead>
-            <tbody>
-              {current.groups.map((g) => (
-                <tr key={g.level} className={g.small ? 'small' : ''}>
-                  <td>
-                    {g.level}
-                    {g.isReference && <span className="tag">reference</span>}
-                    {g.small && <span className="tag warn" title={`fewer than ${frame.minGroupSize} leads: numbers are unreliable`}>small</span>}
-                  </td>
-                  <td className="num">{g.count.toLocaleString('en-US')}</td>
-                  {TABLE_METRICS.map((k) => {
-                    const r = g.metrics[k];
-                    const reason = g.undefinedReasons[k];
-                    return (
-                      <td key={k} className="num" title={valueOf(r) === null ? explainReason(reason ?? r.reason) : reason ? `fairlearn would give 0 here: ${explainReason(reason)}` : undefined}>
-                        {show(k, r)}
-                        {g.intervals?.[k] && <span className="ci">{interval(g.intervals[k], k)}</span>}
-                      </td>
-                    );
-                  })}
-                </tr>
-              ))}
-            </tbody>
-          </table>
+          <p className="footnote" data-testid="audit-rows">
+            The audit scores every one of the {count(frame.n)} rows of {dataset.name} with this model.{' '}
+            {trainedHere
+              ? 'The model was trained here on part of these rows, so its accuracy on them is optimistic; Mitigate & compare evaluates on held-out rows only.'
+              : 'If the model was trained on some of these rows, its accuracy on them is optimistic; Mitigate & compare evaluates on held-out rows only.'}
+          </p>
+          <GroupTable current={current} minGroupSize={frame.minGroupSize} />
           <div className="grid2">
             <div>
-              <h3>Disparities between groups of {current.name}</h3>
+              <h3>Disparities between groups of {attributeLabel(current.name)}</h3>
               <table className="disparities">
+                <caption className="visually-hidden">Disparities between groups of {attributeLabel(current.name)}, with 95 % intervals when computed</caption>
+                <thead>
+                  <tr>
+                    <th scope="col">disparity</th>
+                    <th scope="col">value</th>
+                    <th scope="col">interval</th>
+                  </tr>
+                </thead>
                 <tbody>
-                  {aggregateRows(current.disparities.named).map(([name, agg, percent]) => (
-                    <DisparityRow key={name} name={name} d={agg.betweenGroups} percent={percent} />
+                  {aggregateRows(current.disparities.named).map(([name, agg]) => (
+                    <DisparityRow key={name} name={name} d={agg.betweenGroups} />
                   ))}
                   <DisparityRow name="theilIndex" d={frame.inequality.theilIndex} />
                   <DisparityRow name="betweenGroupTheilIndex" d={current.disparities.named.betweenGroupTheilIndex} />
@@ -362,9 +482,11 @@ export function AuditPanel(props: {
               <table className="disparities">
                 <thead>
                   <tr>
-                    <th>group</th>
-                    <th title={DISPARITY_DEFINITIONS.averageOddsDifference.formula}>average odds difference</th>
-                    <th>selection-rate ratio</th>
+                    <th scope="col">group</th>
+                    <th scope="col" title={DISPARITY_DEFINITIONS.averageOddsDifference.formula}>
+                      average odds difference
+                    </th>
+                    <th scope="col">selection-rate ratio</th>
                   </tr>
                 </thead>
                 <tbody>
@@ -372,8 +494,8 @@ export function AuditPanel(props: {
                     const sr = current.disparities.perMetric.selectionRate.toReference.find((t) => t.level === a.level);
                     return (
                       <tr key={a.level}>
-                        <td>{a.level}</td>
-                        <td className="num">{num(a.value.value)}</td>
+                        <th scope="row">{a.level}</th>
+                        <td className="num">{a.value.value === null ? undefinedText(a.value.reason) : points(a.value.value)}</td>
                         <td className="num">{num(sr?.ratio.value ?? null)}</td>
                       </tr>
                     );
@@ -381,91 +503,107 @@ export function AuditPanel(props: {
                 </tbody>
               </table>
             </div>
-            <PlotlyChart spec={charts.disparityBarsSpec(current, 'selectionRate', current.reference)} testId="disparity-chart" />
+            {disparitySpec && <LightChart spec={disparitySpec} testId="disparity-chart" stale={stale} />}
           </div>
           <div className="grid2">
-            <PlotlyChart spec={charts.groupMetricBarsSpec(current, ['selectionRate', 'truePositiveRate', 'falsePositiveRate'])} testId="group-chart" />
-            {curves && curves.attribute === current.name ? (
-              <PlotlyChart spec={charts.selectionVsThresholdSpec(curves.sweep, curves.levels, rule === 'threshold' ? threshold : null)} testId="threshold-chart" />
-            ) : (
-              <p className="hint">Curves are drawn for single protected attributes.</p>
-            )}
+            {groupSpec && <LightChart spec={groupSpec} testId="group-chart" stale={stale} />}
+            {thresholdSpec ? <PlotlyChart spec={thresholdSpec} testId="threshold-chart" marker={thresholdMarker} /> : <p className="hint">Curves are drawn for single protected attributes.</p>}
           </div>
           <div className="grid2">
-            {curves && curves.attribute === current.name && <PlotlyChart spec={charts.rocCurvesSpec(curves.roc)} testId="roc-chart" />}
-            <PlotlyChart spec={charts.calibrationSpec(current.groups.map((g) => ({ level: g.level, bins: g.metrics.calibration })))} testId="calibration-chart" />
+            {rocSpec && <PlotlyChart spec={rocSpec} testId="roc-chart" />}
+            {calibrationSpec && <PlotlyChart spec={calibrationSpec} testId="calibration-chart" />}
           </div>
           <h3>Worst slices</h3>
           <p className="hint">Subgroups (protected attributes and the model's columns, up to three at a time) whose rate differs most from everyone else, with enough leads to count.</p>
           <div className="controls">
-            <select value={sliceMetric} onChange={(e) => setSliceMetric(e.target.value as SliceMetric)}>
-              <option value="selectionRate">selection rate</option>
-              <option value="truePositiveRate">true positive rate</option>
-              <option value="falsePositiveRate">false positive rate</option>
-              <option value="errorRate">error rate</option>
-              <option value="precision">precision</option>
-            </select>
+            <label>
+              rate{' '}
+              <select value={sliceMetric} onChange={(e) => setSliceMetric(e.target.value as SliceMetric)} data-testid="slice-metric">
+                <option value="selectionRate">selection rate</option>
+                <option value="truePositiveRate">true positive rate</option>
+                <option value="falsePositiveRate">false positive rate</option>
+                <option value="errorRate">error rate</option>
+                <option value="precision">precision</option>
+              </select>
+            </label>
             <button onClick={() => void findSlices()} disabled={sliceBusy} data-testid="find-slices">
-              {sliceBusy ? 'Searching…' : 'Find worst slices'}
+              {sliceBusy ? 'Searching…' : slices && slices.settings !== sliceSettings ? 'Search again at the current rule' : 'Find worst slices'}
             </button>
             {slices && (
               <span className="footnote">
-                {slices.searched.toLocaleString('en-US')} slices searched in {Math.round(slices.ms)} ms; overall {pct(slices.overallRate)}
+                {count(slices.searched)} slices searched in {Math.round(slices.ms)} ms at {describeDecision(slices.decision)}; overall {labelOf(slices.metric)} {pct(slices.overallRate)}
               </span>
             )}
           </div>
           {slices && (
-            <table className="slices" data-testid="slice-list">
-              <thead>
-                <tr>
-                  <th>slice</th>
-                  <th>leads</th>
-                  <th>rate</th>
-                  <th>rest</th>
-                  <th>difference</th>
-                  <th title="two-proportion z score; |z| ≥ 2 shown">z</th>
-                </tr>
-              </thead>
-              <tbody>
-                {slices.slices.map((s) => (
-                  <tr key={s.description} onClick={() => void openSlice(s)} className="clickable" title="Open this slice in the audit">
-                    <td>{s.description}</td>
-                    <td className="num">{s.count.toLocaleString('en-US')}</td>
-                    <td className="num">{pct(s.rate)}</td>
-                    <td className="num">{pct(s.complementRate)}</td>
-                    <td className="num">{(s.difference * 100).toFixed(1)} pp</td>
-                    <td className="num">{s.z.toFixed(1)}</td>
-                  </tr>
-                ))}
-                {slices.slices.length === 0 && (
+            <div className={slices.settings !== sliceSettings ? 'stale' : undefined} aria-busy={slices.settings !== sliceSettings || undefined}>
+              {slices.settings !== sliceSettings && (
+                <p className="stale-badge" data-testid="slices-stale">
+                  Found at {describeDecision(slices.decision)}; the rule has changed since. Search again to update.
+                </p>
+              )}
+              <table className="slices" data-testid="slice-list">
+                <thead>
                   <tr>
-                    <td colSpan={6}>No slice differs significantly from the rest.</td>
+                    <th scope="col">slice (open it to audit it against the rest)</th>
+                    <th scope="col">leads</th>
+                    <th scope="col">rate</th>
+                    <th scope="col">rest</th>
+                    <th scope="col">difference</th>
+                    <th scope="col" title="two-proportion z score; |z| ≥ 2 shown">
+                      z
+                    </th>
                   </tr>
-                )}
-              </tbody>
-            </table>
+                </thead>
+                <tbody>
+                  {slices.slices.map((s) => (
+                    <tr key={s.description}>
+                      <th scope="row">
+                        <button className="link" onClick={() => void openSlice(s)} data-testid="open-slice">
+                          {s.description}
+                        </button>
+                      </th>
+                      <td className="num">{count(s.count)}</td>
+                      <td className="num">{pct(s.rate)}</td>
+                      <td className="num">{pct(s.complementRate)}</td>
+                      <td className="num">{points(s.difference)}</td>
+                      <td className="num">{s.z.toFixed(1)}</td>
+                    </tr>
+                  ))}
+                  {slices.slices.length === 0 && (
+                    <tr>
+                      <td colSpan={6}>No slice differs significantly from the rest.</td>
+                    </tr>
+                  )}
+                </tbody>
+              </table>
+            </div>
           )}
           {sliceFrame && (
-            <div className="slice-audit" data-testid="slice-audit">
-              <h4>{sliceFrame.description} against the rest</h4>
+            <div className={sliceFrame.settings !== sliceSettings ? 'slice-audit stale' : 'slice-audit'} data-testid="slice-audit">
+              <h4>
+                {sliceFrame.description} against the rest{sliceFrame.settings !== sliceSettings && ' (at the previous rule: open it again to update)'}
+              </h4>
               <table className="groups">
                 <thead>
                   <tr>
-                    <th />
-                    <th>leads</th>
+                    <th scope="col">part</th>
+                    <th scope="col">leads</th>
                     {TABLE_METRICS.slice(0, 7).map((k) => (
-                      <th key={k}>{METRIC_DEFINITIONS[k].label}</th>
+                      <th scope="col" key={k}>
+                        {METRIC_DEFINITIONS[k].label}
+                      </th>
                     ))}
                   </tr>
                 </thead>
                 <tbody>
                   {sliceFrame.frame.attributes[0].groups.map((g) => (
                     <tr key={g.level}>
-                      <td>{g.level}</td>
-                      <td className="num">{g.count.toLocaleString('en-US')}</td>
+                      <th scope="row">{g.level}</th>
+                      <td className="num">{count(g.count)}</td>
                       {TABLE_METRICS.slice(0, 7).map((k) => (
-                        <td key={k} className="num" title={valueOf(g.metrics[k]) === null ? explainReason(g.metrics[k].reason) : undefined}>
-                          {show(k, g.metrics[k])}
+                        <td key={k} className="num" title={valueOf(g.metrics[k]) === null ? reasonText(g.metrics[k].reason) : undefined}>
+                          {formatMetric(k, g.metrics[k])}
                         </td>
                       ))}
                     </tr>
@@ -475,30 +613,32 @@ export function AuditPanel(props: {
             </div>
           )}
           <h3>Top of the call list</h3>
-          {leads && (
+          {leads.result && (
             <table className="leads" data-testid="lead-table">
               <thead>
                 <tr>
-                  <th>row</th>
-                  <th>score</th>
-                  <th>converted</th>
+                  <th scope="col">row</th>
+                  <th scope="col">score</th>
+                  <th scope="col">converted</th>
                   {roles.protected.map((p) => (
-                    <th key={p.column}>{p.column}</th>
+                    <th scope="col" key={p.column}>
+                      {p.column}
+                    </th>
                   ))}
-                  <th />
+                  <th scope="col">explain</th>
                 </tr>
               </thead>
               <tbody>
-                {leads.map((l) => (
+                {leads.result.map((l) => (
                   <tr key={l.row}>
-                    <td>{l.row + 1}</td>
+                    <th scope="row">{l.row + 1}</th>
                     <td className="num">{l.score.toFixed(3)}</td>
                     <td>{l.converted ? 'yes' : 'no'}</td>
                     {roles.protected.map((p) => (
                       <td key={p.column}>{l.groups[p.column]}</td>
                     ))}
                     <td>
-                      <button onClick={() => props.onExplainLead(l.row)} data-testid="explain-lead">
+                      <button onClick={() => props.onExplainLead(l.row)} data-testid="explain-lead" aria-label={`Why does lead ${l.row + 1} score ${l.score.toFixed(3)}?`}>
                         Why?
                       </button>
                     </td>
@@ -507,25 +647,13 @@ export function AuditPanel(props: {
               </tbody>
             </table>
           )}
-          {scoring && (
+          {scoring.result && (
             <p className="footnote" data-testid="scoring">
-              Scored {scoring.rows.toLocaleString('en-US')} rows in a Web Worker in {Math.round(scoring.ms)} ms ({Math.round(scoring.rowsPerSecond).toLocaleString('en-US')} rows/s).
+              Scored {count(scoring.result.rows)} rows in a Web Worker in {Math.round(scoring.result.ms)} ms ({count(Math.round(scoring.result.rowsPerSecond))} rows/s).
             </p>
           )}
         </div>
       )}
     </>
-  );
-}
-
-function Metric({ label, value, k, testId }: { label: string; value: Shown; k: string; testId: string }) {
-  const def = METRIC_DEFINITIONS[k];
-  return (
-    <div className="metric" title={def ? `${def.formula} — ${def.plain}` : undefined}>
-      <span className="label">{label}</span>
-      <span className="value" data-testid={testId}>
-        {show(k, value)}
-      </span>
-    </div>
   );
 }

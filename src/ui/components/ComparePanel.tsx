@@ -1,27 +1,37 @@
-import { useEffect, useMemo, useRef, useState } from 'react';
+import { memo, useEffect, useMemo, useRef, useState } from 'react';
 import type { WorkbenchSession } from '../../client/session';
-import { asWorkbenchError } from '../../client/bridge';
+import { isAbortError, problemOf } from '../../client/bridge';
 import { Comlink } from '../../client/workbench';
 import type { DatasetRoles } from '../../core/roles';
+import type { DecisionRule } from '../../core/metrics';
 import type { Intervention, Scenario, ScenarioResult } from '../../core/mitigate';
+import { count, describeDecision, num, signed } from '../../core/format';
+import { labelOf } from '../../core/definitions';
 import type { DatasetSummary, ModelSummary } from '../../../workers/workbench.worker';
 import { PlotlyChart } from './PlotlyChart';
+import { Provenance } from './Provenance';
 import { downloadFiles } from '../download';
 import { paretoSpec, withFrontier } from '../../charts';
+import { useEscape } from '../hooks';
+import { attributeLabel, attributeNameOf, attributeParts } from '../attributes';
 
 type Parity = 'demographicParityDifference' | 'equalOpportunityDifference' | 'equalizedOddsDifference';
-const PARITY_LABELS: Record<Parity, string> = {
-  demographicParityDifference: 'demographic parity difference',
-  equalOpportunityDifference: 'equal opportunity difference',
-  equalizedOddsDifference: 'equalized odds difference',
-};
+const PARITIES: Parity[] = ['demographicParityDifference', 'equalOpportunityDifference', 'equalizedOddsDifference'];
+
+/**
+ * Which model a scenario starts from: the audited model as it was loaded (post-processing and
+ * neutralising only: it cannot be retrained here), or a model retrained here on the training
+ * rows with the audited model's columns (every intervention).
+ */
+type Base = 'audited' | 'retrained';
 
 interface Entry {
   id: number;
   scenario: Scenario;
-  /** bumped on every edit: a result for an older version is dropped */
+  base: Base;
+  /** bumped on every change of the settings: a result for an older version is dropped */
   version: number;
-  status: 'queued' | 'running' | 'done' | 'failed';
+  status: 'queued' | 'running' | 'done' | 'failed' | 'cancelled';
   message?: string;
   result?: ScenarioResult & { split: { train: number; test: number; seed: number } };
   /** the version `result` belongs to */
@@ -29,18 +39,20 @@ interface Entry {
   sweep?: string;
 }
 
-const STORAGE_KEY = 'bias-workbench.scenarios/1';
+const STORAGE_KEY = 'bias-workbench.scenarios/2';
+const AUDITED = 'audited model (as loaded)';
 
-/** The six scenarios of the workshop script; `proxy` is the strongest proxy found for the attribute. */
-function standardScenarios(ageColumn: string | undefined, proxy: string | undefined): Scenario[] {
-  const drop = ageColumn ?? proxy ?? 'age';
+/** The workshop's standard scenarios; `drop` is the age column or the strongest proxy found. */
+function standardScenarios(drop: string | undefined): { scenario: Scenario; base: Base }[] {
+  const d = drop ?? 'age';
   return [
-    { name: 'baseline', interventions: [] },
-    { name: `no ${drop}`, interventions: [{ kind: 'drop-features', columns: [drop] }] },
-    { name: 'reweigh', interventions: [{ kind: 'reweigh' }] },
-    { name: 'oversample', interventions: [{ kind: 'resample', method: 'oversample' }] },
-    { name: 'EO thresholds', interventions: [{ kind: 'group-thresholds', constraint: 'equal-opportunity' }] },
-    { name: 'DP in training', interventions: [{ kind: 'constraint', constraint: 'demographic-parity', bound: 0.02 }] },
+    { base: 'audited', scenario: { name: AUDITED, interventions: [] } },
+    { base: 'retrained', scenario: { name: 'retrained baseline', interventions: [] } },
+    { base: 'retrained', scenario: { name: `no ${d}`, interventions: [{ kind: 'drop-features', columns: [d] }] } },
+    { base: 'retrained', scenario: { name: 'reweigh', interventions: [{ kind: 'reweigh' }] } },
+    { base: 'retrained', scenario: { name: 'oversample', interventions: [{ kind: 'resample', method: 'oversample' }] } },
+    { base: 'audited', scenario: { name: 'EO thresholds', interventions: [{ kind: 'group-thresholds', constraint: 'equal-opportunity' }] } },
+    { base: 'retrained', scenario: { name: 'DP in training', interventions: [{ kind: 'constraint', constraint: 'demographic-parity', bound: 0.02 }] } },
   ];
 }
 
@@ -61,56 +73,72 @@ function describe(i: Intervention): string {
   }
 }
 
-function fmt(v: number | null | undefined, digits = 3): string {
-  return v === null || v === undefined ? 'undefined' : v.toFixed(digits);
+/**
+ * The session's rule for the held-out rows: a threshold or a top share as it is; a call list
+ * of k leads out of n becomes the same share of the held-out leads.
+ */
+function heldOutDecision(rule: DecisionRule, nRows: number): DecisionRule {
+  return rule.rule === 'top-k' ? { rule: 'top-percent', percent: (100 * rule.k) / nRows } : rule;
 }
 
-function signed(v: number | null | undefined): string {
-  if (v === null || v === undefined) return '';
-  return `${v >= 0 ? '+' : '−'}${Math.abs(v).toFixed(3)}`;
+function loadSaved(): Entry[] {
+  try {
+    const saved = JSON.parse(sessionStorage.getItem(STORAGE_KEY) ?? '[]') as { scenario: Scenario; base: Base }[];
+    return saved.map((s, i) => ({ id: i + 1, scenario: s.scenario, base: s.base, version: 1, status: 'queued' }));
+  } catch {
+    return [];
+  }
 }
 
 /**
- * Mitigate & compare: scenarios (the baseline plus interventions), each run in a worker on the
- * same held-out split as soon as it is added or edited, on a live accuracy-vs-parity chart.
+ * Mitigate & compare: scenarios (a starting model plus interventions), each run in a worker on
+ * the same held-out split as soon as it is added or the settings change, on a live
+ * accuracy-against-parity chart. The audited model, as loaded, is the reference every
+ * difference is taken from; retraining scenarios start from a model retrained here, shown as
+ * its own row, so the cost of retraining is never mistaken for the cost of a mitigation.
  */
-export function ComparePanel(props: { session: WorkbenchSession; dataset: DatasetSummary; model: ModelSummary; roles: DatasetRoles; attribute: string | null }) {
+export const ComparePanel = memo(function ComparePanel(props: {
+  session: WorkbenchSession;
+  dataset: DatasetSummary;
+  model: ModelSummary;
+  roles: DatasetRoles;
+  attribute: string | null;
+  decision: DecisionRule;
+  visible: boolean;
+}) {
   const { session, dataset, model, roles } = props;
-  const trainedHere = model.manifest.training !== undefined;
-  const [baseline, setBaseline] = useState<'imported' | 'logistic' | 'mlp'>(trainedHere ? (model.manifest.training?.kind === 'logistic' ? 'logistic' : 'mlp') : 'imported');
+  const [retrainKind, setRetrainKind] = useState<'logistic' | 'mlp'>(model.manifest.training?.kind === 'logistic' ? 'logistic' : 'mlp');
   const [epochs, setEpochs] = useState(8);
   const [seed, setSeed] = useState(42);
   const [parity, setParity] = useState<Parity>('demographicParityDifference');
-  const [entries, setEntries] = useState<Entry[]>(() => {
-    try {
-      const saved = JSON.parse(sessionStorage.getItem(STORAGE_KEY) ?? '[]') as Scenario[];
-      return saved.map((scenario, i) => ({ id: i + 1, scenario, version: 1, status: 'queued' }));
-    } catch {
-      return [];
-    }
-  });
+  const [entries, setEntries] = useState<Entry[]>(loadSaved);
   const nextId = useRef(entries.length + 1);
-  const attrs = useMemo(() => {
-    const chosen = roles.protected.find((p) => p.column === props.attribute);
-    return chosen ? [chosen] : roles.protected.slice(0, 1);
-  }, [roles, props.attribute]);
+  const attrs = useMemo(() => attributeParts(props.attribute, roles), [props.attribute, roles]);
+  const attrName = attributeNameOf(attrs);
+  const decision = useMemo(() => heldOutDecision(props.decision, dataset.nRows), [props.decision, dataset.nRows]);
   const [proxy, setProxy] = useState<string | undefined>(undefined);
+  const controllers = useRef(new Set<AbortController>());
 
   // keep the scenario list in the session (survives a reload of the tab)
   useEffect(() => {
-    sessionStorage.setItem(STORAGE_KEY, JSON.stringify(entries.map((e) => e.scenario)));
+    sessionStorage.setItem(STORAGE_KEY, JSON.stringify(entries.map((e) => ({ scenario: e.scenario, base: e.base }))));
   }, [entries]);
 
   useEffect(() => {
-    if (!attrs[0]) return;
+    if (!props.visible && proxy !== undefined) return;
+    let live = true;
     session
-      .onJobs(undefined, (api) => api.proxies(dataset.id, roles, attrs[0], model.manifest.features.map((f) => f.column)))
-      .then((p) => setProxy(p.report.columns.find((c) => c.likelyProxy)?.name))
-      .catch(() => setProxy(undefined));
-  }, [session, dataset.id, roles, attrs, model.manifest.features]);
+      .onJobs(undefined, (api) => api.proxies({ dataset: dataset.id, roles, attribute: attrs, columns: model.manifest.features.map((f) => f.column) }))
+      .then((p) => live && setProxy(p.report.columns.find((c) => c.likelyProxy)?.name))
+      .catch(() => live && setProxy(undefined));
+    return () => {
+      live = false;
+    };
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [session, dataset.id, roles, attrName]);
 
   // Settings that change every scenario's numbers invalidate all results.
-  const settingsKey = JSON.stringify({ baseline, epochs, seed, attrs, roles, model: model.id });
+  const settingsKey = JSON.stringify({ retrainKind, epochs, seed, attrName, roles, decision, model: model.id });
   const lastSettings = useRef(settingsKey);
   useEffect(() => {
     if (lastSettings.current === settingsKey) return;
@@ -122,29 +150,43 @@ export function ComparePanel(props: { session: WorkbenchSession; dataset: Datase
   useEffect(() => {
     for (const e of entries) {
       if (e.status !== 'queued') continue;
-      const { id, version, scenario } = e;
-      setEntries((es) => es.map((x) => (x.id === id && x.version === version ? { ...x, status: 'running', message: 'waiting for a worker' } : x)));
-      const base = baseline === 'imported' ? ({ kind: 'imported' } as const) : ({ kind: 'trained', trainKind: baseline, epochs } as const);
+      const { id, version, scenario, base } = e;
+      const update = (patch: Partial<Entry>) => setEntries((es) => es.map((x) => (x.id === id && x.version === version ? { ...x, ...patch } : x)));
+      update({ status: 'running', message: 'waiting for a worker' });
+      const baseline = base === 'audited' ? ({ kind: 'imported' } as const) : ({ kind: 'trained', trainKind: retrainKind, epochs } as const);
+      const controller = new AbortController();
+      controllers.current.add(controller);
       session
-        .onPool(undefined, (api) =>
-          api.runScenario(dataset.id, model.id, roles, attrs, base, scenario, seed, 200, Comlink.proxy((p: { message: string }) =>
-            setEntries((es) => es.map((x) => (x.id === id && x.version === version ? { ...x, message: p.message } : x))),
-          )),
+        .onPool(controller.signal, (api) =>
+          api.runScenario(
+            { dataset: dataset.id, model: model.id, roles, attributes: attrs, baseline, scenario, seed, bootstrap: 200, decision },
+            Comlink.proxy((p: { message: string }) => update({ message: p.message })),
+          ),
         )
-        .then((result) =>
-          setEntries((es) => es.map((x) => (x.id === id && x.version === version ? { ...x, status: 'done', result, resultVersion: version, message: undefined } : x))),
-        )
+        .then((result) => update({ status: 'done', result, resultVersion: version, message: undefined }))
         .catch((err: unknown) => {
-          const w = asWorkbenchError(err);
-          setEntries((es) => es.map((x) => (x.id === id && x.version === version ? { ...x, status: 'failed', message: `${w.message}${'hint' in w && w.hint ? ` ${w.hint}` : ''}` } : x)));
-        });
+          if (isAbortError(err)) update({ status: 'cancelled', message: 'cancelled' });
+          else {
+            const p = problemOf(err);
+            update({ status: 'failed', message: `${p.message}${p.hint ? ` ${p.hint}` : ''}` });
+          }
+        })
+        .finally(() => controllers.current.delete(controller));
     }
-  }, [entries, session, dataset.id, model.id, roles, attrs, baseline, epochs, seed]);
+  }, [entries, session, dataset.id, model.id, roles, attrs, retrainKind, epochs, seed, decision]);
 
-  function add(scenarios: Scenario[]) {
+  const running = entries.some((e) => e.status === 'running');
+  function cancelAll() {
+    for (const c of controllers.current) c.abort();
+  }
+  useEscape(running && props.visible, cancelAll);
+
+  function add(scenarios: { scenario: Scenario; base: Base }[], sweep?: string) {
     setEntries((es) => {
       const taken = new Set(es.map((e) => e.scenario.name));
-      const fresh = scenarios.filter((s) => !taken.has(s.name)).map((scenario) => ({ id: nextId.current++, scenario, version: 1, status: 'queued' as const }));
+      const fresh = scenarios
+        .filter((s) => !taken.has(s.scenario.name))
+        .map((s) => ({ id: nextId.current++, scenario: s.scenario, base: s.base, version: 1, status: 'queued' as const, ...(sweep ? { sweep } : {}) }));
       return [...es, ...fresh];
     });
   }
@@ -154,12 +196,13 @@ export function ComparePanel(props: { session: WorkbenchSession; dataset: Datase
   }
 
   function sweepLambda(constraint: 'demographic-parity' | 'equal-opportunity') {
-    const name = `${constraint} λ sweep`;
-    add([0.5, 2, 8, 32].map((lambda) => ({ name: `${constraint} λ=${lambda}`, interventions: [{ kind: 'constraint', constraint, lambda }] })));
-    setEntries((es) => es.map((e) => (e.scenario.name.startsWith(`${constraint} λ=`) ? { ...e, sweep: name } : e)));
+    add(
+      [0.5, 2, 8, 32].map((lambda) => ({ base: 'retrained' as const, scenario: { name: `${constraint} λ=${lambda}`, interventions: [{ kind: 'constraint' as const, constraint, lambda }] } })),
+      `${constraint} λ sweep`,
+    );
   }
 
-  async function exportScenario(e: Entry) {
+  function exportScenario(e: Entry) {
     const r = e.result;
     if (!r) return;
     const files = [...(r.artifacts.files ?? []), { name: 'model.manifest.json', data: new TextEncoder().encode(JSON.stringify(r.artifacts.manifest, null, 2)) }];
@@ -168,6 +211,7 @@ export function ComparePanel(props: { session: WorkbenchSession; dataset: Datase
 
   // custom scenario builder
   const [draftName, setDraftName] = useState('');
+  const [draftBase, setDraftBase] = useState<Base>('retrained');
   const [draft, setDraft] = useState<Intervention[]>([]);
   const [dropCols, setDropCols] = useState<string[]>([]);
   const [thresholdKind, setThresholdKind] = useState<'demographic-parity' | 'equal-opportunity' | 'equalized-odds'>('equal-opportunity');
@@ -177,72 +221,100 @@ export function ComparePanel(props: { session: WorkbenchSession; dataset: Datase
   const features = model.manifest.features.map((f) => f.column);
   const suggested = proxy ? [proxy, ...features.filter((f) => f !== proxy)] : features;
 
-  const done = entries.filter((e) => e.result && e.resultVersion === e.version);
-  const baselineEntry = done.find((e) => e.scenario.interventions.length === 0);
-  const points = useMemo(() => {
-    const raw = done.map((e) => ({
-      name: e.scenario.name,
-      accuracy: e.result!.metrics.accuracy.value ?? NaN,
-      disparity: e.result!.metrics[parity].value ?? NaN,
-      interval: e.result!.metrics[parity].interval && e.result!.metrics[parity].interval!.lower !== null ? ([e.result!.metrics[parity].interval!.lower!, e.result!.metrics[parity].interval!.upper!] as [number, number]) : undefined,
-      sweep: e.sweep,
-    }));
-    return withFrontier(raw);
-  }, [done, parity]);
-  const spec = useMemo(() => (points.length ? paretoSpec(points, PARITY_LABELS[parity], { baseline: baselineEntry?.scenario.name }) : null), [points, parity, baselineEntry]);
+  const done = useMemo(() => entries.filter((e) => e.result && e.resultVersion === e.version), [entries]);
+  const reference = done.find((e) => e.base === 'audited' && e.scenario.interventions.length === 0);
+  const points = useMemo(
+    () =>
+      withFrontier(
+        done.map((e) => {
+          const m = e.result!.metrics[parity];
+          return {
+            name: e.scenario.name,
+            accuracy: e.result!.metrics.accuracy.value ?? NaN,
+            disparity: m.value ?? NaN,
+            interval: m.interval && m.interval.lower !== null && m.interval.upper !== null ? ([m.interval.lower, m.interval.upper] as [number, number]) : undefined,
+            degenerate: e.result!.metrics.degenerate,
+            ...(e.sweep ? { sweep: e.sweep } : {}),
+          };
+        }),
+      ),
+    [done, parity],
+  );
+  const spec = useMemo(() => (points.length ? paretoSpec(points, labelOf(parity), { baseline: reference?.scenario.name }) : null), [points, parity, reference]);
   const levels = done[0]?.result?.group.levels ?? [];
-  const base = baselineEntry?.result?.metrics;
+  const ref = reference?.result?.metrics;
+  const split = done[0]?.result?.split;
 
   return (
     <>
-      <h2>Mitigate &amp; compare</h2>
+      <h2>4 · Mitigate &amp; compare</h2>
       <p className="hint">
-        Each scenario is the baseline plus interventions, retrained here in a worker and evaluated on the same held-out leads (never on its own training rows).
-        Scenarios appear on the chart as they finish.
+        Each scenario is a starting model plus interventions, evaluated on the same held-out leads (never on its own training rows). Differences are taken from the{' '}
+        <strong>audited model, as loaded</strong>. Interventions that retrain start from a model retrained here ({retrainKind === 'mlp' ? 'small MLP' : 'logistic regression'}, the audited
+        model's columns), which differs from the audited model: compare them with the “retrained baseline” row. Scenarios appear on the chart as they finish.
       </p>
       <div className="controls">
         <label>
-          baseline{' '}
-          <select value={baseline} onChange={(e) => setBaseline(e.target.value as typeof baseline)} data-testid="baseline-select">
-            <option value="imported">the loaded model, as it is (no retraining)</option>
-            <option value="mlp">retrain the small MLP (same columns)</option>
-            <option value="logistic">retrain a logistic regression (same columns)</option>
+          retrain as{' '}
+          <select value={retrainKind} onChange={(e) => setRetrainKind(e.target.value as typeof retrainKind)} data-testid="retrain-kind">
+            <option value="mlp">small MLP</option>
+            <option value="logistic">logistic regression</option>
           </select>
         </label>
-        {baseline !== 'imported' && (
-          <label>
-            epochs <input type="number" min={1} max={100} value={epochs} onChange={(e) => setEpochs(Math.max(1, Number(e.target.value) | 0))} />
-          </label>
-        )}
+        <label>
+          epochs <input type="number" min={1} max={100} value={epochs} onChange={(e) => setEpochs(Math.max(1, Number(e.target.value) | 0))} />
+        </label>
         <label>
           seed <input type="number" value={seed} onChange={(e) => setSeed(Number(e.target.value) | 0)} />
         </label>
         <label>
-          groups: <strong>{attrs.map((a) => a.column).join(' × ')}</strong>
-        </label>
-        <label>
           parity measure{' '}
-          <select value={parity} onChange={(e) => setParity(e.target.value as Parity)}>
-            {Object.entries(PARITY_LABELS).map(([k, v]) => (
+          <select value={parity} onChange={(e) => setParity(e.target.value as Parity)} data-testid="parity-select">
+            {PARITIES.map((k) => (
               <option key={k} value={k}>
-                {v}
+                {labelOf(k)}
               </option>
             ))}
           </select>
         </label>
       </div>
+      <Provenance
+        testId="compare-provenance"
+        stale={running}
+        staleText="Scenarios running…"
+        items={[
+          `groups by ${attributeLabel(attrName)}`,
+          `${describeDecision(decision)} on the held-out leads${props.decision.rule === 'top-k' ? ` (the call list of ${count(props.decision.k)} as a share of all leads)` : ''}; group thresholds decide by group`,
+          split ? `held-out split of ${count(split.test)} leads (30 %, seed ${split.seed}, stratified by outcome × group); training on ${count(split.train)}` : `held-out split: 30 %, seed ${seed}`,
+          `reference: the audited model “${model.name}”`,
+        ]}
+      />
       <div className="controls">
-        <button className="primary" onClick={() => add(standardScenarios(roles.protected.find((p) => p.column.toLowerCase().includes('age'))?.column, proxy))} data-testid="add-standard">
-          Add the six standard scenarios
+        <button className="primary" onClick={() => add(standardScenarios(roles.protected.find((p) => p.column.toLowerCase().includes('age'))?.column ?? proxy))} data-testid="add-standard">
+          Add the standard scenarios
         </button>
         <button onClick={() => sweepLambda('demographic-parity')}>Sweep λ (demographic parity)</button>
         <button onClick={() => setEntries([])}>Clear</button>
+        {running && (
+          <button onClick={cancelAll} data-testid="compare-cancel" aria-keyshortcuts="Escape">
+            Cancel running (Esc)
+          </button>
+        )}
       </div>
       <details className="options">
         <summary>Build a scenario</summary>
-        <label>
-          name <input value={draftName} onChange={(e) => setDraftName(e.target.value)} placeholder="my scenario" />
-        </label>
+        <div className="controls">
+          <label>
+            name <input value={draftName} onChange={(e) => setDraftName(e.target.value)} placeholder="my scenario" />
+          </label>
+          <label>
+            start from{' '}
+            <select value={draftBase} onChange={(e) => setDraftBase(e.target.value as Base)}>
+              <option value="retrained">a model retrained here (every intervention)</option>
+              <option value="audited">the audited model (thresholds and neutralising only)</option>
+            </select>
+          </label>
+        </div>
         <div className="controls">
           <label>
             columns{' '}
@@ -266,11 +338,14 @@ export function ComparePanel(props: { session: WorkbenchSession; dataset: Datase
           <button onClick={() => setDraft([...draft, { kind: 'resample', method: 'undersample' }])}>+ undersample</button>
         </div>
         <div className="controls">
-          <select value={thresholdKind} onChange={(e) => setThresholdKind(e.target.value as typeof thresholdKind)}>
-            <option value="demographic-parity">demographic parity</option>
-            <option value="equal-opportunity">equal opportunity</option>
-            <option value="equalized-odds">equalized odds</option>
-          </select>
+          <label>
+            thresholds for{' '}
+            <select value={thresholdKind} onChange={(e) => setThresholdKind(e.target.value as typeof thresholdKind)}>
+              <option value="demographic-parity">demographic parity</option>
+              <option value="equal-opportunity">equal opportunity</option>
+              <option value="equalized-odds">equalized odds</option>
+            </select>
+          </label>
           <label>
             call list k (0 = none) <input type="number" min={0} value={topK} onChange={(e) => setTopK(Math.max(0, Number(e.target.value) | 0))} />
           </label>
@@ -279,22 +354,25 @@ export function ComparePanel(props: { session: WorkbenchSession; dataset: Datase
           </button>
         </div>
         <div className="controls">
-          <select value={constraintKind} onChange={(e) => setConstraintKind(e.target.value as typeof constraintKind)}>
-            <option value="demographic-parity">demographic parity</option>
-            <option value="equal-opportunity">equal opportunity</option>
-            <option value="equalized-odds">equalized odds</option>
-            <option value="error-rate-parity">error-rate parity</option>
-          </select>
           <label>
-            bound <input type="number" min={0} max={1} step={0.01} value={bound} onChange={(e) => setBound(Number(e.target.value))} />
+            constraint{' '}
+            <select value={constraintKind} onChange={(e) => setConstraintKind(e.target.value as typeof constraintKind)}>
+              <option value="demographic-parity">demographic parity</option>
+              <option value="equal-opportunity">equal opportunity</option>
+              <option value="equalized-odds">equalized odds</option>
+              <option value="error-rate-parity">error-rate parity</option>
+            </select>
+          </label>
+          <label>
+            bound <input type="number" min={0} max={1} step={0.01} value={bound} onChange={(e) => setBound(Math.min(1, Math.max(0, Number(e.target.value))))} />
           </label>
           <button onClick={() => setDraft([...draft, { kind: 'constraint', constraint: constraintKind, bound }])}>+ constraint in training</button>
         </div>
-        <p>{draft.length ? draft.map(describe).join(' → ') : 'No interventions yet (that is the baseline).'}</p>
+        <p>{draft.length ? draft.map(describe).join(' → ') : 'No interventions yet (that is the starting model).'}</p>
         <button
           className="primary"
           onClick={() => {
-            add([{ name: draftName || `scenario ${nextId.current}`, interventions: draft }]);
+            add([{ base: draftBase, scenario: { name: draftName || `scenario ${nextId.current}`, interventions: draft } }]);
             setDraft([]);
             setDraftName('');
           }}
@@ -302,72 +380,83 @@ export function ComparePanel(props: { session: WorkbenchSession; dataset: Datase
           Add scenario
         </button>
       </details>
-      {spec && <PlotlyChart spec={spec} testId="pareto" />}
+      {spec && <PlotlyChart spec={spec} testId="pareto" stale={running} />}
       {entries.length > 0 && (
         <table className="scenarios" data-testid="scenario-table">
+          <caption className="visually-hidden">Scenarios on the held-out leads, with differences from the audited model</caption>
           <thead>
             <tr>
-              <th>scenario</th>
-              <th>status</th>
-              <th title="accuracy on the held-out leads">accuracy</th>
-              <th>balanced acc.</th>
-              <th>ROC AUC</th>
+              <th scope="col">scenario</th>
+              <th scope="col">status</th>
+              <th scope="col" title="accuracy on the held-out leads">
+                accuracy
+              </th>
+              <th scope="col">balanced acc.</th>
+              <th scope="col">ROC AUC</th>
               {levels.map((l) => (
-                <th key={l} title={`selection rate of ${l}`}>
+                <th scope="col" key={l} title={`selection rate of ${l}`}>
                   sel. {l}
                 </th>
               ))}
-              <th>DP diff.</th>
-              <th>EO diff.</th>
-              <th>EOdds diff.</th>
-              <th>time</th>
-              <th />
+              <th scope="col">DP diff.</th>
+              <th scope="col">EO diff.</th>
+              <th scope="col">EOdds diff.</th>
+              <th scope="col">time</th>
+              <th scope="col">actions</th>
             </tr>
           </thead>
           <tbody>
             {entries.map((e) => {
               const m = e.result && e.resultVersion === e.version ? e.result.metrics : null;
-              const isBase = e.scenario.interventions.length === 0;
-              const cell = (v: { value: number | null; interval?: { lower: number | null; upper: number | null } } | undefined, baseV: number | null | undefined) => (
+              const isRef = e === reference;
+              const cell = (v: { value: number | null; interval?: { lower: number | null; upper: number | null } } | undefined, refV: number | null | undefined) => (
                 <td className="num">
-                  {fmt(v?.value)}
-                  {!isBase && baseV !== undefined && v && v.value !== null && baseV !== null && <span className="ci">{signed(v.value - baseV)}</span>}
+                  {num(v?.value)}
+                  {!isRef && refV !== undefined && v && v.value !== null && refV !== null && <span className="ci">{signed(v.value - refV)}</span>}
                   {v?.interval && v.interval.lower !== null && (
                     <span className="ci">
-                      [{fmt(v.interval.lower)}, {fmt(v.interval.upper)}]
+                      [{num(v.interval.lower)}, {num(v.interval.upper)}]
                     </span>
                   )}
                 </td>
               );
               return (
-                <tr key={e.id} data-status={e.status}>
-                  <td title={e.scenario.interventions.map(describe).join(' → ') || 'no intervention'}>
+                <tr key={e.id} data-status={e.status} data-degenerate={m?.degenerate ? m.degenerate.kind : undefined}>
+                  <th scope="row" title={e.scenario.interventions.map(describe).join(' → ') || 'no intervention'}>
                     <strong>{e.scenario.name}</strong>
-                    <span className="sub">{e.scenario.interventions.map(describe).join(' → ') || 'baseline'}</span>
+                    <span className="sub">
+                      {e.base === 'audited' ? 'audited model' : `retrained ${retrainKind === 'mlp' ? 'MLP' : 'logistic regression'}`}
+                      {e.scenario.interventions.length ? ` → ${e.scenario.interventions.map(describe).join(' → ')}` : ''}
+                    </span>
+                    {m?.degenerate && (
+                      <span className="tag warn" data-testid="degenerate" title={m.degenerate.message}>
+                        {m.degenerate.kind === 'selects-nobody' ? 'selects almost nobody' : 'selects almost everybody'}: not a trade-off
+                      </span>
+                    )}
                     {e.result?.notes.map((n) => (
                       <span key={n} className="sub note">
                         {n}
                       </span>
                     ))}
-                  </td>
+                  </th>
                   <td>{e.status === 'failed' ? <span className="warning">{e.message}</span> : e.status === 'running' ? `running… ${e.message ?? ''}` : e.status}</td>
-                  {cell(m?.accuracy, base?.accuracy.value)}
-                  {cell(m?.balancedAccuracy, base?.balancedAccuracy.value)}
-                  {cell(m?.rocAuc, base?.rocAuc.value)}
+                  {cell(m?.accuracy, ref?.accuracy.value)}
+                  {cell(m?.balancedAccuracy, ref?.balancedAccuracy.value)}
+                  {cell(m?.rocAuc, ref?.rocAuc.value)}
                   {levels.map((l) => {
                     const g = m?.selectionRate.find((x) => x.level === l);
                     return (
                       <td key={l} className="num">
-                        {g ? fmt(g.value) : ''}
+                        {g ? num(g.value) : ''}
                       </td>
                     );
                   })}
-                  {cell(m?.demographicParityDifference, base?.demographicParityDifference.value)}
-                  {cell(m?.equalOpportunityDifference, base?.equalOpportunityDifference.value)}
-                  {cell(m?.equalizedOddsDifference, base?.equalizedOddsDifference.value)}
+                  {cell(m?.demographicParityDifference, ref?.demographicParityDifference.value)}
+                  {cell(m?.equalOpportunityDifference, ref?.equalOpportunityDifference.value)}
+                  {cell(m?.equalizedOddsDifference, ref?.equalizedOddsDifference.value)}
                   <td className="num">{e.result ? `${(e.result.timings.totalMs / 1000).toFixed(1)} s` : ''}</td>
                   <td>
-                    <button disabled={!m} onClick={() => void exportScenario(e)} title="Download model.json, weights and manifest (with group thresholds)">
+                    <button disabled={!m} onClick={() => exportScenario(e)} title="Download model.json, weights and manifest (with group thresholds)" aria-label={`export ${e.scenario.name}`}>
                       Export
                     </button>
                     <button onClick={() => remove(e.id)} aria-label={`remove ${e.scenario.name}`}>
@@ -380,12 +469,7 @@ export function ComparePanel(props: { session: WorkbenchSession; dataset: Datase
           </tbody>
         </table>
       )}
-      {done[0] && (
-        <p className="footnote">
-          Held-out split: {done[0].result!.split.test.toLocaleString('en-US')} leads (seed {done[0].result!.split.seed}), stratified by outcome × group; training on{' '}
-          {done[0].result!.split.train.toLocaleString('en-US')}. Intervals: 200 bootstrap resamples of the held-out leads.
-        </p>
-      )}
+      {split && <p className="footnote">Intervals: 200 bootstrap resamples of the held-out leads.</p>}
     </>
   );
-}
+});

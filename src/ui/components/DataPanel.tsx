@@ -1,4 +1,4 @@
-import { useState } from 'react';
+import { memo, useState } from 'react';
 import type { DatasetRoles, ProtectedAttribute } from '../../core/roles';
 import type { ColumnType } from '../../core/table';
 import type { DatasetSummary } from '../../../workers/workbench.worker';
@@ -62,7 +62,7 @@ function CutsEditor({ attr, onChange }: { attr: ProtectedAttribute; onChange: (c
   );
 }
 
-export function DataPanel(props: {
+export const DataPanel = memo(function DataPanel(props: {
   dataset: DatasetSummary | null;
   roles: DatasetRoles | null;
   onRoles: (r: DatasetRoles) => void;
@@ -72,7 +72,7 @@ export function DataPanel(props: {
   const { dataset, roles } = props;
   return (
     <>
-      <h2>1 · Data</h2>
+      <h3>Data</h3>
       <label className="file">
         Load a CSV
         <input type="file" accept=".csv,.tsv,.txt,text/csv" data-testid="csv-input" onChange={(e) => e.target.files?.[0] && props.onFile(e.target.files[0])} />
@@ -81,7 +81,7 @@ export function DataPanel(props: {
         <>
           <p className="summary" data-testid="dataset-summary">
             <strong>{dataset.name}</strong>: {dataset.nRows.toLocaleString('en-US')} rows, {dataset.columns.length} columns
-            {dataset.delimiter && <> · delimiter “{dataset.delimiter === '\t' ? 'tab' : dataset.delimiter}”</>}
+            {dataset.delimiter && <> · delimiter “{dataset.delimiter === '\t' ? 'tab' : dataset.delimiter === ' ' ? 'space' : dataset.delimiter}”</>}
             {dataset.parseMs > 0 && <> · parsed in {Math.round(dataset.parseMs)} ms</>}
           </p>
           {dataset.warnings.map((w) => (
@@ -90,18 +90,21 @@ export function DataPanel(props: {
             </p>
           ))}
           <div className="target">
-            Target <strong>{roles.target.column}</strong>, positive value{' '}
-            <select
-              value={roles.target.positive}
-              data-testid="positive-select"
-              onChange={(e) => props.onRoles({ ...roles, target: { ...roles.target, positive: e.target.value } })}
-            >
+            Target <strong>{roles.target.column}</strong>,{' '}
+            <label>
+              positive value{' '}
+              <select
+                value={roles.target.positive}
+                data-testid="positive-select"
+                onChange={(e) => props.onRoles({ ...roles, target: { ...roles.target, positive: e.target.value } })}
+              >
               {(dataset.columns.find((c) => c.name === roles.target.column)?.top ?? []).map((t) => (
                 <option key={t.value} value={t.value}>
                   {t.value}
                 </option>
               ))}
-            </select>
+              </select>
+            </label>
           </div>
           <table className="columns">
             <thead>
@@ -121,7 +124,10 @@ export function DataPanel(props: {
                 const attr = roles.protected.find((p) => p.column === c.name);
                 return (
                   <tr key={c.name} className={`role-${role}`}>
-                    <td>{c.name}</td>
+                    <td>
+                      {c.name}
+                      {dataset.overrides[c.name] && <span className="tag" title="type chosen here; the values as read are kept">retyped</span>}
+                    </td>
                     <td>
                       <select value={c.type} onChange={(e) => props.onRetype(c.name, e.target.value as ColumnType)} aria-label={`type of ${c.name}`}>
                         <option value="numeric">numeric</option>
@@ -162,4 +168,4 @@ export function DataPanel(props: {
       )}
     </>
   );
-}
+});

@@ -1,105 +1,122 @@
-import { useEffect, useMemo, useRef, useState } from 'react';
+import { memo, useEffect, useMemo, useReducer, useRef, useState } from 'react';
 import type { WorkbenchSession } from '../../client/session';
-import { asWorkbenchError, isAbortError } from '../../client/bridge';
+import { problemOf } from '../../client/bridge';
 import type { Problem } from '../../core/errors';
 import type { DatasetRoles } from '../../core/roles';
+import type { DecisionRule } from '../../core/metrics';
 import type { ShapleyResult, PermutationImportanceResult, ImportanceScore } from '../../core/explain';
+import { compactCount, count, describeDecision } from '../../core/format';
 import type { DatasetSummary, ModelSummary } from '../../../workers/workbench.worker';
+import type { ExplanationViews } from '../../../workers/explain-jobs';
 import { PlotlyChart } from './PlotlyChart';
+import { Provenance } from './Provenance';
 import * as charts from '../../charts';
+import { useEscape, useLatestCall } from '../hooks';
+import { attributeLabel, attributeNameOf, attributeParts } from '../attributes';
 
-type Views = ExplanationViews;
-interface ExplanationViews {
-  features: string[];
-  meanAbs: Float64Array;
-  byGroup: { code: number; level: string; count: number; meanAbs: Float64Array; mean: Float64Array }[];
-  gap: null | { gap: number; perPlayer: Float64Array; residual: number; levelA: string; levelB: string; countA: number; countB: number };
-  groupCodes: Int32Array;
-  groupLevels: string[];
-  featureValues: (number | null)[][];
-  rawValues: (number | string | null)[][];
+/** What an explanation run is asked for; a result keeps the settings it came from. */
+interface RunSettings {
+  nRows: number;
+  bgKind: 'sample' | 'kmeans' | 'stratified';
+  bgSize: number;
+  permutations: number;
+  output: 'probability' | 'logit';
+  seed: number;
 }
 
-function problemOf(e: unknown): Problem {
-  const w = asWorkbenchError(e);
-  return { code: 'code' in w ? w.code : 'internal', message: w.message, hint: 'hint' in w ? w.hint : undefined };
+type SettingsAction = { [K in keyof RunSettings]: { key: K; value: RunSettings[K] } }[keyof RunSettings];
+
+const initialSettings: RunSettings = { nRows: 1000, bgKind: 'sample', bgSize: 50, permutations: 10, output: 'probability', seed: 1 };
+
+function reduceSettings(s: RunSettings, a: SettingsAction): RunSettings {
+  return { ...s, [a.key]: a.value };
 }
 
-function formatCount(n: number): string {
-  return n >= 1e6 ? `${(n / 1e6).toFixed(1)} M` : n >= 1e3 ? `${(n / 1e3).toFixed(0)} k` : String(n);
+type Explained = ShapleyResult & { workers: number; ms: number; rows: Uint32Array; settings: RunSettings; stratifiedBy: string };
+
+/** An even spread over the dataset (deterministic), always including a lead picked elsewhere. */
+function spreadRows(nRows: number, total: number, focus: number | null): Uint32Array {
+  const n = Math.min(nRows, total);
+  const step = total / n;
+  const out = Uint32Array.from({ length: n }, (_, i) => Math.floor(i * step));
+  if (focus !== null && !out.includes(focus)) out[n - 1] = focus;
+  return out;
+}
+
+function Num({ label, value, min, max, onChange, testId }: { label: string; value: number; min: number; max?: number; onChange: (v: number) => void; testId?: string }) {
+  return (
+    <label>
+      {label}{' '}
+      <input type="number" min={min} max={max} value={value} data-testid={testId} onChange={(e) => onChange(Math.min(max ?? Infinity, Math.max(min, Number(e.target.value) | 0)))} />
+    </label>
+  );
 }
 
 /**
- * Explain: SHAP values per lead and overall, the columns behind the gap between groups, proxies
- * and permutation importance. Runs on the worker pool; the page only renders and dispatches.
+ * Explain: SHAP values per lead and overall, the columns behind the gap between two groups,
+ * proxies and permutation importance. Runs on the worker pool; the page only renders and
+ * dispatches. Every view follows the session's attribute and decision rule, says which
+ * settings its numbers came from, and is greyed while they are recomputed.
  */
-export function ExplainPanel(props: {
+export const ExplainPanel = memo(function ExplainPanel(props: {
   session: WorkbenchSession;
   dataset: DatasetSummary;
   model: ModelSummary;
   roles: DatasetRoles;
   attribute: string | null;
+  decision: DecisionRule;
   focusRow: number | null;
+  visible: boolean;
 }) {
-  const { session, dataset, model, roles } = props;
-  const [nRows, setNRows] = useState(1000);
-  const [bgKind, setBgKind] = useState<'sample' | 'kmeans' | 'stratified'>('sample');
-  const [bgSize, setBgSize] = useState(50);
-  const [permutations, setPermutations] = useState(10);
-  const [output, setOutput] = useState<'probability' | 'logit'>('probability');
-  const [seed, setSeed] = useState(1);
-  const [cost, setCost] = useState<{ method: string; plannedEvaluations: number } | null>(null);
+  const { session, dataset, model, roles, decision } = props;
+  const pairIds = { dataset: dataset.id, model: model.id };
+  const [settings, set] = useReducer(reduceSettings, initialSettings);
   const [progress, setProgress] = useState<{ done: number; total: number; started: number } | null>(null);
-  const [result, setResult] = useState<(ShapleyResult & { workers: number; ms: number; rows: Uint32Array }) | null>(null);
-  const [views, setViews] = useState<Views | null>(null);
+  const [result, setResult] = useState<Explained | null>(null);
   const [problem, setProblem] = useState<Problem | null>(null);
   const [lead, setLead] = useState(0);
   const [dependence, setDependence] = useState(0);
-  const [proxies, setProxies] = useState<Awaited<ReturnType<typeof loadProxies>> | null>(null);
-  const [importance, setImportance] = useState<PermutationImportanceResult | null>(null);
+  const [chosenPair, setChosenPair] = useState<[number, number] | null>(null);
   const [importanceScore, setImportanceScore] = useState<ImportanceScore>('demographic-parity');
+  const [importance, setImportance] = useState<(PermutationImportanceResult & { settings: string; decision: DecisionRule; attribute: string }) | null>(null);
   const [importanceBusy, setImportanceBusy] = useState(false);
   const abort = useRef<AbortController | null>(null);
   const lastProgress = useRef(0);
-  const [leadResult, setLeadResult] = useState<(ShapleyResult & { rows: Uint32Array; labels?: string[] }) | null>(null);
-  const attr = roles.protected.find((p) => p.column === props.attribute) ?? roles.protected[0];
+  const [leadResult, setLeadResult] = useState<(ShapleyResult & { rows: Uint32Array }) | null>(null);
 
-  const rows = useMemo(() => {
-    // an even spread over the dataset (deterministic), always including a lead picked elsewhere
-    const n = Math.min(nRows, dataset.nRows);
-    const step = dataset.nRows / n;
-    const out = Uint32Array.from({ length: n }, (_, i) => Math.floor(i * step));
-    if (props.focusRow !== null && !out.includes(props.focusRow)) out[n - 1] = props.focusRow;
-    return out;
-  }, [nRows, dataset.nRows, props.focusRow]);
+  const attrs = useMemo(() => attributeParts(props.attribute, roles), [props.attribute, roles]);
+  const attrName = attributeNameOf(attrs);
+  const rows = useMemo(() => spreadRows(settings.nRows, dataset.nRows, props.focusRow), [settings.nRows, dataset.nRows, props.focusRow]);
+  const features = model.manifest.features.map((f) => f.column);
 
+  // cost before running
+  const cost = useLatestCall(JSON.stringify({ m: model.id, n: rows.length, b: settings.bgSize, p: settings.permutations }), () =>
+    session.audit.call(undefined, (api) => api.explainCost({ model: model.id, rows: rows.length, background: settings.bgSize, method: 'auto', permutations: settings.permutations })),
+  );
+
+  // proxies for the current attribute (jobs worker), from the first time the tab is opened
+  const [opened, setOpened] = useState(props.visible);
   useEffect(() => {
-    let live = true;
-    session.audit
-      .call(undefined, (api) => api.explainCost(model.id, rows.length, bgSize, 'auto', permutations))
-      .then((c) => live && setCost(c))
-      .catch(() => live && setCost(null));
-    return () => {
-      live = false;
-    };
-  }, [session, model.id, rows.length, bgSize, permutations]);
+    if (props.visible) setOpened(true);
+  }, [props.visible]);
+  const proxies = useLatestCall(opened ? JSON.stringify({ d: dataset.id, attrName, roles }) : null, () =>
+    session.onJobs(undefined, (api) => api.proxies({ dataset: dataset.id, roles, attribute: attrs, columns: features })),
+  );
 
-  async function loadProxies() {
-    if (!attr) return null;
-    return session.onJobs(undefined, (api) => api.proxies(dataset.id, roles, attr, model.manifest.features.map((f) => f.column)));
-  }
-
-  useEffect(() => {
-    let live = true;
-    setProxies(null);
-    loadProxies()
-      .then((p) => live && setProxies(p))
-      .catch((e) => live && setProblem(problemOf(e)));
-    return () => {
-      live = false;
-    };
-    // eslint-disable-next-line react-hooks/exhaustive-deps
-  }, [dataset.id, model.id, attr?.column, JSON.stringify(attr?.cuts)]);
+  // the group views follow the attribute and the chosen pair; recomputed on any change
+  const viewsKey = result ? JSON.stringify({ r: result.ms, attrName, chosenPair }) : null;
+  const views = useLatestCall<ExplanationViews>(viewsKey, () =>
+    session.audit.call(undefined, (api) =>
+      api.explanationViews({
+        ...pairIds,
+        attribute: attrs,
+        rows: result!.rows,
+        result: { values: result!.values, predictions: result!.predictions, nRows: result!.nRows, nPlayers: result!.nPlayers },
+        ...(chosenPair ? { pair: chosenPair } : {}),
+      }),
+    ),
+  );
+  useEffect(() => setChosenPair(null), [attrName]);
 
   async function run() {
     abort.current?.abort();
@@ -107,12 +124,13 @@ export function ExplainPanel(props: {
     abort.current = controller;
     setProblem(null);
     setProgress({ done: 0, total: 1, started: performance.now() });
+    const asked = settings;
     try {
       const r = await session.explain(
         dataset.id,
         model.id,
         rows,
-        { background: { kind: bgKind, size: bgSize, seed, stratifyBy: attr }, method: 'auto', permutations, output, seed },
+        { background: { kind: asked.bgKind, size: asked.bgSize, seed: asked.seed, stratifyBy: attrs }, method: 'auto', permutations: asked.permutations, output: asked.output, seed: asked.seed },
         (done, total) => {
           // at most ~8 renders a second: progress must not compete with the work for the CPU
           const now = performance.now();
@@ -122,22 +140,15 @@ export function ExplainPanel(props: {
         },
         controller.signal,
       );
-      setResult({ ...r, rows });
-      const focus = props.focusRow === null ? 0 : Math.max(0, rows.indexOf(props.focusRow));
-      setLead(focus);
-      if (attr) {
-        const v = await session.audit.call(undefined, (api) =>
-          api.explanationViews(dataset.id, model.id, attr, rows, { values: r.values, predictions: r.predictions, nRows: r.nRows, nPlayers: r.nPlayers }),
-        );
-        setViews(v as ExplanationViews);
-      }
+      setResult({ ...r, rows, settings: asked, stratifiedBy: attrName });
+      setLead(props.focusRow === null ? 0 : Math.max(0, rows.indexOf(props.focusRow)));
     } catch (e) {
-      if (!isAbortError(e)) setProblem(problemOf(e));
-      else setProblem({ code: 'aborted', message: 'Explanation cancelled. Nothing else was lost.' });
+      setProblem(problemOf(e, 'Explanation cancelled. Nothing else was lost.'));
     } finally {
       setProgress(null);
     }
   }
+  useEscape(progress !== null, () => abort.current?.abort());
 
   // A lead picked in the audit's call list: show it from the last run, or explain it alone now.
   useEffect(() => {
@@ -153,7 +164,13 @@ export function ExplainPanel(props: {
     }
     let live = true;
     session
-      .explain(dataset.id, model.id, Uint32Array.of(row), { background: { kind: bgKind, size: bgSize, seed, stratifyBy: attr }, method: 'auto', permutations, output, seed })
+      .explain(dataset.id, model.id, Uint32Array.of(row), {
+        background: { kind: settings.bgKind, size: settings.bgSize, seed: settings.seed, stratifyBy: attrs },
+        method: 'auto',
+        permutations: settings.permutations,
+        output: settings.output,
+        seed: settings.seed,
+      })
       .then((r) => live && setLeadResult({ ...r, rows: Uint32Array.of(row) }))
       .catch((e) => live && setProblem(problemOf(e)));
     return () => {
@@ -162,11 +179,13 @@ export function ExplainPanel(props: {
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [props.focusRow]);
 
+  const importanceSettings = JSON.stringify({ decision, attrName, importanceScore });
   async function runImportance() {
     setImportanceBusy(true);
+    const asked = { decision, attribute: attrName, settings: importanceSettings };
     try {
-      const r = await session.onJobs(undefined, (api) => api.importance(dataset.id, model.id, roles, attr, importanceScore, 5, seed, model.manifest.threshold ?? 0.5));
-      setImportance(r);
+      const r = await session.onJobs(undefined, (api) => api.importance({ ...pairIds, roles, attribute: attrs, score: importanceScore, repeats: 5, seed: settings.seed, decision }));
+      setImportance({ ...r, ...asked });
     } catch (e) {
       setProblem(problemOf(e));
     } finally {
@@ -174,82 +193,81 @@ export function ExplainPanel(props: {
     }
   }
 
-  const features = model.manifest.features.map((f) => f.column);
+  const v = views.result;
   const specs = useMemo(() => {
     if (!result) return null;
-    const fv = views?.featureValues ?? features.map(() => Array.from(result.rows, () => null));
+    const fv = v?.featureValues ?? features.map(() => Array.from(result.rows, () => null));
     return { bar: charts.shapBarSpec(result), swarm: charts.beeswarmSpec(result, fv) };
     // eslint-disable-next-line react-hooks/exhaustive-deps
-  }, [result, views]);
+  }, [result, v?.featureValues]);
   const waterfall = useMemo(
-    () => (result ? charts.waterfallSpec(result, lead, views ? features.map((f, j) => `${f} = ${views.rawValues[j][lead] ?? 'missing'}`) : undefined) : null),
+    () => (result ? charts.waterfallSpec(result, lead, v ? features.map((f, j) => `${f} = ${v.rawValues[j][lead] ?? 'missing'}`) : undefined) : null),
     // eslint-disable-next-line react-hooks/exhaustive-deps
-    [result, views, lead],
+    [result, v?.rawValues, lead],
   );
   const leadWaterfall = useMemo(() => (leadResult ? charts.waterfallSpec(leadResult, 0) : null), [leadResult]);
-  const gapSpec = useMemo(() => (views?.gap ? charts.groupDifferenceSpec(views.gap, features, views.gap.levelA, views.gap.levelB) : null),
-    // eslint-disable-next-line react-hooks/exhaustive-deps
-    [views]);
+  const gapSpec = useMemo(() => (v?.gap ? charts.groupDifferenceSpec(v.gap, features, v.gap.levelA, v.gap.levelB) : null), [v, features]);
   const dependenceSpec = useMemo(
-    () => (result && views ? charts.dependenceSpec(result, dependence, views.rawValues[dependence].map((v) => (v === null ? NaN : v)) as number[] | string[], views.groupCodes, views.groupLevels) : null),
-    [result, views, dependence],
+    () => (result && v ? charts.dependenceSpec(result, dependence, v.rawValues[dependence].map((x) => (x === null ? NaN : x)) as number[] | string[], v.groupCodes, v.groupLevels) : null),
+    [result, v, dependence],
   );
-  const proxySpec = useMemo(() => (proxies ? charts.proxyRankingSpec(proxies.report) : null), [proxies]);
+  const proxySpec = useMemo(() => (proxies.result ? charts.proxyRankingSpec(proxies.result.report) : null), [proxies.result]);
   const importanceChart = useMemo(() => (importance ? charts.importanceSpec(importance) : null), [importance]);
 
   const elapsed = progress ? (performance.now() - progress.started) / 1000 : 0;
   const left = progress && progress.done > 0 ? (elapsed * (progress.total - progress.done)) / progress.done : null;
+  const rate = progress && elapsed > 0.5 ? progress.done / elapsed : null;
+  const settingsChanged = result !== null && (JSON.stringify(result.settings) !== JSON.stringify(settings) || result.rows.length !== rows.length);
+  const viewsStale = views.stale || (v !== null && v.attribute !== attrName);
+  const importanceStale = importance !== null && importance.settings !== importanceSettings;
 
   return (
     <>
-      <h2>Explain</h2>
+      <h2>3 · Explain</h2>
       <p className="hint">
-        Why does the model score a lead as it does? SHAP values split each score into one contribution per column, which add up exactly to the
-        score. The group view shows which columns drive the gap between groups.
+        Why does the model score a lead as it does? SHAP values split each score into one contribution per column, which add up exactly to the score. The group view shows
+        which columns drive the gap between two groups of {attributeLabel(attrName)}.
       </p>
       <fieldset className="train" disabled={Boolean(progress)}>
-        <label>
-          leads{' '}
-          <input type="number" min={1} max={dataset.nRows} value={nRows} data-testid="explain-rows" onChange={(e) => setNRows(Math.max(1, Number(e.target.value) | 0))} />
-        </label>
+        <legend>What to explain</legend>
+        <Num label="leads" value={settings.nRows} min={1} max={dataset.nRows} onChange={(v) => set({ key: 'nRows', value: v })} testId="explain-rows" />
         <label>
           background{' '}
-          <select value={bgKind} onChange={(e) => setBgKind(e.target.value as typeof bgKind)}>
+          <select value={settings.bgKind} onChange={(e) => set({ key: 'bgKind', value: e.target.value as RunSettings['bgKind'] })}>
             <option value="sample">random sample</option>
             <option value="kmeans">k-means centres</option>
-            <option value="stratified">stratified by {attr?.column ?? 'group'}</option>
-          </select>{' '}
-          <input type="number" min={1} max={1000} value={bgSize} onChange={(e) => setBgSize(Math.max(1, Number(e.target.value) | 0))} /> rows
+            <option value="stratified">stratified by {attributeLabel(attrName)}</option>
+          </select>
         </label>
-        <label>
-          permutations <input type="number" min={1} max={200} value={permutations} onChange={(e) => setPermutations(Math.max(1, Number(e.target.value) | 0))} />
-        </label>
+        <Num label="background rows" value={settings.bgSize} min={1} max={1000} onChange={(v) => set({ key: 'bgSize', value: v })} />
+        <Num label="permutations" value={settings.permutations} min={1} max={200} onChange={(v) => set({ key: 'permutations', value: v })} />
         <label>
           output{' '}
-          <select value={output} onChange={(e) => setOutput(e.target.value as typeof output)}>
+          <select value={settings.output} onChange={(e) => set({ key: 'output', value: e.target.value as RunSettings['output'] })}>
             <option value="probability">probability</option>
             <option value="logit">logit</option>
           </select>
         </label>
-        <label>
-          seed <input type="number" value={seed} onChange={(e) => setSeed(Number(e.target.value) | 0)} />
-        </label>
+        <Num label="seed" value={settings.seed} min={0} onChange={(v) => set({ key: 'seed', value: v })} />
         <button className="primary" onClick={() => void run()} data-testid="explain-run">
-          Explain {rows.length.toLocaleString('en-US')} leads
+          Explain {count(rows.length)} leads
         </button>
-        {cost && (
+        {cost.result && (
           <span className="cost" data-testid="explain-cost" title="Model rows evaluated, before skipping rows that do not change">
-            {cost.method}: up to {formatCount(cost.plannedEvaluations)} model evaluations on {session.poolSize} workers
+            {cost.result.method}: up to {compactCount(cost.result.plannedEvaluations)} model evaluations on {session.poolSize} workers
           </span>
         )}
       </fieldset>
       {progress && (
         <div className="busy" role="status" data-testid="explain-progress">
           <span>Explaining…</span>
-          <progress value={progress.done} max={progress.total} />
-          <span>{left !== null ? `about ${Math.ceil(left)} s left` : 'starting'}</span>
-          <button onClick={() => abort.current?.abort()} data-testid="explain-cancel">
-            Cancel
+          <progress value={progress.done} max={progress.total} aria-label="explanation progress" />
+          <span>
+            {left !== null ? `about ${Math.ceil(left)} s left` : 'starting'}
+            {rate !== null && ` · ${compactCount(rate)} model rows/s`}
+          </span>
+          <button onClick={() => abort.current?.abort()} data-testid="explain-cancel" aria-keyshortcuts="Escape">
+            Cancel (Esc)
           </button>
         </div>
       )}
@@ -261,16 +279,30 @@ export function ExplainPanel(props: {
       )}
       {leadResult && (
         <div data-testid="lead-waterfall">
-          <h3>Why lead {leadResult.rows[0] + 1} scores {leadResult.predictions[0].toFixed(3)}</h3>
+          <h3>
+            Why lead {leadResult.rows[0] + 1} scores {leadResult.predictions[0].toFixed(3)}
+          </h3>
           {leadWaterfall && <PlotlyChart spec={leadWaterfall} testId="waterfall-lead" />}
         </div>
       )}
       {result && (
-        <div data-testid="explain-result">
+        <div data-testid="explain-result" className={settingsChanged ? 'results stale' : 'results'}>
+          <Provenance
+            testId="explain-provenance"
+            stale={settingsChanged}
+            staleText="The settings above have changed since: explain again to update."
+            items={[
+              `${count(result.nRows)} leads spread over ${dataset.name}`,
+              `${result.settings.bgKind === 'stratified' ? `background stratified by ${attributeLabel(result.stratifiedBy)}` : result.settings.bgKind === 'kmeans' ? 'k-means background' : 'random background'} of ${result.settings.bgSize} rows`,
+              `${result.method}${result.permutations ? `, ${result.permutations} permutations` : ''}`,
+              `${result.output} output`,
+              `seed ${result.settings.seed}`,
+              `model “${model.name}”`,
+            ]}
+          />
           <p className="footnote" data-testid="explain-summary">
-            {result.method} SHAP for {result.nRows.toLocaleString('en-US')} leads in {(result.ms / 1000).toFixed(1)} s on {result.workers} workers ·{' '}
-            {formatCount(result.evaluations)} model evaluations ({formatCount(result.evaluations / (result.ms / 1000))}/s) · base value{' '}
-            {result.baseValue.toFixed(4)} ({result.output})
+            {result.method} SHAP for {count(result.nRows)} leads in {(result.ms / 1000).toFixed(1)} s on {result.workers} workers · {compactCount(result.evaluations)} model evaluations (
+            {compactCount(result.evaluations / (result.ms / 1000))}/s) · base value {result.baseValue.toFixed(4)} ({result.output})
           </p>
           <div className="grid2">
             {specs && <PlotlyChart spec={specs.bar} testId="shap-bar" />}
@@ -288,17 +320,56 @@ export function ExplainPanel(props: {
             </select>
           </label>
           {waterfall && <PlotlyChart spec={waterfall} testId="waterfall" />}
-          {views && (
-            <>
-              <h3>Between groups of {attr?.column}</h3>
-              {gapSpec ? (
-                <PlotlyChart spec={gapSpec} testId="group-difference" />
-              ) : (
-                <p className="hint">Fewer than two groups among the explained leads.</p>
+          {v && (
+            <div className={viewsStale ? 'stale' : undefined} aria-busy={viewsStale || undefined} data-testid="explain-groups">
+              <h3>Between groups of {attributeLabel(v.attribute)}</h3>
+              <Provenance
+                testId="gap-provenance"
+                stale={viewsStale}
+                staleText={`Updating for ${attributeLabel(attrName)}…`}
+                items={[
+                  `groups by ${attributeLabel(v.attribute)}`,
+                  v.pair && v.gap
+                    ? `${v.gap.levelA} (${count(v.gap.countA)} explained leads) against ${v.gap.levelB} (${count(v.gap.countB)})${v.pair.source === 'largest-gap' ? `: the pair with the largest gap in mean score among groups with at least ${v.pair.minCount} explained leads` : ', chosen here'}`
+                    : 'fewer than two groups among the explained leads',
+                ]}
+              />
+              {v.byGroup.length >= 2 && (
+                <div className="controls">
+                  <label>
+                    compare{' '}
+                    <select
+                      value={v.pair?.a ?? ''}
+                      data-testid="gap-group-a"
+                      onChange={(e) => setChosenPair([Number(e.target.value), v.pair && v.pair.b !== Number(e.target.value) ? v.pair.b : v.byGroup.find((g) => g.code !== Number(e.target.value))!.code])}
+                    >
+                      {v.byGroup.map((g) => (
+                        <option key={g.code} value={g.code}>
+                          {g.level} ({count(g.count)})
+                        </option>
+                      ))}
+                    </select>
+                  </label>
+                  <label>
+                    with{' '}
+                    <select
+                      value={v.pair?.b ?? ''}
+                      data-testid="gap-group-b"
+                      onChange={(e) => setChosenPair([v.pair && v.pair.a !== Number(e.target.value) ? v.pair.a : v.byGroup.find((g) => g.code !== Number(e.target.value))!.code, Number(e.target.value)])}
+                    >
+                      {v.byGroup.map((g) => (
+                        <option key={g.code} value={g.code}>
+                          {g.level} ({count(g.count)})
+                        </option>
+                      ))}
+                    </select>
+                  </label>
+                </div>
               )}
+              {gapSpec ? <PlotlyChart spec={gapSpec} testId="group-difference" stale={viewsStale} /> : <p className="hint">Fewer than two groups among the explained leads.</p>}
               <label>
                 dependence of{' '}
-                <select value={dependence} onChange={(e) => setDependence(Number(e.target.value))}>
+                <select value={dependence} onChange={(e) => setDependence(Number(e.target.value))} data-testid="dependence-select">
                   {features.map((f, j) => (
                     <option key={f} value={j}>
                       {f}
@@ -306,28 +377,41 @@ export function ExplainPanel(props: {
                   ))}
                 </select>
               </label>
-              {dependenceSpec && <PlotlyChart spec={dependenceSpec} testId="dependence" />}
-            </>
+              {dependenceSpec && <PlotlyChart spec={dependenceSpec} testId="dependence" stale={viewsStale} />}
+            </div>
           )}
         </div>
       )}
-      <h3>Proxies for {attr?.column ?? 'the protected attribute'}</h3>
+      <h3>Proxies for {attributeLabel(attrName)}</h3>
       <p className="hint">How well each column on its own predicts the protected attribute. A strong proxy lets a model treat groups differently without seeing the attribute.</p>
-      {proxySpec && <PlotlyChart spec={proxySpec} testId="proxy-ranking" />}
+      {proxySpec && <PlotlyChart spec={proxySpec} testId="proxy-ranking" stale={proxies.stale} />}
       <h3>Permutation importance</h3>
       <div className="controls">
-        <select value={importanceScore} onChange={(e) => setImportanceScore(e.target.value as ImportanceScore)}>
-          <option value="accuracy">accuracy</option>
-          <option value="auc">ROC AUC</option>
-          <option value="logloss">log loss</option>
-          <option value="demographic-parity">demographic parity difference</option>
-          <option value="equalized-odds">equalized odds difference</option>
-        </select>
+        <label>
+          score{' '}
+          <select value={importanceScore} onChange={(e) => setImportanceScore(e.target.value as ImportanceScore)} data-testid="importance-score">
+            <option value="accuracy">accuracy</option>
+            <option value="auc">ROC AUC</option>
+            <option value="logloss">log loss</option>
+            <option value="demographic-parity">demographic parity difference</option>
+            <option value="equalized-odds">equalized odds difference</option>
+          </select>
+        </label>
         <button onClick={() => void runImportance()} disabled={importanceBusy} data-testid="importance-run">
-          {importanceBusy ? 'Shuffling columns…' : 'Compute importance (5 repeats)'}
+          {importanceBusy ? 'Shuffling columns…' : importanceStale ? 'Compute again for the current settings' : 'Compute importance (5 repeats)'}
         </button>
       </div>
-      {importanceChart && <PlotlyChart spec={importanceChart} testId="importance" />}
+      {importance && (
+        <div className={importanceStale ? 'stale' : undefined}>
+          <Provenance
+            testId="importance-provenance"
+            stale={importanceStale}
+            staleText="The attribute, rule or score has changed since: compute again to update."
+            items={[`${importance.score}`, `groups by ${attributeLabel(importance.attribute)}`, `${describeDecision(importance.decision)}`, `all ${count(dataset.nRows)} rows, 5 shuffles per column`]}
+          />
+          {importanceChart && <PlotlyChart spec={importanceChart} testId="importance" stale={importanceStale} />}
+        </div>
+      )}
     </>
   );
-}
+});

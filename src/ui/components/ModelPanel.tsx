@@ -1,12 +1,14 @@
-import { useState } from 'react';
+import { memo, useState } from 'react';
 import type { Problem } from '../../core/errors';
 import type { DatasetSummary, ModelSummary, TrainEpoch } from '../../../workers/workbench.worker';
 import { sortModelFiles } from '../../client/model-files';
-import { asWorkbenchError } from '../../client/bridge';
+import { problemOf } from '../../client/bridge';
 
-export function ModelPanel(props: {
+export const ModelPanel = memo(function ModelPanel(props: {
   model: ModelSummary | null;
   dataset: DatasetSummary | null;
+  /** why the loaded model does not fit the loaded dataset, or null */
+  misfit: string | null;
   history: TrainEpoch[];
   busy: boolean;
   onFiles: (files: { name: string; data: ArrayBuffer }[], manifest: unknown, name: string) => void;
@@ -21,7 +23,7 @@ export function ModelPanel(props: {
   const last = history[history.length - 1];
   return (
     <>
-      <h2>2 · Model</h2>
+      <h3>Model</h3>
       <label className="file">
         Load a TensorFlow.js model (model.json + .bin files + manifest)
         <input
@@ -36,8 +38,7 @@ export function ModelPanel(props: {
               const sorted = await sortModelFiles(chosen);
               props.onFiles(sorted.files, sorted.manifest, sorted.modelName);
             } catch (err) {
-              const w = asWorkbenchError(err);
-              props.onProblem({ code: 'code' in w ? w.code : 'internal', message: w.message, hint: 'hint' in w ? w.hint : undefined });
+              props.onProblem(problemOf(err));
             }
           }}
         />
@@ -75,6 +76,11 @@ export function ModelPanel(props: {
             {model.manifest.output}
           </p>
           <p className="layers">{model.layers.join(' → ')}</p>
+          {props.misfit && (
+            <p className="warning" role="alert" data-testid="model-misfit">
+              This model does not fit the loaded data: {props.misfit} Load the model that belongs to this data, or train one here.
+            </p>
+          )}
           <button onClick={props.onExport} data-testid="export-model">
             Download model + manifest
           </button>
@@ -82,4 +88,4 @@ export function ModelPanel(props: {
       )}
     </>
   );
-}
+});

@@ -22,78 +22,124 @@ function loadPlotly(): Promise<PlotlyLike> {
  * scheduler draws **one chart per task**, yielding to the browser between draws (input and
  * painting go first), and only charts that are displayed: a chart on a hidden tab keeps its
  * newest spec and is drawn when its tab opens. A spec replaced before it was drawn is never
- * drawn (latest wins), so dragging a slider costs at most one draw per chart per turn.
+ * drawn (latest wins). Whether a chart is displayed comes from an IntersectionObserver, so
+ * the scheduler never forces a layout to find out.
  */
 interface Slot {
   el: HTMLElement;
   spec: PlotSpec | null;
   resize: boolean;
+  /** displayed (in a rendered subtree), as the IntersectionObserver last reported */
+  visible: boolean;
   onDrawn: () => void;
 }
 const slots = new Map<HTMLElement, Slot>();
 let scheduled = false;
 
-function displayed(el: HTMLElement): boolean {
-  return el.isConnected && el.getClientRects().length > 0;
-}
-
 function schedule(): void {
   if (scheduled) return;
   scheduled = true;
   // after the next paint, in a task of its own
-  requestAnimationFrame(() => setTimeout(drawOne, 0));
+  requestAnimationFrame(() => setTimeout(() => void drawOne(), 0));
+}
+
+function nextSlot(): Slot | undefined {
+  for (const s of slots.values()) if ((s.spec || s.resize) && s.visible) return s;
+  return undefined;
 }
 
 async function drawOne(): Promise<void> {
-  scheduled = false;
   const Plotly = await loadPlotly();
-  let next: Slot | undefined;
-  for (const s of slots.values()) {
-    if ((s.spec || s.resize) && displayed(s.el)) {
-      next = s;
-      break;
+  const next = nextSlot();
+  if (next) {
+    if (next.spec) {
+      const spec = next.spec;
+      next.spec = null;
+      next.resize = false;
+      await Plotly.react(next.el, spec.data, { autosize: true, ...spec.layout }, PLOTLY_CONFIG);
+      next.onDrawn();
+    } else {
+      next.resize = false;
+      if (next.el.querySelector('.main-svg')) Plotly.Plots.resize(next.el);
+      next.onDrawn();
     }
   }
-  if (!next) return;
-  if (next.spec) {
-    const spec = next.spec;
-    next.spec = null;
-    next.resize = false;
-    await Plotly.react(next.el, spec.data, { autosize: true, ...spec.layout }, PLOTLY_CONFIG);
-    next.onDrawn();
-  } else {
-    next.resize = false;
-    if (next.el.querySelector('.main-svg')) Plotly.Plots.resize(next.el);
-  }
-  for (const s of slots.values()) {
-    if ((s.spec || s.resize) && displayed(s.el)) {
-      schedule();
-      break;
-    }
-  }
+  scheduled = false;
+  if (nextSlot()) schedule();
 }
 
-/** Bring charts that were hidden up to date once they are displayed (a tab opened). */
-function watchVisibility(el: HTMLElement): () => void {
-  if (typeof IntersectionObserver === 'undefined') return () => undefined;
-  const io = new IntersectionObserver(() => schedule(), { rootMargin: '100000px' });
-  io.observe(el);
+/** Track whether a chart is displayed; a chart that becomes displayed (its tab opened) gets drawn. */
+function watchVisibility(slot: Slot): () => void {
+  if (typeof IntersectionObserver === 'undefined') {
+    slot.visible = true;
+    return () => undefined;
+  }
+  const io = new IntersectionObserver(
+    (entries) => {
+      const e = entries[entries.length - 1];
+      // a huge root margin: "intersecting" means rendered (not display:none), wherever it is scrolled
+      slot.visible = e.isIntersecting || e.boundingClientRect.width > 0;
+      if (slot.visible) schedule();
+    },
+    { rootMargin: '100000px' },
+  );
+  io.observe(slot.el);
   return () => io.disconnect();
+}
+
+/** Where a value on the x axis of a drawn chart is, in pixels from the chart's left edge. */
+function xPixel(el: HTMLElement, x: number): { left: number; top: number; height: number } | null {
+  const full = (el as unknown as { _fullLayout?: { xaxis?: { _offset: number; _length: number; range: [number, number] }; yaxis?: { _offset: number; _length: number } } })._fullLayout;
+  const xa = full?.xaxis;
+  const ya = full?.yaxis;
+  if (!xa || !ya || !(xa._length > 0) || xa.range[1] === xa.range[0]) return null;
+  const f = (x - xa.range[0]) / (xa.range[1] - xa.range[0]);
+  if (!(f >= 0 && f <= 1)) return null;
+  return { left: xa._offset + f * xa._length, top: ya._offset, height: ya._length };
+}
+
+/** A vertical marker drawn over a chart (e.g. the current threshold), moved without redrawing the chart. */
+export interface ChartMarker {
+  x: number;
+  label: string;
 }
 
 /**
  * Renders a PlotSpec with Plotly (no mode bar: see charts/config.ts), plus the chart as text
  * (charts/summary.ts) for screen readers and print. `stale` greys the chart while the numbers
- * behind it are being recomputed. `data-draws` counts Plotly draws (the frames test reads it).
+ * behind it are being recomputed. `marker` draws a vertical line at an x value over the chart
+ * as a positioned element, so moving it (a threshold drag) costs no Plotly draw at all.
+ * `data-draws` counts Plotly draws (the frames test reads it).
  */
-export function PlotlyChart({ spec, testId, stale = false }: { spec: PlotSpec; testId?: string; stale?: boolean }) {
+export function PlotlyChart({ spec, testId, stale = false, marker = null }: { spec: PlotSpec; testId?: string; stale?: boolean; marker?: ChartMarker | null }) {
   const el = useRef<HTMLDivElement>(null);
+  const line = useRef<HTMLDivElement>(null);
   const draws = useRef(0);
+  const markerRef = useRef(marker);
+  markerRef.current = marker;
   const summary = useMemo(() => describeChart(spec), [spec]);
   const title = useMemo(() => {
     const t = spec.layout.title as { text?: string } | string | undefined;
     return (typeof t === 'string' ? t : t?.text ?? 'chart').replace(/<[^>]+>/g, '');
   }, [spec]);
+
+  const placeMarker = () => {
+    const node = el.current;
+    const div = line.current;
+    if (!node || !div) return;
+    const m = markerRef.current;
+    const at = m ? xPixel(node, m.x) : null;
+    if (!m || !at) {
+      div.hidden = true;
+      return;
+    }
+    div.hidden = false;
+    div.style.transform = `translateX(${at.left}px)`;
+    div.style.top = `${at.top}px`;
+    div.style.height = `${at.height}px`;
+    const label = div.firstElementChild as HTMLElement | null;
+    if (label) label.textContent = m.label;
+  };
 
   useEffect(() => {
     const node = el.current;
@@ -102,13 +148,15 @@ export function PlotlyChart({ spec, testId, stale = false }: { spec: PlotSpec; t
       el: node,
       spec: null,
       resize: false,
+      visible: false,
       onDrawn: () => {
         draws.current++;
         node.dataset.draws = String(draws.current);
+        placeMarker();
       },
     };
     slots.set(node, slot);
-    const stopWatching = watchVisibility(node);
+    const stopWatching = watchVisibility(slot);
     let last = 0;
     const ro =
       typeof ResizeObserver === 'undefined'
@@ -116,9 +164,11 @@ export function PlotlyChart({ spec, testId, stale = false }: { spec: PlotSpec; t
         : new ResizeObserver((entries) => {
             const w = entries[0]?.contentRect.width ?? 0;
             if (w > 0 && Math.abs(w - last) > 2) {
+              if (last > 0) {
+                slot.resize = true;
+                schedule();
+              }
               last = w;
-              slot.resize = true;
-              schedule();
             }
           });
     ro?.observe(node);
@@ -128,6 +178,7 @@ export function PlotlyChart({ spec, testId, stale = false }: { spec: PlotSpec; t
       slots.delete(node);
       void loadPlotly().then((Plotly) => Plotly.purge(node));
     };
+     
   }, []);
 
   useEffect(() => {
@@ -138,13 +189,25 @@ export function PlotlyChart({ spec, testId, stale = false }: { spec: PlotSpec; t
     schedule();
   }, [spec]);
 
+  // moving the marker is a style change, not a draw
+   
+  useEffect(placeMarker, [marker?.x, marker?.label]);
+
   return (
     <figure className={`chart-figure${stale ? ' stale' : ''}`} aria-busy={stale || undefined} data-testid={testId ? `${testId}-figure` : undefined}>
-      <div ref={el} className="chart" data-testid={testId} data-draws="0" aria-hidden="true" />
+      <div className="chart-frame">
+        <div ref={el} className="chart" data-testid={testId} data-draws="0" aria-hidden="true" />
+        <div ref={line} className="chart-marker" hidden aria-hidden="true" data-testid={testId ? `${testId}-marker` : undefined}>
+          <span />
+        </div>
+      </div>
       <figcaption>
         <details className="chart-text">
           <summary>{title}: the chart as text</summary>
-          <p>{summary}</p>
+          <p>
+            {summary}
+            {marker ? ` Marked: ${marker.label}.` : ''}
+          </p>
         </details>
       </figcaption>
     </figure>
