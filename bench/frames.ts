@@ -28,6 +28,7 @@ try {
   const p = page!;
   console.log(`[axe] audit tab: ${summarise(await runAxe(p))}`);
   const drawsBefore = await chartDraws(p);
+  console.log(`[frames] Plotly draws while opening: ${await drawTimes(p)}`);
   console.log(describeLongTasks('threshold drag, 41 steps', await longTasksDuring(p, () => dragThreshold(p, 41), 1500)));
   const drawsAfter = await chartDraws(p);
   console.log(`[frames] chart draws during the drag: ${Object.keys(drawsAfter).map((k) => `${k} ${drawsAfter[k] - (drawsBefore[k] ?? 0)}`).join(', ')}`);
@@ -38,9 +39,10 @@ try {
     await longTasksDuring(p, async () => {
       await p.getByTestId('explain-run').click();
       await p.getByTestId('explain-result').waitFor({ timeout: 180_000 });
-      await p.getByTestId('group-difference').locator('.main-svg').first().waitFor({ timeout: 60_000 });
+      await p.getByTestId('group-difference').locator('svg').first().waitFor({ timeout: 60_000 });
     }, 1500),
   ));
+  console.log(`[frames] Plotly draws while explaining: ${await drawTimes(p)}`);
   console.log(`[axe] explain tab: ${summarise(await runAxe(p))}`);
 
   await p.getByTestId('tab-compare').click();
@@ -56,11 +58,22 @@ try {
       }
     }, 1500),
   ));
+  console.log(`[frames] Plotly draws while comparing: ${await drawTimes(p)}`);
   console.log(`[axe] compare tab: ${summarise(await runAxe(p))}`);
   await p.getByTestId('tab-data').click();
   console.log(`[axe] data tab: ${summarise(await runAxe(p))}`);
 } finally {
   await app.close();
+}
+
+/** Each chart's Plotly draws so far (ms), from the user-timing entries the page records, then cleared. */
+async function drawTimes(page: Page): Promise<string> {
+  const list = await page.evaluate(() => {
+    const out = performance.getEntriesByType('measure').filter((m) => m.name.startsWith('chart-draw ')).map((m) => [m.name.slice(11), Math.round(m.duration)] as [string, number]);
+    performance.clearMeasures();
+    return out;
+  });
+  return list.map(([n, d]) => `${n} ${d} ms`).join(', ') || 'none';
 }
 
 async function chartDraws(page: Page): Promise<Record<string, number>> {

@@ -8,7 +8,6 @@ import type { SliceMetric, Slice, SlicePredicate } from '../../core/slices';
 import { DISPARITY_DEFINITIONS, METRIC_DEFINITIONS, labelOf, reasonText } from '../../core/definitions';
 import { count, describeDecision, formatInterval, formatMetric, num, pct, points, undefinedText, valueOf, type Shown } from '../../core/format';
 import type { DatasetSummary, ModelSummary } from '../../../workers/workbench.worker';
-import { PlotlyChart } from './PlotlyChart';
 import { LightChart } from './LightChart';
 import { Provenance } from './Provenance';
 import * as charts from '../../charts';
@@ -507,11 +506,11 @@ export function AuditPanel(props: {
           </div>
           <div className="grid2">
             {groupSpec && <LightChart spec={groupSpec} testId="group-chart" stale={stale} />}
-            {thresholdSpec ? <PlotlyChart spec={thresholdSpec} testId="threshold-chart" marker={thresholdMarker} /> : <p className="hint">Curves are drawn for single protected attributes.</p>}
+            {thresholdSpec ? <LightChart spec={thresholdSpec} testId="threshold-chart" marker={thresholdMarker} /> : <p className="hint">Curves are drawn for single protected attributes.</p>}
           </div>
           <div className="grid2">
-            {rocSpec && <PlotlyChart spec={rocSpec} testId="roc-chart" />}
-            {calibrationSpec && <PlotlyChart spec={calibrationSpec} testId="calibration-chart" />}
+            {rocSpec && <LightChart spec={rocSpec} testId="roc-chart" />}
+            {calibrationSpec && <LightChart spec={calibrationSpec} testId="calibration-chart" />}
           </div>
           <h3>Worst slices</h3>
           <p className="hint">Subgroups (protected attributes and the model's columns, up to three at a time) whose rate differs most from everyone else, with enough leads to count.</p>

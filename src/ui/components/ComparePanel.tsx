@@ -8,7 +8,7 @@ import type { Intervention, Scenario, ScenarioResult } from '../../core/mitigate
 import { count, describeDecision, num, signed } from '../../core/format';
 import { labelOf } from '../../core/definitions';
 import type { DatasetSummary, ModelSummary } from '../../../workers/workbench.worker';
-import { PlotlyChart } from './PlotlyChart';
+import { LightChart } from './LightChart';
 import { Provenance } from './Provenance';
 import { downloadFiles } from '../download';
 import { paretoSpec, withFrontier } from '../../charts';
@@ -221,7 +221,11 @@ export const ComparePanel = memo(function ComparePanel(props: {
   const features = model.manifest.features.map((f) => f.column);
   const suggested = proxy ? [proxy, ...features.filter((f) => f !== proxy)] : features;
 
-  const done = useMemo(() => entries.filter((e) => e.result && e.resultVersion === e.version), [entries]);
+  // the finished results only: progress messages change `entries` many times a second, and the
+  // chart must not be redrawn for them (its key changes only when a result arrives or goes)
+  const doneKey = entries.map((e) => (e.result && e.resultVersion === e.version ? `${e.id}:${e.version}:${e.sweep ?? ''}` : '')).join('|');
+  // eslint-disable-next-line react-hooks/exhaustive-deps
+  const done = useMemo(() => entries.filter((e) => e.result && e.resultVersion === e.version), [doneKey]);
   const reference = done.find((e) => e.base === 'audited' && e.scenario.interventions.length === 0);
   const points = useMemo(
     () =>
@@ -380,7 +384,7 @@ export const ComparePanel = memo(function ComparePanel(props: {
           Add scenario
         </button>
       </details>
-      {spec && <PlotlyChart spec={spec} testId="pareto" stale={running} />}
+      {spec && <LightChart spec={spec} testId="pareto" stale={running} />}
       {entries.length > 0 && (
         <table className="scenarios" data-testid="scenario-table">
           <caption className="visually-hidden">Scenarios on the held-out leads, with differences from the audited model</caption>

@@ -8,7 +8,7 @@ import type { ShapleyResult, PermutationImportanceResult, ImportanceScore } from
 import { compactCount, count, describeDecision } from '../../core/format';
 import type { DatasetSummary, ModelSummary } from '../../../workers/workbench.worker';
 import type { ExplanationViews } from '../../../workers/explain-jobs';
-import { PlotlyChart } from './PlotlyChart';
+import { LightChart } from './LightChart';
 import { Provenance } from './Provenance';
 import * as charts from '../../charts';
 import { useEscape, useLatestCall } from '../hooks';
@@ -282,7 +282,7 @@ export const ExplainPanel = memo(function ExplainPanel(props: {
           <h3>
             Why lead {leadResult.rows[0] + 1} scores {leadResult.predictions[0].toFixed(3)}
           </h3>
-          {leadWaterfall && <PlotlyChart spec={leadWaterfall} testId="waterfall-lead" />}
+          {leadWaterfall && <LightChart spec={leadWaterfall} testId="waterfall-lead" />}
         </div>
       )}
       {result && (
@@ -305,8 +305,8 @@ export const ExplainPanel = memo(function ExplainPanel(props: {
             {compactCount(result.evaluations / (result.ms / 1000))}/s) · base value {result.baseValue.toFixed(4)} ({result.output})
           </p>
           <div className="grid2">
-            {specs && <PlotlyChart spec={specs.bar} testId="shap-bar" />}
-            {specs && <PlotlyChart spec={specs.swarm} testId="beeswarm" />}
+            {specs && <LightChart spec={specs.bar} testId="shap-bar" />}
+            {specs && <LightChart spec={specs.swarm} testId="beeswarm" />}
           </div>
           <h3>One lead</h3>
           <label>
@@ -319,7 +319,7 @@ export const ExplainPanel = memo(function ExplainPanel(props: {
               ))}
             </select>
           </label>
-          {waterfall && <PlotlyChart spec={waterfall} testId="waterfall" />}
+          {waterfall && <LightChart spec={waterfall} testId="waterfall" />}
           {v && (
             <div className={viewsStale ? 'stale' : undefined} aria-busy={viewsStale || undefined} data-testid="explain-groups">
               <h3>Between groups of {attributeLabel(v.attribute)}</h3>
@@ -366,7 +366,7 @@ export const ExplainPanel = memo(function ExplainPanel(props: {
                   </label>
                 </div>
               )}
-              {gapSpec ? <PlotlyChart spec={gapSpec} testId="group-difference" stale={viewsStale} /> : <p className="hint">Fewer than two groups among the explained leads.</p>}
+              {gapSpec ? <LightChart spec={gapSpec} testId="group-difference" stale={viewsStale} /> : <p className="hint">Fewer than two groups among the explained leads.</p>}
               <label>
                 dependence of{' '}
                 <select value={dependence} onChange={(e) => setDependence(Number(e.target.value))} data-testid="dependence-select">
@@ -377,14 +377,14 @@ export const ExplainPanel = memo(function ExplainPanel(props: {
                   ))}
                 </select>
               </label>
-              {dependenceSpec && <PlotlyChart spec={dependenceSpec} testId="dependence" stale={viewsStale} />}
+              {dependenceSpec && <LightChart spec={dependenceSpec} testId="dependence" stale={viewsStale} />}
             </div>
           )}
         </div>
       )}
       <h3>Proxies for {attributeLabel(attrName)}</h3>
       <p className="hint">How well each column on its own predicts the protected attribute. A strong proxy lets a model treat groups differently without seeing the attribute.</p>
-      {proxySpec && <PlotlyChart spec={proxySpec} testId="proxy-ranking" stale={proxies.stale} />}
+      {proxySpec && <LightChart spec={proxySpec} testId="proxy-ranking" stale={proxies.stale} />}
       <h3>Permutation importance</h3>
       <div className="controls">
         <label>
@@ -409,7 +409,7 @@ export const ExplainPanel = memo(function ExplainPanel(props: {
             staleText="The attribute, rule or score has changed since: compute again to update."
             items={[`${importance.score}`, `groups by ${attributeLabel(importance.attribute)}`, `${describeDecision(importance.decision)}`, `all ${count(dataset.nRows)} rows, 5 shuffles per column`]}
           />
-          {importanceChart && <PlotlyChart spec={importanceChart} testId="importance" stale={importanceStale} />}
+          {importanceChart && <LightChart spec={importanceChart} testId="importance" stale={importanceStale} />}
         </div>
       )}
     </>

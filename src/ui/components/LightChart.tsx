@@ -1,15 +1,18 @@
 import { useEffect, useMemo, useRef, useState } from 'react';
 import type { PlotSpec } from '../../charts/types';
-import { barScene, type BarScene } from '../../charts/bar-scene';
+import { barScene, plainText, type BarScene, type SceneLine, type SceneText } from '../../charts/bar-scene';
+import { nearestPoint, pointScene, type PointScene } from '../../charts/point-scene';
 import { describeChart } from '../../charts/summary';
-import { PlotlyChart } from './PlotlyChart';
+import { PlotlyChart, type ChartMarker } from './PlotlyChart';
 
 /**
- * A bar chart drawn as one small SVG from its spec's scene (charts/bar-scene.ts), without
- * Plotly: the charts that follow a dragged threshold redraw on every step in well under a
- * frame. Hover texts are native tooltips. A spec the scene cannot draw falls back to Plotly.
+ * A chart drawn without Plotly from its spec's scene: bar charts as one small SVG
+ * (charts/bar-scene.ts), so the charts that follow a dragged threshold redraw on every step in
+ * well under a frame; scatter charts with thousands of points (charts/point-scene.ts) painted
+ * on a canvas under an SVG of axes and labels. Hover texts: native tooltips on bars, the
+ * nearest point's text on scatters. A spec neither scene can draw falls back to Plotly.
  */
-export function LightChart({ spec, testId, stale = false }: { spec: PlotSpec; testId?: string; stale?: boolean }) {
+export function LightChart({ spec, testId, stale = false, marker = null }: { spec: PlotSpec; testId?: string; stale?: boolean; marker?: ChartMarker | null }) {
   const frame = useRef<HTMLDivElement>(null);
   const [width, setWidth] = useState(0);
   const draws = useRef(0);
@@ -23,23 +26,26 @@ export function LightChart({ spec, testId, stale = false }: { spec: PlotSpec; te
     ro.observe(node);
     return () => ro.disconnect();
   }, []);
-  const scene = useMemo(() => (width > 0 ? barScene(spec, width) : null), [spec, width]);
+  const scene = useMemo(() => (width > 0 ? barScene(spec, width) ?? pointScene(spec, width) : null), [spec, width]);
   const summary = useMemo(() => describeChart(spec), [spec]);
   const fallback = width > 0 && scene === null;
   useEffect(() => {
     if (scene && frame.current) frame.current.dataset.draws = String(++draws.current);
   }, [scene]);
-  if (fallback) return <PlotlyChart spec={spec} testId={testId} stale={stale} />;
+  if (fallback) return <PlotlyChart spec={spec} testId={testId} stale={stale} marker={marker} />;
   const title = scene?.texts.find((t) => t.bold)?.text ?? 'chart';
   return (
     <figure className={`chart-figure${stale ? ' stale' : ''}`} aria-busy={stale || undefined} data-testid={testId ? `${testId}-figure` : undefined}>
       <div ref={frame} className="chart light-chart" data-testid={testId} data-draws="0" aria-hidden="true">
-        {scene && <SceneSvg scene={scene} />}
+        {scene && ('rects' in scene ? <SceneSvg scene={scene} /> : <PointCanvas scene={scene} marker={marker} />)}
       </div>
       <figcaption>
         <details className="chart-text">
           <summary>{title}: the chart as text</summary>
-          <p>{summary}</p>
+          <p>
+            {summary}
+            {marker ? ` Marked: ${marker.label}.` : ''}
+          </p>
         </details>
       </figcaption>
     </figure>
@@ -60,6 +66,7 @@ function SceneSvg({ scene }: { scene: BarScene }) {
       {scene.rects.map((r, i) => (
         <rect key={`r${i}`} x={r.x} y={r.y} width={r.width} height={r.height} fill={r.fill} />
       ))}
+      <Lines lines={scene.grid} />
       {scene.bars.map((b, i) => (
         <g key={`b${i}`}>
           <rect x={b.x} y={b.y} width={b.width} height={b.height} fill={b.fill} fillOpacity={b.opacity} stroke={b.strokeWidth > 0 ? b.stroke : 'none'} strokeWidth={b.strokeWidth}>
@@ -68,10 +75,34 @@ function SceneSvg({ scene }: { scene: BarScene }) {
           {b.hatched && <rect x={b.x} y={b.y} width={b.width} height={b.height} fill="url(#bw-hatch)" pointerEvents="none" />}
         </g>
       ))}
-      {scene.lines.map((l, i) => (
+      <Lines lines={scene.lines} />
+      <Texts texts={scene.texts} />
+      {scene.legend.map((g, i) => (
+        <g key={`g${i}`} transform={`translate(${g.x}, ${g.y})`}>
+          <rect width="12" height="12" y="-1" fill={g.color} />
+          <text x="16" y="5" dominantBaseline="central" fontSize="12" fill="#1d2430">
+            {g.name}
+          </text>
+        </g>
+      ))}
+    </svg>
+  );
+}
+
+function Lines({ lines }: { lines: SceneLine[] }) {
+  return (
+    <>
+      {lines.map((l, i) => (
         <line key={`l${i}`} x1={l.x1} y1={l.y1} x2={l.x2} y2={l.y2} stroke={l.stroke} strokeWidth={l.width} strokeDasharray={l.dash} />
       ))}
-      {scene.texts.map((t, i) => (
+    </>
+  );
+}
+
+function Texts({ texts }: { texts: SceneText[] }) {
+  return (
+    <>
+      {texts.map((t, i) => (
         <text
           key={`t${i}`}
           x={t.x}
@@ -87,14 +118,155 @@ function SceneSvg({ scene }: { scene: BarScene }) {
           {t.text}
         </text>
       ))}
-      {scene.legend.map((g, i) => (
-        <g key={`g${i}`} transform={`translate(${scene.plot.left + i * 150}, 38)`}>
-          <rect width="12" height="12" y="-1" fill={g.color} />
-          <text x="16" y="5" dominantBaseline="central" fontSize="12" fill="#1d2430">
-            {g.name}
-          </text>
-        </g>
-      ))}
-    </svg>
+    </>
   );
+}
+
+/** Points on a canvas (device-pixel sharp), axes and labels in SVG above, the nearest point's text on hover. */
+function PointCanvas({ scene, marker }: { scene: PointScene; marker: ChartMarker | null }) {
+  const canvas = useRef<HTMLCanvasElement>(null);
+  const [tip, setTip] = useState<{ x: number; y: number; text: string } | null>(null);
+  useEffect(() => {
+    const c = canvas.current;
+    const ctx = c?.getContext('2d');
+    if (!c || !ctx) return;
+    const dpr = window.devicePixelRatio || 1;
+    c.width = Math.round(scene.width * dpr);
+    c.height = Math.round(scene.height * dpr);
+    ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
+    ctx.clearRect(0, 0, scene.width, scene.height);
+    for (const path of scene.paths) {
+      ctx.strokeStyle = path.color;
+      ctx.lineWidth = path.width;
+      ctx.setLineDash(path.dash ?? []);
+      ctx.beginPath();
+      for (let i = 0; i < path.xy.length; i += 2) {
+        if (i === 0) ctx.moveTo(path.xy[i], path.xy[i + 1]);
+        else ctx.lineTo(path.xy[i], path.xy[i + 1]);
+      }
+      ctx.stroke();
+    }
+    ctx.setLineDash([]);
+    const { xy, radius, opacity, colors, symbols, outlines } = scene;
+    for (let p = 0; p < radius.length; p++) {
+      if (!(radius[p] > 0)) continue;
+      ctx.globalAlpha = opacity[p];
+      const symbol = symbols[p] ?? 'circle';
+      const open = symbol.endsWith('-open');
+      markerPath(ctx, symbol.replace('-open', ''), xy[2 * p], xy[2 * p + 1], radius[p]);
+      if (open) {
+        ctx.strokeStyle = colors[p];
+        ctx.lineWidth = 1.5;
+        ctx.stroke();
+      } else {
+        ctx.fillStyle = colors[p];
+        ctx.fill();
+        const o = outlines[p];
+        if (o && o.width > 0) {
+          ctx.strokeStyle = o.color;
+          ctx.lineWidth = o.width;
+          ctx.stroke();
+        }
+      }
+    }
+    ctx.globalAlpha = 1;
+  }, [scene]);
+  const onMove = (e: React.MouseEvent<SVGSVGElement>) => {
+    const box = e.currentTarget.getBoundingClientRect();
+    const x = e.clientX - box.left;
+    const y = e.clientY - box.top;
+    const p = nearestPoint(scene, x, y);
+    const text = p < 0 ? '' : plainText(scene.hover[scene.trace[p]][scene.index[p]] ?? '');
+    setTip(text ? { x: scene.xy[2 * p], y: scene.xy[2 * p + 1], text } : null);
+  };
+  const { plot } = scene;
+  return (
+    <div className="point-chart" style={{ width: scene.width, height: scene.height }}>
+      <canvas ref={canvas} style={{ width: scene.width, height: scene.height }} />
+      <svg width={scene.width} height={scene.height} className="scene-svg" role="presentation" focusable="false" onMouseMove={onMove} onMouseLeave={() => setTip(null)}>
+        <rect x={plot.left} y={plot.top} width={plot.width} height={plot.height} fill="transparent" />
+        {scene.bars.map((b, i) => (
+          <rect key={`b${i}`} x={b.x} y={b.y} width={b.width} height={b.height} fill={b.fill}>
+            <title>{b.title}</title>
+          </rect>
+        ))}
+        <Lines lines={scene.lines} />
+        <Texts texts={scene.texts} />
+        {scene.legend.map((g, i) => (
+          <g key={`g${i}`} transform={`translate(${g.x}, ${g.y})`}>
+            <circle r="5" cx="5" cy="4" fill={g.color} />
+            <text x="14" y="5" dominantBaseline="central" fontSize="12" fill="#1d2430">
+              {g.name}
+            </text>
+          </g>
+        ))}
+        {scene.colorbar && (
+          <g transform={`translate(${plot.left + plot.width + 18}, ${plot.top + plot.height * 0.2})`}>
+            <defs>
+              <linearGradient id="bw-viridis" x1="0" y1="1" x2="0" y2="0">
+                {['#440154', '#3b528b', '#21918c', '#5ec962', '#fde725'].map((c, i) => (
+                  <stop key={c} offset={`${i * 25}%`} stopColor={c} />
+                ))}
+              </linearGradient>
+            </defs>
+            <text x="0" y="-8" fontSize="11" fill="#1d2430">
+              {scene.colorbar.title}
+            </text>
+            <rect width="12" height={plot.height * 0.6} fill="url(#bw-viridis)" />
+            <text x="16" y="8" fontSize="11" fill="#1d2430">
+              {scene.colorbar.high}
+            </text>
+            <text x="16" y={plot.height * 0.6} fontSize="11" fill="#1d2430">
+              {scene.colorbar.low}
+            </text>
+          </g>
+        )}
+        {tip && <circle cx={tip.x} cy={tip.y} r="6" fill="none" stroke="#111111" strokeWidth="1.5" />}
+        {marker && marker.x >= scene.xRange[0] && marker.x <= scene.xRange[1] && (
+          <g data-testid="chart-marker" transform={`translate(${plot.left + ((marker.x - scene.xRange[0]) / (scene.xRange[1] - scene.xRange[0])) * plot.width}, 0)`}>
+            <line y1={plot.top} y2={plot.top + plot.height} stroke="#222222" strokeWidth="1.5" strokeDasharray="6 4" />
+            <text x="4" y={plot.top - 4} fontSize="11" fill="#222222">
+              {marker.label}
+            </text>
+          </g>
+        )}
+      </svg>
+      {tip && (
+        <div className="point-tip" style={{ left: Math.min(tip.x + 12, scene.width - 260), top: Math.max(0, tip.y - 10) }}>
+          {tip.text.split('\n').map((line, i) => (
+            <div key={i}>{line}</div>
+          ))}
+        </div>
+      )}
+    </div>
+  );
+}
+
+/** A marker's outline as the current canvas path: circle, star, diamond, square, triangle. */
+function markerPath(ctx: CanvasRenderingContext2D, symbol: string, x: number, y: number, r: number): void {
+  ctx.beginPath();
+  if (symbol === 'star') {
+    for (let k = 0; k < 10; k++) {
+      const a = -Math.PI / 2 + (k * Math.PI) / 5;
+      const rr = k % 2 === 0 ? r * 1.15 : r * 0.5;
+      if (k === 0) ctx.moveTo(x + rr * Math.cos(a), y + rr * Math.sin(a));
+      else ctx.lineTo(x + rr * Math.cos(a), y + rr * Math.sin(a));
+    }
+    ctx.closePath();
+  } else if (symbol === 'diamond') {
+    ctx.moveTo(x, y - r);
+    ctx.lineTo(x + r, y);
+    ctx.lineTo(x, y + r);
+    ctx.lineTo(x - r, y);
+    ctx.closePath();
+  } else if (symbol === 'square') {
+    ctx.rect(x - r, y - r, 2 * r, 2 * r);
+  } else if (symbol.startsWith('triangle')) {
+    ctx.moveTo(x, y - r);
+    ctx.lineTo(x + r, y + r);
+    ctx.lineTo(x - r, y + r);
+    ctx.closePath();
+  } else {
+    ctx.arc(x, y, r, 0, 2 * Math.PI);
+  }
 }
