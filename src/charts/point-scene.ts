@@ -30,6 +30,16 @@ function hexToRgb(h: string): [number, number, number] {
   return [(n >> 16) & 255, (n >> 8) & 255, n & 255];
 }
 
+/** 64 precomputed steps of the scale: a point's colour is one of these strings (no string built per point). */
+const VIRIDIS_STEPS = 64;
+let viridisTable: string[] | null = null;
+
+/** A value in [0, 1] on the Viridis scale, quantised to 64 steps (visually indistinguishable, and cheap to paint by colour). */
+export function viridisStep(t: number): string {
+  viridisTable ??= Array.from({ length: VIRIDIS_STEPS }, (_, k) => viridis(k / (VIRIDIS_STEPS - 1)));
+  return viridisTable[Math.round(Math.min(1, Math.max(0, t)) * (VIRIDIS_STEPS - 1))];
+}
+
 /** A value in [0, 1] on the Viridis scale, as an rgb() colour (interpolated between stops). */
 export function viridis(t: number): string {
   const x = Math.min(1, Math.max(0, t)) * (VIRIDIS.length - 1);
@@ -268,6 +278,7 @@ export function pointScene(spec: PlotSpec, width: number): PointScene | null {
       }
       flush();
     }
+    const traceOutline = { color: per<string>(mline.color, 0, '#333333'), width: per<number>(mline.width, 0, 0) };
     const err = (t.error_x ?? {}) as Obj;
     const labels = Array.isArray(t.text) ? (t.text as unknown[]) : null;
     const textfont = (t.textfont ?? {}) as Obj;
@@ -302,11 +313,11 @@ export function pointScene(spec: PlotSpec, width: number): PointScene | null {
       const c = perPoint?.[i];
       scene.xy[2 * p] = px;
       scene.xy[2 * p + 1] = py;
-      scene.colors[p] = perPoint ? (typeof c === 'number' && Number.isFinite(c) ? viridis((c - cmin) / (cmax - cmin || 1)) : '#AAAAAA') : colorList ? String(colorList[i] ?? fixed) : fixed;
+      scene.colors[p] = perPoint ? (typeof c === 'number' && Number.isFinite(c) ? viridisStep((c - cmin) / (cmax - cmin || 1)) : '#AAAAAA') : colorList ? String(colorList[i] ?? fixed) : fixed;
       scene.radius[p] = per<number>(marker.size, i, 6) / 2;
       scene.opacity[p] = per<number>(marker.opacity, i, 1);
       scene.symbols[p] = per<string>(marker.symbol, i, 'circle');
-      scene.outlines[p] = { color: per<string>(mline.color, i, '#333333'), width: per<number>(mline.width, i, 0) };
+      scene.outlines[p] = Array.isArray(mline.color) || Array.isArray(mline.width) ? { color: per<string>(mline.color, i, '#333333'), width: per<number>(mline.width, i, 0) } : traceOutline;
       scene.trace[p] = k;
       scene.index[p] = i;
       p++;

@@ -2,7 +2,7 @@
  * Small hooks the panels share: the newest-result-wins call with at most one request in
  * flight, Escape to cancel, and a settings key.
  */
-import { useCallback, useEffect, useRef, useState } from 'react';
+import { startTransition, useCallback, useEffect, useRef, useState } from 'react';
 
 export interface LatestCall<R> {
   /** the newest result that arrived */
@@ -19,9 +19,11 @@ export interface LatestCall<R> {
  * call runs, newer settings replace each other and only the newest is sent when it returns
  * (so dragging a slider never builds a queue in the worker, and the numbers on screen are
  * never older than one round trip). The shown result stays until a newer one arrives and is
- * marked `stale` meanwhile. `key === null` means "nothing to compute".
+ * marked `stale` meanwhile. `key === null` means "nothing to compute". With `transition`, a
+ * result is rendered as a React transition (in slices that yield to input).
  */
-export function useLatestCall<R>(key: string | null, run: () => Promise<R>): LatestCall<R> {
+export function useLatestCall<R>(key: string | null, run: () => Promise<R>, options: { transition?: boolean } = {}): LatestCall<R> {
+  const transition = options.transition === true;
   const [state, setState] = useState<{ result: R | null; resultKey: string | null; error: unknown }>({ result: null, resultKey: null, error: null });
   const runRef = useRef(run);
   runRef.current = run;
@@ -43,7 +45,9 @@ export function useLatestCall<R>(key: string | null, run: () => Promise<R>): Lat
       (result) => {
         inFlight.current = false;
         if (!alive.current) return;
-        setState({ result, resultKey: k, error: null });
+        // a heavy result (many chart points) renders as a transition: in slices, input first
+        if (transition) startTransition(() => setState({ result, resultKey: k, error: null }));
+        else setState({ result, resultKey: k, error: null });
         if (wanted.current !== k) pump();
       },
       (error: unknown) => {
@@ -53,7 +57,7 @@ export function useLatestCall<R>(key: string | null, run: () => Promise<R>): Lat
         if (wanted.current !== k) pump();
       },
     );
-  }, []);
+  }, [transition]);
 
   useEffect(() => {
     wanted.current = key;

@@ -42,9 +42,11 @@ export interface App {
 
 /** Build the app, serve it, start Chromium. */
 export async function startApp(options: { viewport?: { width: number; height: number }; minify?: boolean } = {}): Promise<App> {
-  const outDir = mkdtempSync(join(tmpdir(), 'bw-e2e-dist-'));
+  // the e2e project's global setup builds once (test/e2e/global-setup.ts); alone, build here
+  const prebuilt = options.minify === false ? undefined : process.env.BW_E2E_DIST;
+  const outDir = prebuilt ?? mkdtempSync(join(tmpdir(), 'bw-e2e-dist-'));
   const profile = mkdtempSync(join(tmpdir(), 'bw-e2e-profile-'));
-  await build({ root, logLevel: 'warn', build: { outDir, emptyOutDir: true, ...(options.minify === false ? { minify: false } : {}) } });
+  if (!prebuilt) await build({ root, logLevel: 'warn', build: { outDir, emptyOutDir: true, ...(options.minify === false ? { minify: false } : {}) } });
   const server: PreviewServer = await preview({ root, logLevel: 'warn', build: { outDir }, preview: { port: 0, host: '127.0.0.1', strictPort: false } });
   const origin = server.resolvedUrls!.local[0].replace(/\/$/, '');
   const context = await chromium.launchPersistentContext(profile, {
@@ -83,7 +85,7 @@ export async function startApp(options: { viewport?: { width: number; height: nu
     async close() {
       await context.close();
       await new Promise<void>((r) => server.httpServer.close(() => r()));
-      rmSync(outDir, { recursive: true, force: true });
+      if (!prebuilt) rmSync(outDir, { recursive: true, force: true });
       rmSync(profile, { recursive: true, force: true });
     },
   };

@@ -1,4 +1,4 @@
-import { memo, useEffect, useMemo, useRef, useState } from 'react';
+import { memo, startTransition, useEffect, useMemo, useRef, useState } from 'react';
 import type { WorkbenchSession } from '../../client/session';
 import { isAbortError, problemOf } from '../../client/bridge';
 import { Comlink } from '../../client/workbench';
@@ -163,7 +163,7 @@ export const ComparePanel = memo(function ComparePanel(props: {
             Comlink.proxy((p: { message: string }) => update({ message: p.message })),
           ),
         )
-        .then((result) => update({ status: 'done', result, resultVersion: version, message: undefined }))
+        .then((result) => startTransition(() => update({ status: 'done', result, resultVersion: version, message: undefined })))
         .catch((err: unknown) => {
           if (isAbortError(err)) update({ status: 'cancelled', message: 'cancelled' });
           else {

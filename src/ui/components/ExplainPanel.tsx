@@ -1,4 +1,4 @@
-import { memo, useEffect, useMemo, useReducer, useRef, useState } from 'react';
+import { memo, startTransition, useEffect, useMemo, useReducer, useRef, useState } from 'react';
 import type { WorkbenchSession } from '../../client/session';
 import { problemOf } from '../../client/bridge';
 import type { Problem } from '../../core/errors';
@@ -115,6 +115,7 @@ export const ExplainPanel = memo(function ExplainPanel(props: {
         ...(chosenPair ? { pair: chosenPair } : {}),
       }),
     ),
+    { transition: true },
   );
   useEffect(() => setChosenPair(null), [attrName]);
 
@@ -140,8 +141,11 @@ export const ExplainPanel = memo(function ExplainPanel(props: {
         },
         controller.signal,
       );
-      setResult({ ...r, rows, settings: asked, stratifiedBy: attrName });
-      setLead(props.focusRow === null ? 0 : Math.max(0, rows.indexOf(props.focusRow)));
+      // a transition: the charts render in slices, the page keeps answering input meanwhile
+      startTransition(() => {
+        setResult({ ...r, rows, settings: asked, stratifiedBy: attrName });
+        setLead(props.focusRow === null ? 0 : Math.max(0, rows.indexOf(props.focusRow)));
+      });
     } catch (e) {
       setProblem(problemOf(e, 'Explanation cancelled. Nothing else was lost.'));
     } finally {
@@ -194,12 +198,6 @@ export const ExplainPanel = memo(function ExplainPanel(props: {
   }
 
   const v = views.result;
-  const specs = useMemo(() => {
-    if (!result) return null;
-    const fv = v?.featureValues ?? features.map(() => Array.from(result.rows, () => null));
-    return { bar: charts.shapBarSpec(result), swarm: charts.beeswarmSpec(result, fv) };
-    // eslint-disable-next-line react-hooks/exhaustive-deps
-  }, [result, v?.featureValues]);
   const waterfall = useMemo(
     () => (result ? charts.waterfallSpec(result, lead, v ? features.map((f, j) => `${f} = ${v.rawValues[j][lead] ?? 'missing'}`) : undefined) : null),
     // eslint-disable-next-line react-hooks/exhaustive-deps
@@ -305,8 +303,8 @@ export const ExplainPanel = memo(function ExplainPanel(props: {
             {compactCount(result.evaluations / (result.ms / 1000))}/s) · base value {result.baseValue.toFixed(4)} ({result.output})
           </p>
           <div className="grid2">
-            {specs && <LightChart spec={specs.bar} testId="shap-bar" />}
-            {specs && <LightChart spec={specs.swarm} testId="beeswarm" />}
+            <ShapBar result={result} />
+            <Beeswarm result={result} featureValues={v?.featureValues ?? null} />
           </div>
           <h3>One lead</h3>
           <label>
@@ -414,4 +412,16 @@ export const ExplainPanel = memo(function ExplainPanel(props: {
       )}
     </>
   );
+});
+
+/** The global importance bars; its own component, so a transition can render it in its own slice. */
+const ShapBar = memo(function ShapBar({ result }: { result: ShapleyResult }) {
+  const spec = useMemo(() => charts.shapBarSpec(result), [result]);
+  return <LightChart spec={spec} testId="shap-bar" />;
+});
+
+/** Every lead and column (coloured by value once the views arrive); its own slice of a transition. */
+const Beeswarm = memo(function Beeswarm({ result, featureValues }: { result: ShapleyResult & { rows: Uint32Array }; featureValues: (number | null)[][] | null }) {
+  const spec = useMemo(() => charts.beeswarmSpec(result, featureValues ?? result.players.map(() => Array.from(result.rows, () => null))), [result, featureValues]);
+  return <LightChart spec={spec} testId="beeswarm" />;
 });

@@ -148,8 +148,30 @@ function PointCanvas({ scene, marker }: { scene: PointScene; marker: ChartMarker
     }
     ctx.setLineDash([]);
     const { xy, radius, opacity, colors, symbols, outlines } = scene;
+    // filled circles without an outline, batched: one path and one fill per colour and opacity
+    const batches = new Map<string, number[]>();
+    const single: number[] = [];
     for (let p = 0; p < radius.length; p++) {
       if (!(radius[p] > 0)) continue;
+      if ((symbols[p] ?? 'circle') === 'circle' && !(outlines[p]?.width > 0)) {
+        const key = `${colors[p]}|${opacity[p]}`;
+        let list = batches.get(key);
+        if (!list) batches.set(key, (list = []));
+        list.push(p);
+      } else single.push(p);
+    }
+    for (const [key, list] of batches) {
+      const [color, alpha] = key.split('|');
+      ctx.globalAlpha = Number(alpha);
+      ctx.fillStyle = color;
+      ctx.beginPath();
+      for (const p of list) {
+        ctx.moveTo(xy[2 * p] + radius[p], xy[2 * p + 1]);
+        ctx.arc(xy[2 * p], xy[2 * p + 1], radius[p], 0, 2 * Math.PI);
+      }
+      ctx.fill();
+    }
+    for (const p of single) {
       ctx.globalAlpha = opacity[p];
       const symbol = symbols[p] ?? 'circle';
       const open = symbol.endsWith('-open');
