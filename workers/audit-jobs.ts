@@ -36,21 +36,24 @@ function auditRequest(table: ColumnTable, roles: DatasetRoles, scores: Float32Ar
   };
 }
 
-let indexCache: { key: string; scores: Float32Array; index: AuditIndex } | null = null;
+/** The options that fix an audit index (everything but the decision rule), as a key. */
+export function indexKey(roles: DatasetRoles, options: AuditOptions): string {
+  return JSON.stringify({ roles, f: options.fairlearnCompatible, m: options.minGroupSize, r: options.references, i: options.intersections ?? true });
+}
+
+/** The audit index for these inputs (built once; the worker keeps it in its state, under the scores). */
+export function buildAuditIndex(table: ColumnTable, roles: DatasetRoles, scores: Float32Array, options: AuditOptions): AuditIndex {
+  const p = prepareAudit(auditRequest(table, roles, scores, options));
+  return createAuditIndex(p.input, { fairlearnCompatible: p.options.fairlearnCompatible, minGroupSize: p.options.minGroupSize, reference: p.options.reference });
+}
 
 /**
  * The audit without intervals, through an index built once per (data, scores, roles,
  * options): a threshold move then costs O(groups · log n), not a pass over the rows.
  */
-export function runAuditFast(table: ColumnTable, roles: DatasetRoles, scores: Float32Array, options: AuditOptions, key: string): MetricFrame & { ms: number } {
+export function runAuditFast(index: AuditIndex, decision: DecisionRule): MetricFrame & { ms: number } {
   const t0 = performance.now();
-  const fullKey = `${key}|${JSON.stringify({ roles, f: options.fairlearnCompatible, m: options.minGroupSize, r: options.references, i: options.intersections })}`;
-  if (!indexCache || indexCache.key !== fullKey || indexCache.scores !== scores) {
-    const p = prepareAudit(auditRequest(table, roles, scores, options));
-    const index = createAuditIndex(p.input, { fairlearnCompatible: p.options.fairlearnCompatible, minGroupSize: p.options.minGroupSize, reference: p.options.reference });
-    indexCache = { key: fullKey, scores, index };
-  }
-  return { ...indexCache.index.frameAt(options.decision), ms: performance.now() - t0 };
+  return { ...index.frameAt(decision), ms: performance.now() - t0 };
 }
 
 export function runAudit(table: ColumnTable, roles: DatasetRoles, scores: Float32Array, options: AuditOptions): MetricFrame & { ms: number } {

@@ -21,7 +21,8 @@ import { argsortDesc, resolveCut, type DecisionRule } from '../src/core/metrics'
 import { toProblem, WorkbenchError } from '../src/core/errors';
 import type { ColumnTable, ColumnType } from '../src/core/table';
 import { tf } from '../src/core/tf';
-import { runAudit, runAuditFast, runCurves, runSliceAudit, runSlices, type AuditOptions } from './audit-jobs';
+import { buildAuditIndex, indexKey, runAudit, runAuditFast, runAuditReport, runCurves, runSliceAudit, runSlices, type AuditOptions } from './audit-jobs';
+import { inputNotes, type InputNote } from '../src/core/audit';
 import type { SliceMetric, SlicePredicate } from '../src/core/slices';
 import { createSplit, runScenario, type Scenario, type ScenarioProgress, type ScenarioResult } from '../src/core/mitigate';
 import { buildBackground, explainCost, explanationViews, importanceJob, proxyReport, runExplainJob, type BackgroundSpec, type ExplainJob } from './explain-jobs';
@@ -304,12 +305,44 @@ const api = {
   /** The full audit: every group metric and disparity, by attribute and intersection. */
   async audit(req: Pair & { roles: DatasetRoles } & AuditOptions) {
     return guarded(async () => {
+      const { dataset, roles, ...options } = req;
+      const table = checkedTable(dataset, roles);
+      const { scores } = await scoresFor(req);
+      if (options.bootstrap && options.bootstrap.resamples > 0) return runAudit(table, roles, scores, options);
+      // one index per (scores, options without the rule), kept in the state under the scores array
+      const index = state.memo([scores], 'audit-index', indexKey(roles, options), () => buildAuditIndex(table, roles, scores, options));
+      return runAuditFast(index, options.decision);
+    });
+  },
+
+  /**
+   * The audit as the JSON the CLI writes (`bias-workbench audit --format json`), for the page's
+   * export: the same data, roles, scores and options give the same report (file metadata aside).
+   */
+  async auditReport(req: Pair & { roles: DatasetRoles } & AuditOptions) {
+    return guarded(async () => {
       const { dataset, model, roles, ...options } = req;
       const table = checkedTable(dataset, roles);
       const { scores } = await scoresFor(req);
-      return options.bootstrap && options.bootstrap.resamples > 0
-        ? runAudit(table, roles, scores, options)
-        : runAuditFast(table, roles, scores, options, `${dataset}/${model}`);
+      const d = state.dataset(dataset);
+      const m = state.model(model);
+      return runAuditReport(table, roles, scores, {
+        ...options,
+        sources: { file: d.name, model: m.summary.name },
+        notes: inputNotes(table, { target: roles.target, protected: roles.protected, manifest: m.summary.manifest }),
+      });
+    });
+  },
+
+  /**
+   * What the page should say about the inputs before anyone reads a number: values the model's
+   * encoding imputes (per column), a target with more than two values (which count as
+   * negative), rows with a missing protected value. The same notes the CLI prints on stderr.
+   */
+  async inputNotes(req: Pair & { roles: DatasetRoles }): Promise<InputNote[]> {
+    return guarded(async () => {
+      const { table } = state.dataset(req.dataset);
+      return inputNotes(table, { target: req.roles.target, protected: req.roles.protected, manifest: state.model(req.model).summary.manifest });
     });
   },
 

@@ -144,4 +144,39 @@ describe('workbench worker in Chromium', () => {
     const again = await session.audit.call(undefined, (api) => api.score({ dataset: ds.id, model: good.id }));
     expect(again.rows).toBe(45211);
   });
+
+  it('says what the numbers rest on: imputed values, a third target value, and the audit JSON the CLI writes', async () => {
+    const session = new WorkbenchSession();
+    bridges.push(session);
+    const text = new TextDecoder().decode(await bytes('/demo/bank/bank-full.csv'));
+    const lines = text.split('\n').slice(0, 301);
+    // blank the balance (6th column) of 7 rows and give 5 rows a third outcome
+    for (let i = 1; i <= 7; i++) {
+      const f = lines[i].split(';');
+      f[5] = '';
+      lines[i] = f.join(';');
+    }
+    for (let i = 10; i < 15; i++) lines[i] = lines[i].replace(/"(yes|no)"$/, '"maybe"');
+    const ds = await session.loadCsv({ kind: 'bytes', bytes: new TextEncoder().encode(lines.join('\n')), name: 'bank-300.csv' }, {});
+    const manifest = JSON.parse(new TextDecoder().decode(await bytes('/demo/bank/model.manifest.json')));
+    const model = await session.loadModel(
+      [
+        { name: 'model.json', data: await bytes('/demo/bank/model.json') },
+        { name: 'model.weights.bin', data: await bytes('/demo/bank/model.weights.bin') },
+      ],
+      manifest,
+      'demo',
+      { fitDataset: ds.id },
+    );
+    const roles = { ...ds.suggestedRoles, target: { column: 'y', positive: 'yes' }, protected: [{ column: 'age', cuts: [25, 40, 60] }] };
+    const notes = await session.audit.call(undefined, (api) => api.inputNotes({ dataset: ds.id, model: model.id, roles }));
+    const text2 = notes.map((n) => n.message).join('\n');
+    expect(text2).toMatch(/balance/);
+    expect(text2).toMatch(/7 rows/);
+    expect(text2).toMatch(/maybe/);
+    const report = await session.audit.call(undefined, (api) => api.auditReport({ dataset: ds.id, model: model.id, roles, decision: { rule: 'threshold', threshold: 0.5 }, intersections: false }));
+    expect(report.rows).toBe(300);
+    expect(report.notes.map((n) => n.message).join('\n')).toMatch(/maybe/);
+    expect(report.attributes[0].name).toBe('age');
+  });
 });

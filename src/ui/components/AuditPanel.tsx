@@ -13,6 +13,7 @@ import { Provenance } from './Provenance';
 import * as charts from '../../charts';
 import { useDelayedFlag, useLatestCall } from '../hooks';
 import { attributeLabel } from '../attributes';
+import { downloadFiles } from '../download';
 
 type Frame = MetricFrame & { ms: number };
 interface CurvesResult {
@@ -309,6 +310,17 @@ export function AuditPanel(props: {
   // 4. the top of the call list and the scoring time, once per dataset/model/roles
   const leads = useLatestCall(JSON.stringify({ ...pair, roles }), () => session.audit.call(undefined, (api) => api.topLeads({ ...pair, roles, k: 20 })));
   const scoring = useLatestCall(JSON.stringify(pair), () => session.audit.call(undefined, (api) => api.score(pair)));
+  // what the numbers rest on: imputed values, a target with more than two values, rows in no group
+  const notes = useLatestCall(JSON.stringify({ ...pair, roles }), () => session.audit.call(undefined, (api) => api.inputNotes({ ...pair, roles })));
+
+  async function exportReport() {
+    try {
+      const report = await session.audit.call(undefined, (api) => api.auditReport({ ...pair, roles, ...auditOptions, ...(options.resamples > 0 ? { bootstrap: { resamples: options.resamples, seed: 1 } } : {}) }));
+      downloadFiles([{ name: 'bias-workbench-audit.json', data: new TextEncoder().encode(JSON.stringify(report, null, 2) + '\n') }]);
+    } catch (e) {
+      setProblem(problemOf(e));
+    }
+  }
 
   // 5. worst slices, on request; they carry the rule they were found at
   const [sliceMetric, setSliceMetric] = useState<SliceMetric>('selectionRate');
@@ -423,6 +435,16 @@ export function AuditPanel(props: {
       {frame && o && current && (
         <div data-testid="audit" className={stale ? 'results stale' : 'results'} aria-busy={stale || undefined}>
           <Provenance items={provenance} stale={stale} staleText={`Updating for ${describeDecision(decision)}…`} testId="audit-provenance" />
+          {notes.result && notes.result.length > 0 && (
+            <div className="input-notes" data-testid="input-notes">
+              <strong>About these inputs:</strong>
+              <ul>
+                {notes.result.map((n, i) => (
+                  <li key={i}>{n.message}</li>
+                ))}
+              </ul>
+            </div>
+          )}
           <div className="metrics">
             <Metric label="Accuracy" value={o.accuracy} k="accuracy" testId="metric-accuracy" />
             <Metric label="Precision" value={o.precision} k="precision" testId="metric-precision" />
@@ -440,7 +462,10 @@ export function AuditPanel(props: {
           <p className="footnote" data-testid="audit-footnote">
             {count(frame.decision.selected)} of {count(frame.n)} leads selected
             {frame.decision.cutScore !== null && <> (lowest selected score {frame.decision.cutScore.toFixed(3)})</>} · computed in the worker in {Math.round(frame.ms)} ms
-            {intervalsShown ? ` · ${frame.bootstrap?.resamples} bootstrap resamples, 95 % intervals` : options.resamples > 0 ? ' · intervals follow…' : ''}
+            {intervalsShown ? ` · ${frame.bootstrap?.resamples} bootstrap resamples, 95 % intervals` : options.resamples > 0 ? ' · intervals follow…' : ''}{' '}
+            <button className="link" onClick={() => void exportReport()} data-testid="export-audit" title="The same JSON as bias-workbench audit --format json">
+              Export the audit (JSON)
+            </button>
           </p>
           <p className="footnote" data-testid="audit-rows">
             The audit scores every one of the {count(frame.n)} rows of {dataset.name} with this model.{' '}
