@@ -114,6 +114,6 @@ console.log('\nchange from the baseline (accuracy, DP difference, EO difference)
 for (const row of cmp.rows.slice(1)) {
   console.log(`  ${row.name.padEnd(24)} ${f(row.accuracy.difference)}  ${f(row.demographicParityDifference.difference)}  ${f(row.equalOpportunityDifference.difference)}`);
 }
-const frontier = paretoFrontier(results.map((r) => ({ accuracy: r.metrics.accuracy.value, disparity: r.metrics.demographicParityDifference.value })));
+const frontier = paretoFrontier(results.map((r) => ({ accuracy: r.metrics.accuracy.value, disparity: r.metrics.demographicParityDifference.value, degenerate: r.metrics.degenerate })));
 console.log(`Pareto frontier (accuracy vs DP difference): ${frontier.map((i) => results[i].name).join(' → ')}`);
 console.log(`tensors: ${before} before, ${tf.memory().numTensors} after`);

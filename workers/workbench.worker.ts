@@ -425,7 +425,7 @@ const api = {
       const names = new Set(table.columns.map((c) => c.name));
       const sameColumns = audited ? featureColumns(audited).filter((c) => names.has(c)) : roles.features;
       const scenarioRoles = req.baseline.kind === 'trained' ? { ...roles, features: sameColumns } : roles;
-      const r = await runScenario({ table, roles: scenarioRoles, split, baseline: base, seed, protectedAttribute: req.attributes, bootstrap: req.bootstrap }, req.scenario, onProgress);
+      const r = await runScenario({ table, roles: scenarioRoles, split, baseline: base, seed, protectedAttribute: req.attributes, bootstrap: req.bootstrap, ...(req.decision ? { decision: req.decision } : {}) }, req.scenario, onProgress);
       const buffers = (r.artifacts.files ?? []).map((f) => f.data.buffer as ArrayBuffer);
       return Comlink.transfer({ ...r, split: { train: split.train.length, test: split.test.length, seed } }, buffers);
     });

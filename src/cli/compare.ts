@@ -384,7 +384,7 @@ export async function compareCommand(args: string[]): Promise<number> {
       printNotes(note);
       notes.push(...note);
     }
-    const frontier = paretoFrontier(results.map((r) => ({ accuracy: r.metrics.accuracy.value, disparity: r.metrics.demographicParityDifference.value })));
+    const frontier = paretoFrontier(results.map((r) => ({ accuracy: r.metrics.accuracy.value, disparity: r.metrics.demographicParityDifference.value, degenerate: r.metrics.degenerate })));
     const level = results.map((r) => r.metrics.accuracy.interval?.level).find((l) => l !== undefined) ?? null;
     const report: CompareReport = {
       generatedBy: GENERATED_BY,

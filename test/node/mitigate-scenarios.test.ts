@@ -340,6 +340,21 @@ describe('degenerate scenarios', () => {
   });
 });
 
+describe('the decision rule on the held-out rows', () => {
+  it("follows the context's rule (the audit's) instead of the model's threshold when given", async () => {
+    const manifest = validateManifest({ format: 'bias-workbench.manifest/1', target: { column: 'y', positive: 'yes' }, features: [{ column: 'x2', kind: 'numeric' }], output: 'probability', threshold: 0.5 });
+    // a score that rises with x2: distinct scores, so a top share is exact
+    const rising: Scorer = { nFeatures: 1, predict: async (X, n) => Float32Array.from({ length: n }, (_, i) => 1 / (1 + Math.exp(-X[i]))), dispose: () => undefined };
+    const base = { ...ctx, bootstrap: 0, baseline: { kind: 'imported' as const, scorer: rising, manifest } };
+    const byModel = await runScenario(base, { name: 'model threshold', interventions: [] });
+    const top10 = await runScenario({ ...base, decision: { rule: 'top-percent', percent: 10 } }, { name: 'top 10 %', interventions: [] });
+    const strict = await runScenario({ ...base, decision: { rule: 'threshold', threshold: 0.9 } }, { name: 'threshold 0.9', interventions: [] });
+    expect(top10.metrics.selected).toBe(Math.round(0.1 * split.test.length));
+    expect(strict.metrics.selected).toBeLessThan(byModel.metrics.selected);
+    expect(byModel.metrics.selected).not.toBe(top10.metrics.selected);
+  });
+});
+
 function baselineManifest(): ScenarioResult['artifacts']['manifest'] {
   return validateManifest({ format: 'bias-workbench.manifest/1', target: { column: 'y', positive: 'yes' }, features: [{ column: 'x2', kind: 'numeric' }], output: 'probability' });
 }

@@ -11,6 +11,7 @@ import type { ColumnTable } from '../table';
 import type { FairnessConstraint } from '../train-penalty';
 import type { ConstraintAttempt } from './constraint';
 import type { DegenerateSelection } from './degenerate';
+import type { DecisionRule } from '../metrics/decision';
 import type { FittedRates, ThresholdRuleJson } from './group-thresholds';
 import type { Intervention, ThresholdConstraintKind } from './scenario-spec';
 import type { ScenarioSplit } from './scenario-split';
@@ -29,6 +30,12 @@ export interface ScenarioContext {
   protectedAttribute: ProtectedAttribute | ProtectedAttribute[];
   /** bootstrap resamples for the intervals; default 200, 0 = none */
   bootstrap?: number;
+  /**
+   * The rule that selects leads on the held-out rows (the audit's rule, so a scenario is judged
+   * as the audit judges the model); default: the model's own threshold. Group thresholds decide
+   * by group instead and ignore it.
+   */
+  decision?: DecisionRule;
   /** polled between training batches */
   shouldStop?: () => boolean;
 }

@@ -47,8 +47,9 @@ function metricValue(r: { value: number | null; reason?: RateReason }, interval?
 }
 
 /**
- * Stage 6: the metrics on the held-out rows — decisions at the manifest's threshold, or the
- * group-threshold decisions — with bootstrap intervals, and the degenerate-selection flag.
+ * Stage 6: the metrics on the held-out rows — decisions by the context's rule (default the
+ * manifest's threshold), or the group-threshold decisions — with bootstrap intervals, and the
+ * degenerate-selection flag.
  */
 function heldOutMetrics(run: ScenarioRun, manifest: Manifest, heldOut: { y: Uint8Array; scores: Float32Array; predictions?: Uint8Array }): { metrics: ScenarioMetrics; frame: MetricFrame } {
   const { ctx } = run;
@@ -61,7 +62,7 @@ function heldOutMetrics(run: ScenarioRun, manifest: Manifest, heldOut: { y: Uint
   const frame = computeMetricFrame(
     { labels: heldOut.y, scores: heldOut.scores, ...(heldOut.predictions ? { predictions: heldOut.predictions } : {}), attributes: [{ ...attr, codes }] },
     {
-      decision: { rule: 'threshold', threshold: manifest.threshold },
+      decision: ctx.decision ?? { rule: 'threshold', threshold: manifest.threshold },
       ...(resamples > 0 ? { bootstrap: { resamples, seed: stageSeed(run.seed, 6) } } : {}),
     },
   );
