@@ -71,7 +71,7 @@ function naive(t: number): { overall: ConfusionCounts; groups: ConfusionCounts[]
 }
 
 const t0 = performance.now();
-const index = createThresholdIndex(scores, labels, weights, codes, G);
+const index = createThresholdIndex({ scores, labels, weights, groupCodes: codes, groupCounts: G });
 const buildMs = performance.now() - t0;
 
 // warm up both paths a little

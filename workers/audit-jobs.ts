@@ -83,7 +83,7 @@ export function runCurves(table: ColumnTable, roles: DatasetRoles, scores: Float
   const attr = roles.protected.find((p) => p.column === attribute) ?? roles.protected[0];
   if (!attr) throw new WorkbenchError('roles-invalid', 'no protected attribute is chosen', 'Mark at least one column as protected.');
   const group = protectedGroups(table, attr);
-  const index = createThresholdIndex(scores, targetLabels(table, roles.target), rowWeights(table, roles), [group.codes], [group.levels.length]);
+  const index = createThresholdIndex({ scores, labels: targetLabels(table, roles.target), weights: rowWeights(table, roles), groupCodes: [group.codes], groupCounts: [group.levels.length] });
   const sweep = index.sweep(THRESHOLDS);
   const roc = group.levels.map((level, g) => ({ level, ...index.rocCurve(0, g) }));
   return { attribute: attr.column, levels: group.levels, sweep, roc, overallRoc: index.rocCurve(null) };

@@ -56,7 +56,7 @@ function frame(bootstrap = false) {
 }
 const attr: AttributeResult = frame().attributes[0];
 const attrBoot: AttributeResult = frame(true).attributes[0];
-const index = createThresholdIndex(scores, labels, null, [codes], [LEVELS.length]);
+const index = createThresholdIndex({ scores, labels, weights: null, groupCodes: [codes], groupCounts: [LEVELS.length] });
 
 /** N = 3 leads, M = 4 columns; mean |SHAP| order: b, a, d, c. */
 const BASE = 0.3;

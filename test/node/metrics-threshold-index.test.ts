@@ -189,13 +189,6 @@ describe('createThresholdIndex', () => {
     expect(ev.overall.w).toBe(3000);
   });
 
-  it('the positional form (kept for its remaining callers) builds the same index', () => {
-    const old = createThresholdIndex(d.scores, d.labels, d.weights, d.codes, d.nGroups);
-    for (const rule of [{ rule: 'threshold', threshold: 0.4 }, { rule: 'top-k', k: 77 }] as DecisionRule[]) {
-      expect(old.evaluate(rule)).toEqual(index.evaluate(rule));
-    }
-    expect(old.nGroups).toEqual(index.nGroups);
-  });
 });
 
 describe('argsortDesc', () => {

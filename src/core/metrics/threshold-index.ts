@@ -88,29 +88,7 @@ export interface ThresholdIndexInput {
 }
 
 /** Build the index from one input object. */
-export function createThresholdIndex(input: ThresholdIndexInput): ThresholdIndex;
-/**
- * @deprecated positional form, kept while its callers move to the input object:
- * `createThresholdIndex({ scores, labels, weights, groupCodes, groupCounts })`.
- */
-export function createThresholdIndex(
-  scores: Float32Array | Float64Array,
-  labels: Uint8Array,
-  weights: Float64Array | Float32Array | null | undefined,
-  groupCodes: Int32Array[],
-  groupCounts?: number[],
-): ThresholdIndex;
-export function createThresholdIndex(
-  first: ThresholdIndexInput | Float32Array | Float64Array,
-  labels?: Uint8Array,
-  weights?: Float64Array | Float32Array | null,
-  groupCodes?: Int32Array[],
-  groupCounts?: number[],
-): ThresholdIndex {
-  const input: ThresholdIndexInput =
-    first instanceof Float32Array || first instanceof Float64Array
-      ? { scores: first, labels: labels as Uint8Array, weights, groupCodes: groupCodes ?? [], groupCounts }
-      : first;
+export function createThresholdIndex(input: ThresholdIndexInput): ThresholdIndex {
   return buildThresholdIndex(input);
 }
 
