@@ -47,7 +47,7 @@ try {
 
   await p.getByTestId('tab-compare').click();
   console.log(describeLongTasks(
-    'compare: six standard scenarios',
+    'compare: the standard scenarios',
     await longTasksDuring(p, async () => {
       await p.getByTestId('add-standard').click();
       const rows = p.getByTestId('scenario-table').locator('tbody tr');

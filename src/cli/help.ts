@@ -65,7 +65,7 @@ const USAGE: Record<CommandName, string> = {
       --model, on the model's columns). Default 20 epochs, seed 0, 200 bootstrap resamples.
       Writes held-out metrics, differences from the baseline scenario and the Pareto frontier
       (accuracy vs demographic parity difference); progress per scenario on standard error.
-      examples/scenarios.json holds the six standard scenarios.`,
+      examples/scenarios.json holds the app's standard scenarios.`,
 };
 
 const HEADER = 'bias-workbench — fairness audits of lead-scoring models, offline.';
