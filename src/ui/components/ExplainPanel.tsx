@@ -334,34 +334,8 @@ export const ExplainPanel = memo(function ExplainPanel(props: {
               />
               {v.byGroup.length >= 2 && (
                 <div className="controls">
-                  <label>
-                    compare{' '}
-                    <select
-                      value={v.pair?.a ?? ''}
-                      data-testid="gap-group-a"
-                      onChange={(e) => setChosenPair([Number(e.target.value), v.pair && v.pair.b !== Number(e.target.value) ? v.pair.b : v.byGroup.find((g) => g.code !== Number(e.target.value))!.code])}
-                    >
-                      {v.byGroup.map((g) => (
-                        <option key={g.code} value={g.code}>
-                          {g.level} ({count(g.count)})
-                        </option>
-                      ))}
-                    </select>
-                  </label>
-                  <label>
-                    with{' '}
-                    <select
-                      value={v.pair?.b ?? ''}
-                      data-testid="gap-group-b"
-                      onChange={(e) => setChosenPair([v.pair && v.pair.a !== Number(e.target.value) ? v.pair.a : v.byGroup.find((g) => g.code !== Number(e.target.value))!.code, Number(e.target.value)])}
-                    >
-                      {v.byGroup.map((g) => (
-                        <option key={g.code} value={g.code}>
-                          {g.level} ({count(g.count)})
-                        </option>
-                      ))}
-                    </select>
-                  </label>
+                  <GroupSelect label="compare" groups={v.byGroup} value={v.pair?.a} testId="gap-group-a" onChange={(a) => setChosenPair([a, v.pair && v.pair.b !== a ? v.pair.b : v.byGroup.find((g) => g.code !== a)!.code])} />
+                  <GroupSelect label="with" groups={v.byGroup} value={v.pair?.b} testId="gap-group-b" onChange={(b) => setChosenPair([v.pair && v.pair.a !== b ? v.pair.a : v.byGroup.find((g) => g.code !== b)!.code, b])} />
                 </div>
               )}
               {gapSpec ? <LightChart spec={gapSpec} testId="group-difference" stale={viewsStale} /> : <p className="hint">Fewer than two groups among the explained leads.</p>}
@@ -425,3 +399,19 @@ const Beeswarm = memo(function Beeswarm({ result, featureValues }: { result: Sha
   const spec = useMemo(() => charts.beeswarmSpec(result, featureValues ?? result.players.map(() => Array.from(result.rows, () => null))), [result, featureValues]);
   return <LightChart spec={spec} testId="beeswarm" />;
 });
+
+/** One of the two groups the gap view compares. */
+function GroupSelect(props: { label: string; groups: { code: number; level: string; count: number }[]; value: number | undefined; testId: string; onChange: (code: number) => void }) {
+  return (
+    <label>
+      {props.label}{' '}
+      <select value={props.value ?? ''} data-testid={props.testId} onChange={(e) => props.onChange(Number(e.target.value))}>
+        {props.groups.map((g) => (
+          <option key={g.code} value={g.code}>
+            {g.level} ({count(g.count)})
+          </option>
+        ))}
+      </select>
+    </label>
+  );
+}

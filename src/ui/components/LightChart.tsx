@@ -3,7 +3,7 @@ import type { PlotSpec } from '../../charts/types';
 import { barScene, plainText, type BarScene, type SceneLine, type SceneText } from '../../charts/bar-scene';
 import { nearestPoint, pointScene, type PointScene } from '../../charts/point-scene';
 import { describeChart } from '../../charts/summary';
-import { PlotlyChart, type ChartMarker } from './PlotlyChart';
+import { ChartFigure, PlotlyChart, type ChartMarker } from './PlotlyChart';
 
 /**
  * A chart drawn without Plotly from its spec's scene: bar charts as one small SVG
@@ -35,20 +35,11 @@ export function LightChart({ spec, testId, stale = false, marker = null }: { spe
   if (fallback) return <PlotlyChart spec={spec} testId={testId} stale={stale} marker={marker} />;
   const title = scene?.texts.find((t) => t.bold)?.text ?? 'chart';
   return (
-    <figure className={`chart-figure${stale ? ' stale' : ''}`} aria-busy={stale || undefined} data-testid={testId ? `${testId}-figure` : undefined}>
+    <ChartFigure title={title} summary={summary} marker={marker} stale={stale} testId={testId}>
       <div ref={frame} className="chart light-chart" data-testid={testId} data-draws="0" aria-hidden="true">
         {scene && ('rects' in scene ? <SceneSvg scene={scene} /> : <PointCanvas scene={scene} marker={marker} />)}
       </div>
-      <figcaption>
-        <details className="chart-text">
-          <summary>{title}: the chart as text</summary>
-          <p>
-            {summary}
-            {marker ? ` Marked: ${marker.label}.` : ''}
-          </p>
-        </details>
-      </figcaption>
-    </figure>
+    </ChartFigure>
   );
 }
 

@@ -197,13 +197,26 @@ export function PlotlyChart({ spec, testId, stale = false, marker = null }: { sp
   useEffect(placeMarker, [marker?.x, marker?.label]);
 
   return (
-    <figure className={`chart-figure${stale ? ' stale' : ''}`} aria-busy={stale || undefined} data-testid={testId ? `${testId}-figure` : undefined}>
+    <ChartFigure title={title} summary={summary} marker={marker} stale={stale} testId={testId}>
       <div className="chart-frame">
         <div ref={el} className="chart" data-testid={testId} data-draws="0" aria-hidden="true" />
         <div ref={line} className="chart-marker" hidden aria-hidden="true" data-testid={testId ? `${testId}-marker` : undefined}>
           <span />
         </div>
       </div>
+    </ChartFigure>
+  );
+}
+
+/**
+ * The frame every chart sits in: a figure, greyed while stale, with the chart as text in its
+ * caption (the spec's summary, plus the marker's label when there is one).
+ */
+export function ChartFigure(props: { title: string; summary: string; marker?: ChartMarker | null; stale?: boolean; testId?: string; children: React.ReactNode }) {
+  const { title, summary, marker, stale = false, testId } = props;
+  return (
+    <figure className={`chart-figure${stale ? ' stale' : ''}`} aria-busy={stale || undefined} data-testid={testId ? `${testId}-figure` : undefined}>
+      {props.children}
       <figcaption>
         <details className="chart-text">
           <summary>{title}: the chart as text</summary>
