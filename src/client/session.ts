@@ -79,8 +79,18 @@ export class WorkbenchSession {
     const previous = this.replay.find((s) => s.kind === 'model');
     this.replay = this.replay.filter((s) => s.kind !== 'model');
     this.replay.push({ kind: 'model', files, manifest, name, id, origin: 'imported' });
-    if (previous) void this.audit.call(undefined, (api) => api.release(previous.id)).catch(() => undefined);
+    if (previous) this.releaseEverywhere(previous.id);
     return summary;
+  }
+
+  /** Forget a replaced model in every worker that holds it (the audit worker and any synced one). */
+  private releaseEverywhere(id: string): void {
+    void this.audit.call(undefined, (api) => api.release(id)).catch(() => undefined);
+    for (const [bridge, st] of this.synced) {
+      if (!st.ids.has(id) || st.epoch !== bridge.epoch) continue;
+      st.ids.delete(id);
+      void bridge.call(undefined, (api) => api.release(id)).catch(() => undefined);
+    }
   }
 
   /** per secondary worker (jobs, pool): ids already replayed into it, and its start count then */
@@ -193,7 +203,7 @@ export class WorkbenchSession {
     const previous = this.replay.find((s) => s.kind === 'model');
     this.replay = this.replay.filter((s) => s.kind !== 'model');
     this.replay.push({ kind: 'model', files: modelFiles, manifest: trained.manifest, name: trained.name, id, origin: 'trained' });
-    if (previous) void this.audit.call(undefined, (api) => api.release(previous.id)).catch(() => undefined);
+    if (previous) this.releaseEverywhere(previous.id);
     this.synced.get(this.jobs)?.ids.add(id);
     return { summary: { ...summary, history: trained.history }, files };
   }
