@@ -58,7 +58,9 @@ export function toProblem(e: unknown): Problem {
   return { code: 'internal', message };
 }
 
-/** "message — hint" on one line, for the CLI and toasts. */
+/** "message. hint" on one line, for the CLI and toasts (a full stop is added where the message lacks one). */
 export function describeProblem(p: Problem): string {
-  return p.hint ? `${p.message} ${p.hint}` : p.message;
+  if (!p.hint) return p.message;
+  const message = /[.!?:;)]$/.test(p.message.trim()) ? p.message.trim() : `${p.message.trim()}.`;
+  return `${message} ${p.hint}`;
 }

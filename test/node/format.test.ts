@@ -59,3 +59,12 @@ describe('the one metric table', () => {
     expect(reasonText('unknown-code')).toBe('unknown-code');
   });
 });
+
+describe('describeProblem', () => {
+  it('puts a full stop between a message and its hint where the message has none', async () => {
+    const { describeProblem } = await import('../../src/core/errors');
+    expect(describeProblem({ code: 'csv-empty', message: 'cannot read x.csv: no such file', hint: 'Check the path.' })).toBe('cannot read x.csv: no such file. Check the path.');
+    expect(describeProblem({ code: 'csv-empty', message: 'The file is empty.', hint: 'Choose another.' })).toBe('The file is empty. Choose another.');
+    expect(describeProblem({ code: 'csv-empty', message: 'No hint here' })).toBe('No hint here');
+  });
+});
