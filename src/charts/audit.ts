@@ -19,6 +19,7 @@ import {
   NEUTRAL,
   axisTitle,
   baseLayout,
+  count,
   finiteOrNull,
   groupColor,
   groupLabel,
@@ -506,7 +507,7 @@ export function calibrationSpec(groups: readonly CalibrationGroup[]): PlotSpec {
         font: { size: 11, color: '#444444' },
       });
     }
-    const range = (b: CalibrationBin) => `${b.lower.toFixed(1)}–${b.upper.toFixed(1)}`;
+    const range = (b: CalibrationBin) => `${num(b.lower, 1)}–${num(b.upper, 1)}`;
     data.push({
       type: 'scatter',
       mode: 'lines+markers',
@@ -523,7 +524,7 @@ export function calibrationSpec(groups: readonly CalibrationGroup[]): PlotSpec {
       hovertext: g.bins.map((b) =>
         b.meanScore === null || b.observedRate === null
           ? `<b>${g.level}</b>, scores ${range(b)}: no leads in this bin (nothing to compare)`
-          : `<b>${g.level}</b>, scores ${range(b)} (${b.count.toLocaleString('en-US')} leads)<br>average score ${pct(b.meanScore)}<br>actually converted ${pct(b.observedRate)}`,
+          : `<b>${g.level}</b>, scores ${range(b)} (${count(b.count)} leads)<br>average score ${pct(b.meanScore)}<br>actually converted ${pct(b.observedRate)}`,
       ),
       hoverinfo: 'text',
     });

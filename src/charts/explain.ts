@@ -12,6 +12,7 @@ import {
   VALUE_COLORSCALE,
   axisTitle,
   baseLayout,
+  count,
   finiteOrNull,
   groupColor,
   num,
@@ -90,7 +91,7 @@ export function shapBarSpec(result: ShapleyView, options: ShapBarOptions = {}): 
     {
       type: 'bar',
       orientation: 'h',
-      name: `all ${result.nRows.toLocaleString('en-US')} explained leads`,
+      name: `all ${count(result.nRows)} explained leads`,
       y: labels,
       x,
       marker: { color: options.byGroup ? NEUTRAL.overall : SIGN_COLORS.lowers },
@@ -104,7 +105,7 @@ export function shapBarSpec(result: ShapleyView, options: ShapBarOptions = {}): 
     data.push({
       type: 'bar',
       orientation: 'h',
-      name: g.count === undefined ? g.level : `${g.level} (n=${g.count.toLocaleString('en-US')})`,
+      name: g.count === undefined ? g.level : `${g.level} (n=${count(g.count)})`,
       y: labels,
       x: gx.map(finiteOrNull),
       marker: { color: groupColor(g.code ?? gi) },
@@ -496,7 +497,7 @@ export function dependenceSpec(
     return {
       type: 'scatter',
       mode: 'markers',
-      name: g >= 0 ? `${groupLevels[g]} (n=${e.x.length.toLocaleString('en-US')})` : 'group missing',
+      name: g >= 0 ? `${groupLevels[g]} (n=${count(e.x.length)})` : 'group missing',
       x: e.x,
       y: e.y,
       marker: { color: g >= 0 ? groupColor(g) : NEUTRAL.missing, size: 6, opacity: 0.7 },
@@ -506,7 +507,7 @@ export function dependenceSpec(
   });
   const annotations: Record<string, unknown>[] = [];
   if (skipped > 0) {
-    const text = `${skipped.toLocaleString('en-US')} lead${skipped === 1 ? '' : 's'} with no value for ${name} not shown`;
+    const text = `${count(skipped)} lead${skipped === 1 ? '' : 's'} with no value for ${name} not shown`;
     annotations.push({ xref: 'paper', yref: 'paper', x: 1, y: 1.02, xanchor: 'right', yanchor: 'bottom', text, hovertext: text, showarrow: false, font: { size: 11, color: '#555555' } });
   }
   return {
@@ -553,8 +554,8 @@ export function groupDifferenceSpec(
   const names = players.map((p) => (typeof p === 'string' ? p : p.name));
   const M = gap.perPlayer.length;
   const title = `Which columns make the mean score of ${labelA} differ from ${labelB}`;
-  const nA = gap.countA === undefined ? '' : ` (n=${gap.countA.toLocaleString('en-US')})`;
-  const nB = gap.countB === undefined ? '' : ` (n=${gap.countB.toLocaleString('en-US')})`;
+  const nA = gap.countA === undefined ? '' : ` (n=${count(gap.countA)})`;
+  const nB = gap.countB === undefined ? '' : ` (n=${count(gap.countB)})`;
   if (!Number.isFinite(gap.gap)) {
     const text = `Gap ${undefinedText('empty-comparison-group')}`;
     return {
@@ -662,7 +663,7 @@ export function proxyRankingSpec(report: ProxyReport, options: ProxyRankingOptio
     const best = c.bestGroup >= 0 ? ` for group "${options.groupLevels?.[c.bestGroup] ?? c.bestGroup}"` : '';
     const auc = Number.isFinite(c.maxAuc) ? `${num(c.maxAuc, 2)}${best}` : undefinedText('empty-group');
     const lines = [
-      `<b>${c.name}</b> (${c.kind}, ${c.levels.toLocaleString('en-US')} distinct values) — ${c.likelyProxy ? 'likely proxy' : 'weak signal'}`,
+      `<b>${c.name}</b> (${c.kind}, ${count(c.levels)} distinct values) — ${c.likelyProxy ? 'likely proxy' : 'weak signal'}`,
       `strength ${num(c.strength, 2)} (1 = at a threshold)`,
       `shared information (NMI) ${num(c.nmi, 3)}; it explains ${pct(c.groupInformation)} of the group's information`,
       `best single-group AUC ${auc}`,

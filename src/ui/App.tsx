@@ -16,6 +16,7 @@ import { ComparePanel } from './components/ComparePanel';
 import { ProblemBanner } from './components/ProblemBanner';
 import { TabPanel, Tabs } from './components/Tabs';
 import { useEscape } from './hooks';
+import { count } from '../core/format';
 
 type Tab = 'data' | 'audit' | 'explain' | 'compare';
 
@@ -260,7 +261,7 @@ export function App() {
         dispatch({
           type: 'problem',
           problem: lostValues
-            ? { code: 'roles-invalid', message: `${lostValues.toLocaleString('en-US')} values of '${column}' are not ${type === 'numeric' ? 'numbers' : 'readable as ' + type} and read as missing while it is ${type}.`, hint: 'Nothing is lost: change the type back to get the values as they were read.' }
+            ? { code: 'roles-invalid', message: `${count(lostValues)} values of '${column}' are not ${type === 'numeric' ? 'numbers' : 'readable as ' + type} and read as missing while it is ${type}.`, hint: 'Nothing is lost: change the type back to get the values as they were read.' }
             : null,
         });
       } catch (e) {

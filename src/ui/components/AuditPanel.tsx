@@ -122,7 +122,7 @@ function DecisionControls({ decision, onDecision, nRows, defaultThreshold }: { d
       </label>
       {decision.rule === 'threshold' && (
         <label className="slider" title="Leads scoring at or above the threshold are selected (called).">
-          Threshold <strong data-testid="threshold-value">{decision.threshold.toFixed(2)}</strong>
+          Threshold <strong data-testid="threshold-value">{num(decision.threshold, 2)}</strong>
           <input
             type="range"
             min={0.01}
@@ -461,7 +461,7 @@ export function AuditPanel(props: {
           </div>
           <p className="footnote" data-testid="audit-footnote">
             {count(frame.decision.selected)} of {count(frame.n)} leads selected
-            {frame.decision.cutScore !== null && <> (lowest selected score {frame.decision.cutScore.toFixed(3)})</>} · computed in the worker in {Math.round(frame.ms)} ms
+            {frame.decision.cutScore !== null && <> (lowest selected score {num(frame.decision.cutScore, 3)})</>} · computed in the worker in {Math.round(frame.ms)} ms
             {intervalsShown ? ` · ${frame.bootstrap?.resamples} bootstrap resamples, 95 % intervals` : options.resamples > 0 ? ' · intervals follow…' : ''}{' '}
             <button className="link" onClick={() => void exportReport()} data-testid="export-audit" title="The same JSON as bias-workbench audit --format json">
               Export the audit (JSON)
@@ -591,7 +591,7 @@ export function AuditPanel(props: {
                       <td className="num">{pct(s.rate)}</td>
                       <td className="num">{pct(s.complementRate)}</td>
                       <td className="num">{points(s.difference)}</td>
-                      <td className="num">{s.z.toFixed(1)}</td>
+                      <td className="num">{num(s.z, 1)}</td>
                     </tr>
                   ))}
                   {slices.slices.length === 0 && (
@@ -656,13 +656,13 @@ export function AuditPanel(props: {
                 {leads.result.map((l) => (
                   <tr key={l.row}>
                     <th scope="row">{l.row + 1}</th>
-                    <td className="num">{l.score.toFixed(3)}</td>
+                    <td className="num">{num(l.score, 3)}</td>
                     <td>{l.converted ? 'yes' : 'no'}</td>
                     {roles.protected.map((p) => (
                       <td key={p.column}>{l.groups[p.column]}</td>
                     ))}
                     <td>
-                      <button onClick={() => props.onExplainLead(l.row)} data-testid="explain-lead" aria-label={`Why does lead ${l.row + 1} score ${l.score.toFixed(3)}?`}>
+                      <button onClick={() => props.onExplainLead(l.row)} data-testid="explain-lead" aria-label={`Why does lead ${l.row + 1} score ${num(l.score, 3)}?`}>
                         Why?
                       </button>
                     </td>

@@ -458,7 +458,7 @@ export const ComparePanel = memo(function ComparePanel(props: {
                   {cell(m?.demographicParityDifference, ref?.demographicParityDifference.value)}
                   {cell(m?.equalOpportunityDifference, ref?.equalOpportunityDifference.value)}
                   {cell(m?.equalizedOddsDifference, ref?.equalizedOddsDifference.value)}
-                  <td className="num">{e.result ? `${(e.result.timings.totalMs / 1000).toFixed(1)} s` : ''}</td>
+                  <td className="num">{e.result ? `${num(e.result.timings.totalMs / 1000, 1)} s` : ''}</td>
                   <td>
                     <button disabled={!m} onClick={() => exportScenario(e)} title="Download model.json, weights and manifest (with group thresholds)" aria-label={`export ${e.scenario.name}`}>
                       Export

@@ -3,6 +3,7 @@ import type { DatasetRoles, ProtectedAttribute } from '../../core/roles';
 import type { ColumnType } from '../../core/table';
 import type { DatasetSummary } from '../../../workers/workbench.worker';
 import { Histogram } from './Histogram';
+import { count } from '../../core/format';
 
 type Role = 'target' | 'protected' | 'feature' | 'ignored';
 
@@ -80,7 +81,7 @@ export const DataPanel = memo(function DataPanel(props: {
       {dataset && roles && (
         <>
           <p className="summary" data-testid="dataset-summary">
-            <strong>{dataset.name}</strong>: {dataset.nRows.toLocaleString('en-US')} rows, {dataset.columns.length} columns
+            <strong>{dataset.name}</strong>: {count(dataset.nRows)} rows, {dataset.columns.length} columns
             {dataset.delimiter && <> · delimiter “{dataset.delimiter === '\t' ? 'tab' : dataset.delimiter === ' ' ? 'space' : dataset.delimiter}”</>}
             {dataset.parseMs > 0 && <> · parsed in {Math.round(dataset.parseMs)} ms</>}
           </p>
@@ -146,14 +147,14 @@ export const DataPanel = memo(function DataPanel(props: {
                         <CutsEditor attr={attr} onChange={(cuts) => props.onRoles({ ...roles, protected: roles.protected.map((p) => (p.column === c.name ? { ...p, cuts } : p)) })} />
                       )}
                     </td>
-                    <td>{c.missing ? c.missing.toLocaleString('en-US') : '—'}</td>
-                    <td>{c.distinct.toLocaleString('en-US')}</td>
+                    <td>{c.missing ? count(c.missing) : '—'}</td>
+                    <td>{count(c.distinct)}</td>
                     <td className="range">
                       {c.numeric
                         ? `${c.numeric.min} … ${c.numeric.max} (median ${c.numeric.quantiles.p50})`
                         : (c.top ?? [])
                             .slice(0, 3)
-                            .map((t) => `${t.value} ${t.count.toLocaleString('en-US')}`)
+                            .map((t) => `${t.value} ${count(t.count)}`)
                             .join(', ')}
                     </td>
                     <td>

@@ -5,7 +5,7 @@ import type { Problem } from '../../core/errors';
 import type { DatasetRoles } from '../../core/roles';
 import type { DecisionRule } from '../../core/metrics';
 import type { ShapleyResult, PermutationImportanceResult, ImportanceScore } from '../../core/explain';
-import { compactCount, count, describeDecision } from '../../core/format';
+import { compactCount, count, describeDecision, num } from '../../core/format';
 import type { DatasetSummary, ModelSummary } from '../../../workers/workbench.worker';
 import type { ExplanationViews } from '../../../workers/explain-jobs';
 import { LightChart } from './LightChart';
@@ -278,7 +278,7 @@ export const ExplainPanel = memo(function ExplainPanel(props: {
       {leadResult && (
         <div data-testid="lead-waterfall">
           <h3>
-            Why lead {leadResult.rows[0] + 1} scores {leadResult.predictions[0].toFixed(3)}
+            Why lead {leadResult.rows[0] + 1} scores {num(leadResult.predictions[0], 3)}
           </h3>
           {leadWaterfall && <LightChart spec={leadWaterfall} testId="waterfall-lead" />}
         </div>
@@ -299,8 +299,8 @@ export const ExplainPanel = memo(function ExplainPanel(props: {
             ]}
           />
           <p className="footnote" data-testid="explain-summary">
-            {result.method} SHAP for {count(result.nRows)} leads in {(result.ms / 1000).toFixed(1)} s on {result.workers} workers · {compactCount(result.evaluations)} model evaluations (
-            {compactCount(result.evaluations / (result.ms / 1000))}/s) · base value {result.baseValue.toFixed(4)} ({result.output})
+            {result.method} SHAP for {count(result.nRows)} leads in {num(result.ms / 1000, 1)} s on {result.workers} workers · {compactCount(result.evaluations)} model evaluations (
+            {compactCount(result.evaluations / (result.ms / 1000))}/s) · base value {num(result.baseValue, 4)} ({result.output})
           </p>
           <div className="grid2">
             <ShapBar result={result} />
@@ -312,7 +312,7 @@ export const ExplainPanel = memo(function ExplainPanel(props: {
             <select value={lead} onChange={(e) => setLead(Number(e.target.value))} data-testid="lead-select">
               {Array.from(result.rows, (r, i) => (
                 <option key={r} value={i}>
-                  row {r + 1} · score {result.predictions[i].toFixed(3)}
+                  row {r + 1} · score {num(result.predictions[i], 3)}
                 </option>
               ))}
             </select>

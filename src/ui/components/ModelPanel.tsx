@@ -1,4 +1,5 @@
 import { memo, useState } from 'react';
+import { num } from '../../core/format';
 import type { Problem } from '../../core/errors';
 import type { DatasetSummary, ModelSummary, TrainEpoch } from '../../../workers/workbench.worker';
 import { sortModelFiles } from '../../client/model-files';
@@ -64,9 +65,9 @@ export const ModelPanel = memo(function ModelPanel(props: {
       </fieldset>
       {last && (
         <p className="history" data-testid="train-history">
-          epoch {last.epoch}/{last.epochs}: loss {last.loss.toFixed(4)}
-          {last.valLoss !== undefined && <> · validation loss {last.valLoss.toFixed(4)}</>}
-          {last.valAuc !== undefined && <> · validation AUC {last.valAuc.toFixed(3)}</>}
+          epoch {last.epoch}/{last.epochs}: loss {num(last.loss, 4)}
+          {last.valLoss !== undefined && <> · validation loss {num(last.valLoss, 4)}</>}
+          {last.valAuc !== undefined && <> · validation AUC {num(last.valAuc, 3)}</>}
         </p>
       )}
       {model && (
