@@ -82,21 +82,6 @@ export function useEscape(active: boolean, onEscape: () => void): void {
 }
 
 /**
- * `value` once it has stayed the same for `ms` milliseconds (the first value at once). Charts
- * follow a dragged slider through this: the numbers move with every step, the charts redraw
- * when the hand rests, so a drag never queues chart draws on the main thread.
- */
-export function useSettled<T>(value: T, ms: number): T {
-  const [settled, setSettled] = useState(value);
-  useEffect(() => {
-    if (Object.is(value, settled)) return;
-    const t = setTimeout(() => setSettled(value), ms);
-    return () => clearTimeout(t);
-  }, [value, settled, ms]);
-  return settled;
-}
-
-/**
  * `flag` once it has been true for `ms` milliseconds (false at once). The stale marks use it:
  * an answer that comes back within a frame or two (the usual case, the worker answers a
  * threshold move in a few ms) never makes the page flicker grey, and a slow one is marked.
