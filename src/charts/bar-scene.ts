@@ -116,11 +116,28 @@ export function niceTicks(lo: number, hi: number, count = 5): number[] {
   return out;
 }
 
-/** Decimals that tell neighbouring ticks apart (from their step). */
+/** Decimals that tell neighbouring ticks apart (from their step): 1 → 0, 0.2 → 1, 0.005 → 3, 0.25 → 2. */
 export function tickDecimals(ticks: readonly number[], percent = false): number {
   if (ticks.length < 2) return percent ? 0 : 2;
   const step = Math.abs(ticks[1] - ticks[0]) * (percent ? 100 : 1);
-  return Math.max(0, Math.min(6, Math.ceil(-Math.log10(step) + 1e-9) + (step * 10 ** Math.ceil(-Math.log10(step) + 1e-9) % 1 > 1e-6 ? 1 : 0)));
+  if (!(step > 0)) return 2;
+  let d = Math.max(0, Math.ceil(-Math.log10(step) - 1e-9));
+  // a step like 0.25 or 2.5 needs one digit more than its magnitude says
+  const scaled = step * 10 ** d;
+  if (Math.abs(scaled - Math.round(scaled)) > 1e-6) d++;
+  return Math.min(6, d);
+}
+
+/** How far down the plot must start so `rows` legend rows (from y = 38, 16 px each) clear it. */
+export function legendTop(marginTop: number, rows: number): number {
+  return rows <= 1 ? marginTop : Math.max(marginTop, 38 + 16 * rows + 6);
+}
+
+/** Rows a legend of these names takes in `width` pixels (see layoutLegend). */
+export function legendRows(names: readonly string[], width: number): number {
+  if (names.length === 0) return 0;
+  const placed = layoutLegend(names.map((name) => ({ name })), 0, 0, width);
+  return 1 + Math.round(placed[placed.length - 1].y / 16);
 }
 
 /** A tick label: percentages for a '%' format, else a number with the given decimals; a real minus. */
@@ -181,7 +198,9 @@ export function barScene(spec: PlotSpec, width: number): BarScene | null {
   // text written beside horizontal bars needs room on the right
   const hasText = traces.some((t) => Array.isArray(t.text) && t.textposition === 'outside');
   const right = margin.r + (horizontal && hasText ? 56 : 0);
-  const plot = { left, top: margin.t, width: Math.max(40, width - left - right), height: Math.max(40, height - margin.t - margin.b) };
+  const legendNames = traces.length > 1 && layout.showlegend !== false ? traces.filter((t) => t.showlegend !== false).map((t, k) => plainText(String(t.name ?? `series ${k + 1}`))) : [];
+  const top = legendTop(margin.t, legendRows(legendNames, width - left - right));
+  const plot = { left, top, width: Math.max(40, width - left - right), height: Math.max(40, height - top - margin.b) };
 
   // value range: given, or from the data (with error bars) and zero
   let lo = 0;

@@ -6,3 +6,4 @@ export * from './explain';
 export * from './pareto';
 export * from './config';
 export * from './summary';
+export * from './simulate';

@@ -17,7 +17,7 @@
  * uses Plotly. Pure.
  */
 import type { PlotSpec } from './types';
-import { layoutLegend, niceTicks, titleSize, plainText, tickDecimals, tickText, type SceneLine, type SceneText } from './bar-scene';
+import { layoutLegend, legendRows, legendTop, niceTicks, titleSize, plainText, tickDecimals, tickText, type SceneLine, type SceneText } from './bar-scene';
 
 /** Viridis at 17 evenly spaced stops (the matplotlib colour map Plotly also uses). */
 const VIRIDIS = [
@@ -114,7 +114,9 @@ export function pointScene(spec: PlotSpec, width: number): PointScene | null {
   const margin = { t: 56, r: 24, b: 72, l: 64, ...((layout.margin ?? {}) as Record<string, number>) };
   const hasBar = traces.some((t) => ((t.marker ?? {}) as Obj).showscale === true);
   const right = margin.r + (hasBar ? 70 : 0);
-  const plot = { left: margin.l, top: margin.t, width: Math.max(40, width - margin.l - right), height: Math.max(40, height - margin.t - margin.b) };
+  const legendNames = traces.filter((t) => t.showlegend !== false && typeof t.name === 'string' && t.name && layout.showlegend !== false && (traces.length > 1 || layout.showlegend === true)).map((t) => plainText(String(t.name)));
+  const top = legendTop(margin.t, legendRows(legendNames, width - margin.l - right));
+  const plot = { left: margin.l, top, width: Math.max(40, width - margin.l - right), height: Math.max(40, height - top - margin.b) };
 
   let n = 0;
   let xlo = Infinity;
