@@ -19,8 +19,10 @@
  *   rest, which keeps the groups' selection rates equal in expectation, so the capacity is used
  *   in full as in every remedy.
  * - Reps: each listed lead is called with probability `repFollow`; every lead skipped is
- *   replaced by the best unlisted lead in the rep's own judgement, logit(propensity) + N(0, 1)
- *   (they know their leads, imperfectly, and are not biased). K calls are made in every case.
+ *   replaced by the best lead not yet called in the rep's own judgement, logit(propensity) +
+ *   N(0, 1) (they know their leads, imperfectly, and are not biased; a skipped lead may win
+ *   its place back). K calls are made in every case. At repFollow 0 the calls are the reps'
+ *   own top K, whatever the list says.
  */
 import { WorkbenchError } from '../errors';
 import { argsortDesc } from '../metrics';
@@ -126,13 +128,14 @@ export function repCalls(list: Uint8Array, propensity: Float64Array, repFollow: 
     }
   }
   if (skipped === 0) return calls;
+  // the rep's own ranking of every lead not already called (a skipped lead may come back)
   const judgement = new Float64Array(list.length);
   for (let i = 0; i < list.length; i++) {
     const p = Math.min(1 - 1e-12, Math.max(1e-12, propensity[i]));
     const z = Math.sqrt(-2 * Math.log(1 - rng.next())) * Math.cos(2 * Math.PI * rng.next());
-    judgement[i] = list[i] === 1 ? -Infinity : Math.log(p / (1 - p)) + REP_JUDGEMENT_NOISE * z;
+    judgement[i] = calls[i] === 1 ? -1e300 : Math.log(p / (1 - p)) + REP_JUDGEMENT_NOISE * z;
   }
-  const order = argsortDesc(judgement.map((v) => (Number.isFinite(v) ? v : -1e300)));
-  for (let j = 0; j < skipped && j < order.length; j++) if (list[order[j]] === 0) calls[order[j]] = 1;
+  const order = argsortDesc(judgement);
+  for (let j = 0; j < skipped && j < order.length; j++) if (calls[order[j]] === 0) calls[order[j]] = 1;
   return calls;
 }

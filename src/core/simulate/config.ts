@@ -50,14 +50,28 @@ export interface SimulationConfig {
   repFollow: number;
   /** default 'logistic' */
   model: SimulationModel;
-  /** training epochs per model; default 5 (filled in by resolveSimulationConfig) */
+  /**
+   * passes over the pool per training; absent (the default) = automatic: at least
+   * MIN_SIMULATION_EPOCHS, and as many as it takes to make MIN_TRAINING_STEPS optimiser steps
+   * (a small pool gets more passes, so the first model is as settled as the later ones)
+   */
   epochs?: number;
   /** seed of the loop's own draws (training, exploration, thresholds, reps, recording); default 1 */
   seed: number;
 }
 
-/** Epochs per retraining: the pool grows by a batch a round, so a few passes are plenty. */
-export const DEFAULT_SIMULATION_EPOCHS = 5;
+/** Automatic epochs: never fewer passes than this … */
+export const MIN_SIMULATION_EPOCHS = 5;
+/** … nor fewer optimiser steps (batches of TRAINING_BATCH_SIZE rows) than this. */
+export const MIN_TRAINING_STEPS = 400;
+export const TRAINING_BATCH_SIZE = 512;
+
+/** Epochs for a pool of `rows` rows: the configured number, or the automatic one (see SimulationConfig.epochs). */
+export function trainingEpochs(rows: number, epochs: number | undefined): number {
+  if (epochs !== undefined) return epochs;
+  const batches = Math.max(1, Math.ceil(rows / TRAINING_BATCH_SIZE));
+  return Math.max(MIN_SIMULATION_EPOCHS, Math.ceil(MIN_TRAINING_STEPS / batches));
+}
 export const MAX_ROUNDS = 100;
 
 export const defaultSimulationConfig: SimulationConfig = {
@@ -69,7 +83,6 @@ export const defaultSimulationConfig: SimulationConfig = {
   exploration: 0.1,
   repFollow: 1,
   model: 'logistic',
-  epochs: DEFAULT_SIMULATION_EPOCHS,
   seed: 1,
 };
 
@@ -85,7 +98,7 @@ function oneOf<T extends string>(name: string, value: T, allowed: readonly T[]):
 }
 
 /**
- * The settings with defaults filled in (epochs included), checked. Throws 'roles-invalid'
+ * The settings with defaults filled in (epochs stays absent unless given: automatic), checked. Throws 'roles-invalid'
  * with a hint: rounds a whole number in [1, 100]; capacity in (0, 1] and at least one call
  * per batch; exploration and repFollow in [0, 1]; epochs a whole number ≥ 1; seed a whole
  * number in [0, 2³²); the knobs as resolveLeadKnobs checks them.
@@ -105,10 +118,11 @@ export function resolveSimulationConfig(request: SimulationRequest = {}): Simula
   oneOf('labelPolicy', c.labelPolicy, LABEL_POLICIES);
   oneOf('remedy', c.remedy, REMEDIES);
   oneOf('model', c.model, SIMULATION_MODELS);
-  const epochs = c.epochs ?? DEFAULT_SIMULATION_EPOCHS;
-  if (!Number.isInteger(epochs) || epochs < 1) throw bad(`epochs must be a whole number ≥ 1, not ${epochs}`, 'Choose how many passes each retraining makes, e.g. 5.');
+  if (c.epochs !== undefined && (!Number.isInteger(c.epochs) || c.epochs < 1)) {
+    throw bad(`epochs must be a whole number ≥ 1, not ${c.epochs}`, 'Choose how many passes each retraining makes, e.g. 5, or leave it out for the automatic number.');
+  }
   if (!Number.isInteger(c.seed) || c.seed < 0 || c.seed > 0xffffffff) {
     throw bad(`seed must be a whole number from 0 to 4294967295, not ${c.seed}`, 'Choose any whole number; the same seed gives the same simulation.');
   }
-  return { ...c, epochs };
+  return c;
 }

@@ -14,7 +14,9 @@
  *    at 1 it names it.
  * 3. source: `lead_source` from the shares common to everyone, or, with probability
  *    `proxyStrength / 2`, from its town size's typical shares (metro leads come from paid
- *    search, small-town and rural leads from events and referrals), so it is a weaker proxy.
+ *    search and social ads, small-town and rural leads from events), so it is a weaker proxy.
+ *    The typical shares differ only among sources of equal effect on the propensity, so no
+ *    knob but the base-rate gap makes one town size's leads better than another's.
  * 4. profile: `channel`, `income_band`, `product_interest`, `age_band`, `gender`, independent
  *    of everything above (age band and gender are there to be audited; they move nothing).
  * 5. engagement: a latent interest e ~ N(0, 1) drives `pages_viewed` ~ Poisson(e^(1.3+0.45e)),
@@ -86,15 +88,19 @@ export const LEAD_TARGET = { column: 'converted', positive: 'yes' } as const;
 // ---------------------------------------------------------------------------------------
 // vocabularies (natural order; effects on the log-odds)
 
-const LEAD_SOURCES = ['web form', 'paid search', 'referral', 'event', 'partner', 'purchased list'];
-const SOURCE_EFFECT = [0.1, 0, 0.5, 0.2, 0.1, -0.6];
-const SOURCE_SHARES = [0.28, 0.24, 0.12, 0.12, 0.12, 0.12];
-/** each town size's typical sources, in TOWN_SIZES order */
+const LEAD_SOURCES = ['web form', 'paid search', 'social ad', 'event', 'referral', 'partner', 'purchased list'];
+const SOURCE_EFFECT = [0.1, 0.1, 0.1, 0.1, 0.5, 0.2, -0.6];
+const SOURCE_SHARES = [0.2, 0.15, 0.1, 0.1, 0.15, 0.1, 0.2];
+/**
+ * each town size's typical sources, in TOWN_SIZES order: they differ only among the first four
+ * sources, which have the same effect, so a lead's source says something about its town size
+ * but the distribution of its propensity is the same in every town size
+ */
 const SOURCE_SHARES_BY_TOWN = [
-  [0.35, 0.35, 0.08, 0.06, 0.1, 0.06],
-  [0.3, 0.25, 0.12, 0.1, 0.13, 0.1],
-  [0.15, 0.1, 0.2, 0.25, 0.15, 0.15],
-  [0.12, 0.08, 0.2, 0.3, 0.12, 0.18],
+  [0.15, 0.22, 0.15, 0.03, 0.15, 0.1, 0.2],
+  [0.2, 0.15, 0.12, 0.08, 0.15, 0.1, 0.2],
+  [0.2, 0.05, 0.05, 0.25, 0.15, 0.1, 0.2],
+  [0.22, 0.04, 0.04, 0.25, 0.15, 0.1, 0.2],
 ];
 /** lead_source follows the town's typical shares with probability proxyStrength × this */
 const SOURCE_TILT = 0.5;
@@ -128,7 +134,7 @@ const ZIP_LEVELS = REGIONS.flatMap((_, r) => Array.from({ length: PREFIXES_PER_R
  * sd of s (measured on 200,000 leads with the common source shares); its mean needs no
  * constant, the group intercepts absorb it
  */
-const SIGNAL_SD = 0.87;
+const SIGNAL_SD = 0.89;
 /** scale of the latent log-odds around the intercept */
 const SPREAD = 1.3;
 /** share of the other groups' leads past reps called */

@@ -35,7 +35,8 @@
  *   6. the batch joins the pool per the label policy: 'negative' adds every lead (uncalled ones
  *      as not converted), 'unknown' only the called ones;
  *   7. unless it was the last round, the next model is trained on the whole pool with
- *      `trainModel` (seeded per round, `epochs` passes, no validation split); under 'reweigh'
+ *      `trainModel` (seeded per round, no validation split, batches of 512, `epochs` passes
+ *      or, by default, at least 5 and enough for 400 optimiser steps); under 'reweigh'
  *      every model, the first included, is trained with Kamiran–Calders weights by town size ×
  *      recorded outcome (core/mitigate `reweigh`).
  * - Seeds: the batches follow `knobs.seed`; training, the random calls, the rules' draws, the
@@ -60,13 +61,16 @@ export {
 export { generateLeads, LEAD_FEATURES, LEAD_TARGET, recordOutcomes, type GeneratedLeads } from './generate';
 export { leadsToCsv, type LeadsCsvOptions } from './csv';
 export {
-  DEFAULT_SIMULATION_EPOCHS,
   defaultSimulationConfig,
   LABEL_POLICIES,
   MAX_ROUNDS,
+  MIN_SIMULATION_EPOCHS,
+  MIN_TRAINING_STEPS,
   REMEDIES,
   resolveSimulationConfig,
   SIMULATION_MODELS,
+  TRAINING_BATCH_SIZE,
+  trainingEpochs,
   type LabelPolicy,
   type Remedy,
   type SimulationConfig,

@@ -13,7 +13,7 @@ import { resolveSimulationConfig, type SimulationConfig, type SimulationRequest 
 import { generateLeads, recordOutcomes, type GeneratedLeads } from './generate';
 import { TOWN_SIZES } from './knobs';
 import { scoreTable, trainOnPool, type LoopModel } from './models';
-import { addToPool, emptyPool, poolShares, poolSize, poolTable, type TrainingPool } from './pool';
+import { addToPool, emptyPool, poolShares, poolTable, type TrainingPool } from './pool';
 import { SIMULATION_FORMAT, type RoundResult, type SimulationProgress, type SimulationResult } from './result';
 import { roundResult } from './round-metrics';
 
@@ -55,16 +55,16 @@ const aborted = (): WorkbenchError => new WorkbenchError('aborted', 'the simulat
 async function retrain(config: SimulationConfig, pool: TrainingPool, round: number, shouldStop?: () => boolean): Promise<LoopModel> {
   return trainOnPool(poolTable(pool), {
     kind: config.model,
-    epochs: config.epochs!,
+    epochs: config.epochs,
     remedy: config.remedy,
     seed: drawSeed(config.seed, round, DRAW.train),
     ...(shouldStop ? { shouldStop } : {}),
   });
 }
 
-/** Training facts of the current model for the round's result. */
-function trainingOf(pool: TrainingPool): { shares: (number | null)[]; rows: number } {
-  return { shares: poolShares(pool), rows: poolSize(pool) };
+/** Training facts of the current model (trained on the pool as it is now) for the round's result. */
+function trainingOf(state: LoopState): { shares: (number | null)[]; rows: number; epochs: number } {
+  return { shares: poolShares(state.pool), rows: state.model.rows, epochs: state.model.epochs };
 }
 
 /** Round 0: the history's own calls and records, scored by the first model. */
@@ -77,7 +77,7 @@ async function measureHistory(state: LoopState, history: GeneratedLeads): Promis
     calls: history.called,
     recorded: history.observed,
     labelPolicy: state.config.labelPolicy,
-    training: trainingOf(state.pool),
+    training: trainingOf(state),
   });
 }
 
@@ -106,7 +106,7 @@ async function playRound(state: LoopState, round: number): Promise<RoundResult> 
     { truth: batch.truth, called: calls, townCodes: batch.townCodes, disfavoured: TOWN_SIZES.indexOf(config.knobs.disfavoured), labelBias: config.knobs.labelBias },
     createRng(drawSeed(config.seed, round, DRAW.record)),
   );
-  const result = roundResult({ round, batch, scores, calls, recorded, labelPolicy: config.labelPolicy, training: trainingOf(pool) });
+  const result = roundResult({ round, batch, scores, calls, recorded, labelPolicy: config.labelPolicy, training: trainingOf(state) });
   addToPool(pool, batch, { called: calls, recorded }, config.labelPolicy);
   state.previous = { batch, recorded };
   return result;

@@ -1,6 +1,7 @@
 /**
  * The loop's models: trained on the pool with core's `trainModel` (seeded, no validation
- * split: the next batch is the test; batches of 512, Adam at LEARNING_RATE), reweighed by town size × recorded outcome under the
+ * split: the next batch is the test; batches of 512, Adam at LEARNING_RATE, epochs as
+ * SimulationConfig.epochs says), reweighed by town size × recorded outcome under the
  * 'reweigh' remedy with core/mitigate's `reweigh`, and scored with core's model scorer.
  */
 import { encodeTable, type Manifest } from '../manifest';
@@ -9,27 +10,32 @@ import { createModelScorer } from '../model';
 import type { LayersModel } from '../tf';
 import { trainModel } from '../train';
 import type { ColumnTable } from '../table';
-import type { Remedy, SimulationModel } from './config';
+import { TRAINING_BATCH_SIZE, trainingEpochs, type Remedy, type SimulationModel } from './config';
 import { LEAD_FEATURES, LEAD_TARGET } from './generate';
 import { TOWN_SIZES } from './knobs';
 import type { PoolTable } from './pool';
 
 /**
  * Adam's step size per model kind. The logistic model takes 0.05 rather than trainModel's
- * 0.01: at 0.01 its first model (the history alone, 5 epochs of 40 batches) is still far from
- * converged and has barely learned the proxy; at 0.05 it scores like the 0.01 model does after
- * 20 epochs, at a quarter of the time. The MLP keeps 0.01, where it trains stably.
+ * 0.01: at 0.01 a model trained on 20,000 leads for 5 epochs is still far from converged and
+ * has barely learned the proxy; at 0.05 it scores like the 0.01 model does after 20 epochs, at a
+ * quarter of the time. The MLP keeps 0.01, where it trains stably.
  */
 export const LEARNING_RATE = { logistic: 0.05, mlp: 0.01 } as const;
 
 export interface LoopModel {
   model: LayersModel;
   manifest: Manifest;
+  /** passes over the pool it was trained with */
+  epochs: number;
+  /** rows it was trained on */
+  rows: number;
 }
 
 export interface RetrainOptions {
   kind: SimulationModel;
-  epochs: number;
+  /** as SimulationConfig.epochs: undefined = automatic */
+  epochs: number | undefined;
   remedy: Remedy;
   seed: number;
   shouldStop?: () => boolean;
@@ -37,6 +43,7 @@ export interface RetrainOptions {
 
 /** A model trained on the whole pool (reweighed under the 'reweigh' remedy). The caller disposes `model`. */
 export async function trainOnPool(pool: PoolTable, options: RetrainOptions): Promise<LoopModel> {
+  const epochs = trainingEpochs(pool.table.nRows, options.epochs);
   const sampleWeight = options.remedy === 'reweigh' ? reweigh(pool.labels, pool.townCodes, TOWN_SIZES.length).weights : undefined;
   const { model, manifest } = await trainModel(
     pool.table,
@@ -44,7 +51,8 @@ export async function trainOnPool(pool: PoolTable, options: RetrainOptions): Pro
     {
       kind: options.kind,
       seed: options.seed,
-      epochs: options.epochs,
+      epochs,
+      batchSize: TRAINING_BATCH_SIZE,
       learningRate: LEARNING_RATE[options.kind],
       validationFraction: 0,
       date: null,
@@ -52,7 +60,7 @@ export async function trainOnPool(pool: PoolTable, options: RetrainOptions): Pro
       ...(options.shouldStop ? { shouldStop: options.shouldStop } : {}),
     },
   );
-  return { model, manifest };
+  return { model, manifest, epochs, rows: pool.table.nRows };
 }
 
 /** P(convert) per row of `table` under the model. */

@@ -2,6 +2,10 @@
  * What a simulation returns: per round, per town size and overall, the numbers the page
  * charts and the CLI writes (`bias-workbench.simulation/1`). Every rate comes from the metrics
  * core (see ./round-metrics); null means undefined (an empty group, a group with no labels).
+ *
+ * Fields marked "(added)" go beyond the issue's contract: `simulate` always fills them; they
+ * are optional in the types only so that results built by hand (chart tests, older files)
+ * still type-check.
  */
 import type { SimulationConfig } from './config';
 
@@ -12,8 +16,8 @@ export interface RoundResult {
   round: number;
   /** leads in the round's batch */
   leads: number;
-  /** leads called (K = round(capacity × leads), or the past reps' calls in the history) */
-  calls: number;
+  /** (added) leads called (K = round(capacity × leads), or the past reps' calls in the history) */
+  calls?: number;
   /** share of each town size's leads that were called */
   selectionRate: Record<string, number | null>;
   /** share of each town size's leads that truly convert when called (ground truth) */
@@ -27,10 +31,12 @@ export interface RoundResult {
   missedConversions: Record<string, number>;
   /** share of the training rows of the model that scored this round from each town size */
   trainingShare: Record<string, number | null>;
-  /** mean score the model gave each town size's leads */
-  meanScore: Record<string, number | null>;
-  /** rows the model that scored this round was trained on */
-  trainingRows: number;
+  /** (added) mean score the model gave each town size's leads */
+  meanScore?: Record<string, number | null>;
+  /** (added) rows the model that scored this round was trained on */
+  trainingRows?: number;
+  /** (added) passes over those rows it was trained with */
+  trainingEpochs?: number;
   /** largest minus smallest selection rate between town sizes (of at least 30 leads) */
   demographicParityDifference: number | null;
   /** largest minus smallest share of true converters called, between town sizes */
@@ -54,13 +60,13 @@ export interface SimulationResult {
   groups: string[];
   disfavoured: string;
   /**
-   * round 0: the historical batch, its past calls and recorded outcomes, scored by the first
-   * model (trained on that batch, so its AUCs are in-sample)
+   * (added) round 0: the historical batch, its past calls and recorded outcomes, scored by the
+   * first model (trained on that batch, so its AUCs are in-sample)
    */
-  history: RoundResult;
+  history?: RoundResult;
   rounds: RoundResult[];
-  /** true when `shouldStop` ended the run before the last round */
-  stoppedEarly: boolean;
+  /** (added) true when `shouldStop` ended the run before the last round */
+  stoppedEarly?: boolean;
   /** the only non-deterministic fields */
   timings: { totalMs: number; perRoundMs: number[] };
 }

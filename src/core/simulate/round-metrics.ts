@@ -24,8 +24,8 @@ export interface RoundInput {
   /** the outcomes the CRM recorded */
   recorded: Uint8Array;
   labelPolicy: LabelPolicy;
-  /** the scoring model's training rows: share per town size, and their number */
-  training: { shares: (number | null)[]; rows: number };
+  /** the scoring model's training rows: share per town size, their number, and its epochs */
+  training: { shares: (number | null)[]; rows: number; epochs: number };
 }
 
 function byGroup<T>(f: (g: GroupMetrics, t: number) => T): (frame: MetricFrame) => Record<string, T> {
@@ -65,6 +65,7 @@ export function roundResult(input: RoundInput): RoundResult {
     trainingShare: Object.fromEntries(TOWN_SIZES.map((t, i) => [t, input.training.shares[i]])),
     meanScore: byGroup((g) => value(g.meanScore))(truth),
     trainingRows: input.training.rows,
+    trainingEpochs: input.training.epochs,
     demographicParityDifference: named.demographicParityDifference.betweenGroups.value,
     trueEqualOpportunityDifference: named.equalOpportunityDifference.betweenGroups.value,
     accuracyTrue: truth.overall.metrics.accuracy.value,
