@@ -28,6 +28,7 @@ import { createSplit, runScenario, type Scenario, type ScenarioProgress, type Sc
 import { buildBackground, explainCost, explanationViews, importanceJob, proxyReport, runExplainJob, type BackgroundSpec, type ExplainJob } from './explain-jobs';
 import type { Background, ImportanceScore, ShapleyResult } from '../src/core/explain';
 import { WorkerState, type DatasetEntry, type ModelEntry } from './state';
+import { generateLeads, leadsToCsv, simulate, type LeadKnobs, type RoundResult, type SimulationConfig, type SimulationProgress, type SimulationResult } from '../src/core/simulate';
 
 export type DataSource =
   | { kind: 'file'; file: Blob; name: string }
@@ -503,6 +504,28 @@ const api = {
         threshold,
         onProgress,
       }).then((r) => ({ ...r, threshold, decision: req.decision }));
+    });
+  },
+
+  /**
+   * The feedback loop, round by round (src/core/simulate): each round's results are reported as
+   * they come, the whole result at the end. Cancelled by terminating the worker.
+   */
+  async simulate(
+    req: { config: Partial<SimulationConfig> & { knobs?: Partial<LeadKnobs> } },
+    onRound?: (r: RoundResult, p: SimulationProgress) => void,
+  ): Promise<SimulationResult> {
+    return guarded(async () => {
+      await setupBackend();
+      return simulate(req.config, { ...(onRound ? { onRound } : {}) });
+    });
+  },
+
+  /** One batch of synthetic CRM leads as CSV bytes (observed outcomes only), to load as a dataset. */
+  async generateLeadsCsv(req: { knobs: Partial<LeadKnobs> }): Promise<Uint8Array> {
+    return guarded(async () => {
+      const bytes = new TextEncoder().encode(leadsToCsv(generateLeads(req.knobs)));
+      return Comlink.transfer(bytes, [bytes.buffer as ArrayBuffer]);
     });
   },
 

@@ -13,12 +13,13 @@ import { ModelPanel } from './components/ModelPanel';
 import { AuditPanel } from './components/AuditPanel';
 import { ExplainPanel } from './components/ExplainPanel';
 import { ComparePanel } from './components/ComparePanel';
+import { SimulatePanel } from './components/SimulatePanel';
 import { ProblemBanner } from './components/ProblemBanner';
 import { TabPanel, Tabs } from './components/Tabs';
 import { useEscape } from './hooks';
 import { count } from '../core/format';
 
-type Tab = 'data' | 'audit' | 'explain' | 'compare';
+type Tab = 'data' | 'audit' | 'explain' | 'compare' | 'simulate';
 
 export interface Busy {
   label: string;
@@ -206,7 +207,7 @@ export function App() {
     async (name: DemoName) => {
       const d = DEMOS[name];
       dispatch({ type: 'demo', demo: name });
-      const ds = await loadCsv({ kind: 'url', url: new URL(d.csv, document.baseURI).href, name: 'bank-full.csv' });
+      const ds = await loadCsv({ kind: 'url', url: new URL(d.csv, document.baseURI).href, name: d.fileName });
       if (!ds) return;
       try {
         const [modelJson, weights, manifestBytes] = await Promise.all([...d.model.map(fetchDemoFile), fetchDemoFile(d.manifest)]);
@@ -217,7 +218,7 @@ export function App() {
             { name: 'model.weights.bin', data: weights },
           ],
           manifest,
-          'Bank demo lead score (MLP)',
+          d.modelName,
           ds,
         );
         if (m) dispatch({ type: 'tab', tab: 'audit' });
@@ -234,22 +235,55 @@ export function App() {
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, []);
 
-  const train = useCallback(
-    async (kind: 'logistic' | 'mlp', seed: number, epochs: number) => {
-      if (!dataset || !roles) return;
+  /** Train a model on a dataset with roles (the model panel's button, or leads from the simulator). */
+  const trainOn = useCallback(
+    async (ds: DatasetSummary, r: DatasetRoles, kind: 'logistic' | 'mlp', seed: number, epochs: number) => {
       const controller = new AbortController();
       dispatch({ type: 'history', history: [] });
       dispatch({ type: 'busy', busy: { label: `Training ${kind}`, done: 0, total: epochs, cancel: () => controller.abort() } });
       try {
-        const { summary, files } = await session.current!.train(dataset.id, roles, { kind, seed, epochs }, (e) => dispatch({ type: 'epoch', epoch: e }), controller.signal);
+        const { summary, files } = await session.current!.train(ds.id, r, { kind, seed, epochs }, (e) => dispatch({ type: 'epoch', epoch: e }), controller.signal);
         dispatch({ type: 'model', model: summary, files, roles: null });
+        return summary;
       } catch (e) {
         report(e);
+        return null;
       } finally {
         dispatch({ type: 'busy', busy: null });
       }
     },
-    [dataset, roles, report],
+    [report],
+  );
+
+  const train = useCallback(
+    async (kind: 'logistic' | 'mlp', seed: number, epochs: number) => {
+      if (dataset && roles) await trainOn(dataset, roles, kind, seed, epochs);
+    },
+    [dataset, roles, trainOn],
+  );
+
+  /**
+   * Leads from the simulator as the dataset: the recorded outcome is the target, town size, age
+   * band and gender are protected (and not the model's inputs), and a logistic regression is
+   * trained on the rest — so the model can only reach town size through its proxies.
+   */
+  const loadGeneratedLeads = useCallback(
+    async (bytes: Uint8Array, name: string) => {
+      const ds = await loadCsv({ kind: 'bytes', bytes, name });
+      if (!ds) return;
+      const names = new Set(ds.columns.map((c) => c.name));
+      const prot = ['town_size', 'age_band', 'gender'].filter((c) => names.has(c)).map((column) => ({ column }));
+      const ignored = ['lead_id', 'called', 'converted_true'].filter((c) => names.has(c));
+      const skip = new Set(['converted', ...ignored, ...prot.map((p) => p.column)]);
+      const r: DatasetRoles = { target: { column: 'converted', positive: 'yes' }, protected: prot, features: ds.columns.map((c) => c.name).filter((n) => !skip.has(n)), ignored };
+      dispatch({ type: 'roles', roles: r });
+      const m = await trainOn(ds, r, 'logistic', 42, 10);
+      if (m) {
+        dispatch({ type: 'attribute', attribute: 'town_size' });
+        dispatch({ type: 'tab', tab: 'audit' });
+      }
+    },
+    [loadCsv, trainOn],
   );
 
   const retype = useCallback(
@@ -295,10 +329,11 @@ export function App() {
       { id: 'audit' as const, label: '2 · Audit', disabled: !ready, reason: notReady },
       { id: 'explain' as const, label: '3 · Explain', disabled: !ready, reason: notReady },
       { id: 'compare' as const, label: '4 · Mitigate & compare', disabled: !ready, reason: notReady },
+      { id: 'simulate' as const, label: '5 · Simulate' },
     ],
     [ready, notReady],
   );
-  const tab = ready ? s.tab : 'data';
+  const tab = ready || s.tab === 'simulate' ? s.tab : 'data';
   // the panels not on screen follow the rule at low priority: a drag in the audit never waits for them
   const deferredDecision = useDeferredValue(s.decision);
   const credit = s.demo ? DEMOS[s.demo].credit : null;
@@ -315,6 +350,7 @@ export function App() {
   const onProblem = useCallback((p: Problem) => dispatch({ type: 'problem', problem: p }), []);
   const onTrain = useCallback((kind: 'logistic' | 'mlp', seed: number, epochs: number) => void train(kind, seed, epochs), [train]);
   const onExport = useCallback(() => void exportFiles(), [exportFiles]);
+  const onUseData = useCallback((bytes: Uint8Array, name: string) => void loadGeneratedLeads(bytes, name), [loadGeneratedLeads]);
 
   return (
     <div className="app">
@@ -322,9 +358,13 @@ export function App() {
         <h1>Bias Workbench</h1>
         <p className="tagline">Audit a lead-scoring model for fairness. Everything runs in this browser; no data leaves this page.</p>
         {!dataset && !busy && (
-          <button className="primary" onClick={() => void openDemo('bank')} data-testid="open-demo">
-            Open the bank demo
-          </button>
+          <span className="demo-buttons">
+            {(Object.keys(DEMOS) as DemoName[]).map((name) => (
+              <button key={name} className="primary" onClick={() => void openDemo(name)} data-testid={name === 'bank' ? 'open-demo' : `open-demo-${name}`} title={DEMOS[name].title}>
+                {DEMOS[name].button}
+              </button>
+            ))}
+          </span>
         )}
       </header>
       <nav aria-label="Workbench steps">
@@ -405,6 +445,9 @@ export function App() {
             </TabPanel>
           </>
         )}
+        <TabPanel id="simulate" selected={tab === 'simulate'} className="panel wide">
+          <SimulatePanel session={session.current!} visible={tab === 'simulate'} onUseData={onUseData} />
+        </TabPanel>
       </main>
       <footer className="credit">
         {credit && <p data-testid="credit">{credit}</p>}

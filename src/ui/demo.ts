@@ -1,13 +1,17 @@
 /**
- * The bundled demo: UCI Bank Marketing (CC BY 4.0) and a lead-scoring MLP trained on it by
- * `npm run demo:model`. Everything is served from this origin.
+ * The bundled demos, served from this origin:
+ * - `bank`: UCI Bank Marketing (CC BY 4.0) and a lead-scoring MLP trained on it by
+ *   `npm run demo:model`.
  */
 export const DEMOS = {
   bank: {
     title: 'Bank Marketing leads (UCI)',
+    button: 'Open the bank demo',
     csv: 'demo/bank/bank-full.csv',
+    fileName: 'bank-full.csv',
     model: ['demo/bank/model.json', 'demo/bank/model.weights.bin'],
     manifest: 'demo/bank/model.manifest.json',
+    modelName: 'Bank demo lead score (MLP)',
     credit:
       'Data: Moro, S., Rita, P. & Cortez, P. (2014). Bank Marketing [Dataset]. UCI Machine Learning Repository. https://doi.org/10.24432/C5K306. CC BY 4.0.',
   },
