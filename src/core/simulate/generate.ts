@@ -8,7 +8,7 @@
  * 1. town: `town_size` from `representation`.
  * 2. place: `region` (north 30 %, south 25 %, east 25 %, west 20 %), independent of the town
  *    size; then `zip3`, one of the region's 10 ZIP prefixes (written like `113xx`). Each town
- *    size owns some prefixes of every region (metro 3, suburban 3, small town 2, rural 2).
+ *    size owns some prefixes of every region (metro 4, suburban 3, small town 2, rural 1).
  *    With probability `proxyStrength` the prefix is drawn among the lead's own town size's
  *    prefixes, otherwise among all 10 of the region: at 0 zip3 says nothing about town size,
  *    at 1 it names it.
@@ -123,7 +123,7 @@ const YES_NO = ['no', 'yes'];
 
 /** ZIP prefixes per region, and which town size owns each (index into TOWN_SIZES). */
 const PREFIXES_PER_REGION = 10;
-const PREFIX_OWNER = [0, 0, 0, 1, 1, 1, 2, 2, 3, 3];
+const PREFIX_OWNER = [0, 0, 0, 0, 1, 1, 1, 2, 2, 3];
 /** region r, prefix k → e.g. '113xx' (first digit 1, 3, 5, 7 by region) */
 function zipLabel(r: number, k: number): string {
   return `${100 + 200 * r + 13 * k}xx`;

@@ -92,7 +92,7 @@ const MIN_RATE = 0.01;
 const MAX_RATE = 0.9;
 
 /** Lowest and highest `baseRateGap` (the disfavoured group's rate stays in [1 %, 90 %]). */
-export const BASE_RATE_GAP_RANGE = { min: MIN_RATE - BASE_CONVERSION_RATE, max: MAX_RATE - BASE_CONVERSION_RATE } as const;
+export const BASE_RATE_GAP_RANGE = { min: round(MIN_RATE - BASE_CONVERSION_RATE), max: round(MAX_RATE - BASE_CONVERSION_RATE) } as const;
 
 function bad(message: string, hint: string): WorkbenchError {
   return new WorkbenchError('roles-invalid', message, hint);
@@ -133,9 +133,9 @@ export function resolveLeadKnobs(knobs: Partial<LeadKnobs> = {}): LeadKnobs {
   if (!TOWN_SIZES.includes(k.disfavoured)) {
     throw bad(`the disfavoured group must be one of ${TOWN_SIZES.join(', ')}, not '${String(k.disfavoured)}'`, 'Choose a town size.');
   }
-  if (!(k.baseRateGap >= BASE_RATE_GAP_RANGE.min - 1e-12 && k.baseRateGap <= BASE_RATE_GAP_RANGE.max + 1e-12)) {
+  if (!(k.baseRateGap >= BASE_RATE_GAP_RANGE.min && k.baseRateGap <= BASE_RATE_GAP_RANGE.max)) {
     throw bad(
-      `baseRateGap must be between ${round(BASE_RATE_GAP_RANGE.min)} and ${round(BASE_RATE_GAP_RANGE.max)}, not ${k.baseRateGap}`,
+      `baseRateGap must be between ${BASE_RATE_GAP_RANGE.min} and ${BASE_RATE_GAP_RANGE.max}, not ${k.baseRateGap}`,
       `The other groups convert at ${BASE_CONVERSION_RATE}; the disfavoured group's rate (${BASE_CONVERSION_RATE} + gap) must stay between ${MIN_RATE} and ${MAX_RATE}.`,
     );
   }
