@@ -3,7 +3,7 @@
  * `bias-workbench help audit`) and all of them together (`bias-workbench --help`).
  */
 
-export const COMMANDS = ['score', 'audit', 'explain', 'importance', 'compare'] as const;
+export const COMMANDS = ['score', 'audit', 'explain', 'importance', 'compare', 'generate', 'simulate'] as const;
 export type CommandName = (typeof COMMANDS)[number];
 
 export function isCommand(s: string): s is CommandName {
@@ -66,6 +66,44 @@ const USAGE: Record<CommandName, string> = {
       Writes held-out metrics, differences from the baseline scenario and the Pareto frontier
       (accuracy vs demographic parity difference); progress per scenario on standard error.
       examples/scenarios.json holds the app's standard scenarios.`,
+
+  generate: `  bias-workbench generate [--leads N] [--seed S] [--representation a,b,c,d]
+                          [--disfavoured metro|suburban|small-town|rural] [--base-rate-gap X]
+                          [--historical-bias B] [--proxy-strength P] [--label-bias L] [--noise E]
+                          [--truth] [--out FILE]
+      Synthetic CRM leads with a known truth, as CSV (to --out or standard output): lead
+      source, channel, engagement, income band, product interest, region, town_size (the
+      audited attribute), zip3 (its proxy), age_band, gender, called (past calls), converted
+      (what the CRM recorded) and, with --truth, converted_true (the true outcome). Knobs:
+      --leads N ≥ 1 (default 20000), --seed S (default 1), --representation: the share of
+      metro, suburban, small-town and rural leads (default 0.45,0.3,0.15,0.1, summing to 1),
+      --disfavoured: the group the biases act on (default small-town), --base-rate-gap X:
+      its true conversion rate minus the others' 12% (default 0), --historical-bias B in
+      [0, 1]: how much less past reps called it (default 0.6), --proxy-strength P in [0, 1]:
+      how well zip3 reveals town size (default 0.8), --label-bias L in [0, 1]: share of its
+      conversions never recorded (default 0), --noise E in [0, 1]: share of the propensity
+      no column explains (default 0.3). A summary per town size goes to standard error.`,
+
+  simulate: `  bias-workbench simulate [--leads N] [--rounds R] [--capacity C] [--historical-bias B]
+                          [--proxy-strength P] [--base-rate-gap X] [--label-bias L] [--noise E]
+                          [--representation a,b,c,d] [--disfavoured GROUP] [--exploration X]
+                          [--label-policy negative|unknown]
+                          [--mitigation none|exploration|reweigh|group-thresholds]
+                          [--rep-follow F] [--model logistic|mlp] [--epochs N] [--seed S]
+                          [--format json|html] [--out FILE]
+      The feedback loop, round by round: a model trained on the history scores a fresh batch
+      of N leads, the top C share (default 0.2) is called, outcomes are recorded for called
+      leads only, the model is retrained on what was recorded, R times (default 8). Knobs as
+      for generate. --label-policy: uncalled leads recorded as not converted (negative,
+      default) or left out of training (unknown). --mitigation: exploration (a share X of the
+      calls at random, default 0.1; --exploration X alone implies it), reweigh (Kamiran–
+      Calders weights by town size × outcome), group-thresholds (equal selection rates per
+      town size). --rep-follow F in [0, 1]: how often reps call the listed lead rather than
+      their own pick (default 1). Per round and town size: selection rate, true and recorded
+      conversion rates, missed conversions, share of the training rows; overall: demographic
+      parity difference, equal opportunity difference on true outcomes, accuracy and ROC AUC
+      on true and recorded outcomes. JSON (format bias-workbench.simulation/1) or one HTML
+      report; progress per round on standard error.`,
 };
 
 const HEADER = 'bias-workbench — fairness audits of lead-scoring models, offline.';

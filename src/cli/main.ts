@@ -3,7 +3,7 @@
  *
  *   npx bias-workbench --help                 every command's usage
  *   npx bias-workbench <command> --help       one command's usage (also: help <command>)
- *   npx bias-workbench score | audit | explain | importance | compare ... (docs/cli.md)
+ *   npx bias-workbench score | audit | explain | importance | compare | generate | simulate ... (docs/cli.md)
  *
  * Exit codes: 0 ok, 1 bad input (one-line reason on stderr), 2 bad usage (one line ending
  * "See bias-workbench <command> --help.").
@@ -16,6 +16,8 @@ import { scoreCommand } from './score';
 import { auditCommand } from './audit';
 import { explainCommand, importanceCommand } from './explain';
 import { compareCommand } from './compare';
+import { generateCommand } from './generate';
+import { simulateCommand } from './simulate';
 
 const RUN: Record<CommandName, (args: string[]) => Promise<number>> = {
   score: scoreCommand,
@@ -23,6 +25,8 @@ const RUN: Record<CommandName, (args: string[]) => Promise<number>> = {
   explain: explainCommand,
   importance: importanceCommand,
   compare: compareCommand,
+  generate: generateCommand,
+  simulate: simulateCommand,
 };
 
 const wantsHelp = (args: readonly string[]): boolean => args.includes('--help') || args.includes('-h');

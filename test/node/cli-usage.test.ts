@@ -17,6 +17,19 @@ const BASE: Record<(typeof COMMANDS)[number], string[]> = {
   explain: ['--data', 'no-such.csv', '--model', 'no-such.json'],
   importance: ['--data', 'no-such.csv', '--model', 'no-such.json', '--target', 'y', '--positive', '1'],
   compare: ['--data', 'no-such.csv', '--target', 'y', '--positive', '1', '--protected', 'g', '--train', 'logistic', '--scenarios', 'no-such.json'],
+  generate: ['--out', 'no-such-folder/leads.csv'],
+  simulate: ['--out', 'no-such-folder/simulation.json'],
+};
+
+/** How each command's usage line starts after its name. */
+const FIRST: Record<(typeof COMMANDS)[number], string> = {
+  score: '--data',
+  audit: '--data',
+  explain: '--data',
+  importance: '--data',
+  compare: '--data',
+  generate: '[--leads',
+  simulate: '[--leads',
 };
 
 describe('help', () => {
@@ -26,7 +39,7 @@ describe('help', () => {
         const r = await run(form);
         expect(r.code).toBe(0);
         expect(r.err).toBe('');
-        expect(r.out).toContain(`bias-workbench ${command} --data`);
+        expect(r.out).toContain(`bias-workbench ${command} ${FIRST[command]}`);
         for (const other of COMMANDS.filter((c) => c !== command)) expect(r.out).not.toContain(`bias-workbench ${other} `);
       });
     }
@@ -35,17 +48,17 @@ describe('help', () => {
   it('--help prints every command; no arguments prints it on standard error with status 2', async () => {
     const r = await run(['--help']);
     expect(r.code).toBe(0);
-    for (const c of COMMANDS) expect(r.out).toContain(`bias-workbench ${c} --data`);
+    for (const c of COMMANDS) expect(r.out).toContain(`bias-workbench ${c} ${FIRST[c]}`);
     const none = await run([]);
     expect(none.code).toBe(2);
-    for (const c of COMMANDS) expect(none.err).toContain(`bias-workbench ${c} --data`);
+    for (const c of COMMANDS) expect(none.err).toContain(`bias-workbench ${c} ${FIRST[c]}`);
   });
 
   it('help for an unknown command, and an unknown command, exit 2 with one line', async () => {
     for (const args of [['help', 'audti'], ['audti', '--data', 'x.csv']]) {
       const r = await run(args);
       expect(r.code).toBe(2);
-      expect(r.err).toMatch(/^bias-workbench: .*"audti".*the commands are score, audit, explain, importance, compare\. See bias-workbench --help\.\n$/);
+      expect(r.err).toMatch(/^bias-workbench: .*"audti".*the commands are score, audit, explain, importance, compare, generate, simulate\. See bias-workbench --help\.\n$/);
     }
   });
 });
