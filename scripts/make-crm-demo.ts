@@ -84,6 +84,8 @@ async function main(): Promise<void> {
   await tf.ready();
 
   const g = generateLeads(defaultLeadKnobs);
+  /** the share of leads the reps call in the story: the manifest's threshold selects this share */
+  const CAPACITY = 0.2;
   const leadsCsv = new TextEncoder().encode(leadsToCsv(g));
   const truthCsv = new TextEncoder().encode(['lead_id,converted_true', ...Array.from(g.truth, (y, i) => `${i + 1},${y === 1 ? 'yes' : 'no'}`)].join('\n') + '\n');
   console.log(`generated ${g.table.nRows} leads with the default knobs: ${JSON.stringify(defaultLeadKnobs)}`);
@@ -105,6 +107,16 @@ async function main(): Promise<void> {
   );
   const seconds = (performance.now() - t0) / 1000;
 
+  // the decision threshold: the score of the last lead in the top 20 % (the reps' capacity in
+  // the story), so the audit opens on the calls the reps actually make, not on a 0.5 nobody reaches
+  {
+    const own = createModelScorer(model, manifest);
+    const all = await own.predict(encodeTable(g.table, manifest), g.table.nRows);
+    own.dispose();
+    const sorted = Float64Array.from(all).sort().reverse();
+    manifest.threshold = Number(sorted[Math.round(CAPACITY * sorted.length) - 1].toFixed(4));
+    console.log(`threshold ${manifest.threshold}: the top ${CAPACITY * 100} % of the leads`);
+  }
   const modelFiles = await saveModelArtifacts(model);
   validateManifest(JSON.parse(JSON.stringify(manifest)));
   const manifestBytes = new TextEncoder().encode(`${JSON.stringify(manifest, null, 2)}\n`);
