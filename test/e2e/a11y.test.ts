@@ -37,6 +37,12 @@ describe('accessibility', () => {
     await page.getByTestId('add-standard').click();
     await page.getByTestId('pareto').locator('svg').first().waitFor({ timeout: 240_000 });
     found.compare = await runAxe(page);
+    await page.getByTestId('tab-simulate').click();
+    await page.getByTestId('sim-leads').fill('1000');
+    await page.getByTestId('sim-rounds').fill('2');
+    await page.getByTestId('sim-run').click();
+    await page.getByTestId('sim-gap').locator('svg').first().waitFor({ timeout: 120_000 });
+    found.simulate = await runAxe(page);
     await page.getByTestId('tab-data').click();
     found.data = await runAxe(page);
     for (const [tab, v] of Object.entries(found)) {
@@ -50,7 +56,7 @@ describe('accessibility', () => {
   it('works the tabs with the arrow keys, one tab stop for the list, panels labelled by their tabs', async () => {
     const { page } = await openDemo(app);
     const tabs = page.getByRole('tab');
-    expect(await tabs.count()).toBe(4);
+    expect(await tabs.count()).toBe(5);
     expect(await page.locator('[role="tab"][tabindex="0"]').count()).toBe(1);
     await page.getByTestId('tab-audit').focus();
     await page.keyboard.press('ArrowRight');
@@ -59,11 +65,11 @@ describe('accessibility', () => {
     expect(await page.locator('#panel-explain').isVisible()).toBe(true);
     expect(await page.locator('#panel-explain').getAttribute('aria-labelledby')).toBe('tab-explain');
     await page.keyboard.press('End');
-    await expect.poll(() => page.getByTestId('tab-compare').getAttribute('aria-selected')).toBe('true');
+    await expect.poll(() => page.getByTestId('tab-simulate').getAttribute('aria-selected')).toBe('true');
     await page.keyboard.press('Home');
     await expect.poll(() => page.getByTestId('tab-data').getAttribute('aria-selected')).toBe('true');
     await page.keyboard.press('ArrowLeft');
-    await expect.poll(() => page.getByTestId('tab-compare').getAttribute('aria-selected')).toBe('true');
+    await expect.poll(() => page.getByTestId('tab-simulate').getAttribute('aria-selected')).toBe('true');
     // each tab's heading is its own label
     await page.keyboard.press('Home');
     await page.keyboard.press('ArrowRight');

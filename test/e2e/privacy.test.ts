@@ -76,6 +76,14 @@ describe('privacy under clicking', () => {
     await expect.poll(async () => (await rows.evaluateAll((rs) => rs.map((r) => r.getAttribute('data-status')))).filter((s) => s === 'done' || s === 'failed').length, { timeout: 240_000, interval: 1000 }).toBe(7);
     clicks += await clickEverything(page, '#panel-compare', /add-standard|Sweep|remove|×|Clear|Add scenario/);
 
+    // Simulate: a short loop, then everything clicked (not the run and "use these leads" again)
+    await page.getByTestId('tab-simulate').click();
+    await page.getByTestId('sim-leads').fill('1000');
+    await page.getByTestId('sim-rounds').fill('2');
+    await page.getByTestId('sim-run').click();
+    await page.getByTestId('sim-gap').locator('svg').first().waitFor({ timeout: 120_000 });
+    clicks += await clickEverything(page, '#panel-simulate', /sim-run|sim-use-data|Run \d|Use these leads/);
+
     // Data & model, the header and the tab list
     await page.getByTestId('tab-data').click();
     clicks += await clickEverything(page, '#panel-data', /train/);
