@@ -73,6 +73,11 @@ describe('simulate', () => {
     await page.getByTestId('proxy-ranking').locator('svg').first().waitFor({ timeout: 60_000 });
     const ranking = await page.getByTestId('proxy-ranking-figure').locator('figcaption p').textContent();
     expect(ranking).toMatch(/: zip3: /);
+    // Compare: the standard "drop" scenario removes the proxy, since the model never reads town_size
+    await page.getByTestId('tab-compare').click();
+    await expect.poll(() => page.getByTestId('compare-proxy').textContent(), { timeout: 60_000 }).toContain('zip3');
+    await page.getByTestId('add-standard').click();
+    await expect.poll(() => page.getByTestId('scenario-table').innerText(), { timeout: 10_000 }).toContain('no zip3');
     await page.close();
   });
 });

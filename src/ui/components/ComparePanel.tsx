@@ -42,13 +42,22 @@ interface Entry {
 const STORAGE_KEY = 'bias-workbench.scenarios/2';
 const AUDITED = 'audited model (as loaded)';
 
-/** The workshop's standard scenarios; `drop` is the age column or the strongest proxy found. */
+/**
+ * The column the standard "drop" scenario removes: the audited attribute itself when the model
+ * reads it (a direct use), else the strongest proxy found for it (the model reaches the
+ * attribute through it, as zip3 for town size in the CRM demo), else a column named like age.
+ */
+function columnToDrop(attrColumns: readonly string[], features: readonly string[], proxy: string | undefined, protectedColumns: readonly string[]): string | undefined {
+  return attrColumns.find((c) => features.includes(c)) ?? proxy ?? protectedColumns.find((c) => c.toLowerCase().includes('age') && features.includes(c));
+}
+
+/** The workshop's standard scenarios; `drop` is the column the "drop" scenario removes (see columnToDrop). */
 function standardScenarios(drop: string | undefined): { scenario: Scenario; base: Base }[] {
-  const d = drop ?? 'age';
   return [
     { base: 'audited', scenario: { name: AUDITED, interventions: [] } },
     { base: 'retrained', scenario: { name: 'retrained baseline', interventions: [] } },
-    { base: 'retrained', scenario: { name: `no ${d}`, interventions: [{ kind: 'drop-features', columns: [d] }] } },
+    // no column to drop (the model reads neither the attribute nor a proxy found for it): no such scenario
+    ...(drop ? [{ base: 'retrained' as const, scenario: { name: `no ${drop}`, interventions: [{ kind: 'drop-features' as const, columns: [drop] }] } }] : []),
     { base: 'retrained', scenario: { name: 'reweigh', interventions: [{ kind: 'reweigh' }] } },
     { base: 'retrained', scenario: { name: 'oversample', interventions: [{ kind: 'resample', method: 'oversample' }] } },
     { base: 'audited', scenario: { name: 'EO thresholds', interventions: [{ kind: 'group-thresholds', constraint: 'equal-opportunity' }] } },
@@ -293,8 +302,14 @@ export const ComparePanel = memo(function ComparePanel(props: {
           `reference: the audited model “${model.name}”`,
         ]}
       />
+      {proxy && (
+        <p className="footnote" data-testid="compare-proxy">
+          Strongest proxy of {attributeLabel(attrName)} among the model's columns: <strong>{proxy}</strong> (see Explain). The standard “drop” scenario removes{' '}
+          {attrs.some((a) => features.includes(a.column)) ? `${attributeLabel(attrName)} itself, which the model reads` : 'it'}.
+        </p>
+      )}
       <div className="controls">
-        <button className="primary" onClick={() => add(standardScenarios(roles.protected.find((p) => p.column.toLowerCase().includes('age'))?.column ?? proxy))} data-testid="add-standard">
+        <button className="primary" onClick={() => add(standardScenarios(columnToDrop(attrs.map((a) => a.column), features, proxy, roles.protected.map((p) => p.column))))} data-testid="add-standard">
           Add the standard scenarios
         </button>
         <button onClick={() => sweepLambda('demographic-parity')}>Sweep λ (demographic parity)</button>
