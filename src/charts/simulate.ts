@@ -108,12 +108,12 @@ export function beliefVsTruthSpec(sim: NamedSimulation): PlotSpec {
   };
 }
 
-/** Per group: true converters nobody called, by round. */
-export function missedConversionsSpec(sim: NamedSimulation): PlotSpec {
+/** One line per group over the rounds, in the group's colour, the disfavoured group named so. */
+function perGroupLines(sim: NamedSimulation, value: (r: RoundResult, group: string) => number | null, hover: (v: number | null) => string): Record<string, unknown>[] {
   const { groups, disfavoured } = sim.result;
   const x = rounds(sim.result);
-  const data = groups.map((g, gi) => {
-    const y = sim.result.rounds.map((r) => r.missedConversions[g] ?? 0);
+  return groups.map((g, gi) => {
+    const y = sim.result.rounds.map((r) => value(r, g));
     const label = g === disfavoured ? `${g} (disfavoured)` : g;
     return {
       type: 'scatter',
@@ -123,12 +123,16 @@ export function missedConversionsSpec(sim: NamedSimulation): PlotSpec {
       y,
       line: { color: groupColor(gi), width: 2 },
       marker: { color: groupColor(gi), size: 6 },
-      hovertext: y.map((v, i) => `<b>${label}</b>, round ${x[i]}<br>${count(v)} true converters never called`),
+      hovertext: y.map((v, i) => `<b>${label}</b>, round ${x[i]}<br>${hover(v)}`),
       hoverinfo: 'text',
     };
   });
+}
+
+/** Per group: true converters nobody called, by round. */
+export function missedConversionsSpec(sim: NamedSimulation): PlotSpec {
   return {
-    data,
+    data: perGroupLines(sim, (r, g) => r.missedConversions[g] ?? 0, (v) => `${count(v ?? 0)} true converters never called`),
     layout: baseLayout(`Conversions missed: true converters nobody called (${sim.name})`, {
       xaxis: axisTitle('round', { tickformat: 'd', dtick: 1 }),
       yaxis: axisTitle('leads', { rangemode: 'tozero' }),
@@ -139,25 +143,8 @@ export function missedConversionsSpec(sim: NamedSimulation): PlotSpec {
 
 /** Per group: the share of its leads called, by round. */
 export function selectionByRoundSpec(sim: NamedSimulation): PlotSpec {
-  const { groups, disfavoured } = sim.result;
-  const x = rounds(sim.result);
-  const data = groups.map((g, gi) => {
-    const y = sim.result.rounds.map((r) => r.selectionRate[g] ?? null);
-    const label = g === disfavoured ? `${g} (disfavoured)` : g;
-    return {
-      type: 'scatter',
-      mode: 'lines+markers',
-      name: label,
-      x,
-      y,
-      line: { color: groupColor(gi), width: 2 },
-      marker: { color: groupColor(gi), size: 6 },
-      hovertext: y.map((v, i) => `<b>${label}</b>, round ${x[i]}<br>${pct(v)} of its leads called`),
-      hoverinfo: 'text',
-    };
-  });
   return {
-    data,
+    data: perGroupLines(sim, (r, g) => r.selectionRate[g] ?? null, (v) => `${pct(v)} of its leads called`),
     layout: baseLayout(`Who gets called, by group (${sim.name})`, {
       xaxis: axisTitle('round', { tickformat: 'd', dtick: 1 }),
       yaxis: axisTitle('share of the group called', { tickformat: '.0%', rangemode: 'tozero' }),

@@ -102,7 +102,7 @@ describe('accessibility', () => {
     await page.getByTestId('explain-progress').waitFor({ timeout: 10_000 });
     await page.keyboard.press('Escape');
     await page.getByTestId('explain-progress').waitFor({ state: 'detached', timeout: 10_000 });
-    expect(await page.locator('[role="alert"]').allTextContents()).toContain('Explanation cancelled. Nothing else was lost.');
+    expect(await page.getByTestId('explain-problem').textContent()).toContain('Explanation cancelled. Nothing else was lost.');
     await page.getByTestId('tab-audit').click();
     expect(await page.getByTestId('metric-accuracy').textContent()).toMatch(/%$/);
     await page.close();

@@ -9,6 +9,7 @@ import { DISPARITY_DEFINITIONS, METRIC_DEFINITIONS, labelOf, reasonText } from '
 import { count, describeDecision, formatInterval, formatMetric, num, pct, points, undefinedText, valueOf, type Shown } from '../../core/format';
 import type { DatasetSummary, ModelSummary } from '../../../workers/workbench.worker';
 import { LightChart } from './LightChart';
+import { ProblemBanner } from './ProblemBanner';
 import { Provenance } from './Provenance';
 import * as charts from '../../charts';
 import { useDelayedFlag, useLatestCall } from '../hooks';
@@ -381,12 +382,7 @@ export function AuditPanel(props: {
   return (
     <>
       <h2>2 · Audit</h2>
-      {problem && (
-        <div className="banner error" role="alert" data-testid="audit-problem">
-          <strong>{problem.message}</strong>
-          {problem.hint && <p>{problem.hint}</p>}
-        </div>
-      )}
+      {problem && <ProblemBanner problem={problem} testId="audit-problem" />}
       <div className="controls">
         <label>
           Groups by{' '}

@@ -9,6 +9,7 @@ import { compactCount, count, describeDecision, num } from '../../core/format';
 import type { DatasetSummary, ModelSummary } from '../../../workers/workbench.worker';
 import type { ExplanationViews } from '../../../workers/explain-jobs';
 import { LightChart } from './LightChart';
+import { ProblemBanner } from './ProblemBanner';
 import { Provenance } from './Provenance';
 import * as charts from '../../charts';
 import { useEscape, useLatestCall } from '../hooks';
@@ -269,12 +270,7 @@ export const ExplainPanel = memo(function ExplainPanel(props: {
           </button>
         </div>
       )}
-      {problem && (
-        <div className={problem.code === 'aborted' ? 'banner info' : 'banner error'} role="alert">
-          <strong>{problem.message}</strong>
-          {problem.hint && <p>{problem.hint}</p>}
-        </div>
-      )}
+      {problem && <ProblemBanner problem={problem} onClose={() => setProblem(null)} testId="explain-problem" />}
       {leadResult && (
         <div data-testid="lead-waterfall">
           <h3>

@@ -7,6 +7,7 @@ import { defaultLeadKnobs, defaultSimulationConfig, neutralLeadKnobs, TOWN_SIZES
 import { count, num, pct } from '../../core/format';
 import * as charts from '../../charts';
 import { LightChart } from './LightChart';
+import { ProblemBanner } from './ProblemBanner';
 import { Provenance } from './Provenance';
 import { useEscape } from '../hooks';
 
@@ -202,12 +203,7 @@ export const SimulatePanel = memo(function SimulatePanel(props: { session: Workb
           </button>
         )}
       </div>
-      {problem && (
-        <div className={problem.code === 'aborted' ? 'banner info' : 'banner error'} role="alert">
-          <strong>{problem.message}</strong>
-          {problem.hint && <p>{problem.hint}</p>}
-        </div>
-      )}
+      {problem && <ProblemBanner problem={problem} onClose={() => setProblem(null)} testId="simulate-problem" />}
       {runs.length > 0 && (
         <ul className="sim-runs" data-testid="sim-runs">
           {runs.map((r) => (
