@@ -21,6 +21,9 @@ export type ProblemCode =
   | 'target-one-class'
   | 'target-missing'
   | 'roles-invalid'
+  | 'log-invalid'
+  | 'appeal-invalid'
+  | 'review-invalid'
   | 'aborted'
   | 'internal';
 
