@@ -21,6 +21,7 @@ export type ProblemCode =
   | 'target-one-class'
   | 'target-missing'
   | 'roles-invalid'
+  | 'workshop-invalid'
   | 'log-invalid'
   | 'appeal-invalid'
   | 'review-invalid'
