@@ -200,7 +200,7 @@ export function baselineIndex(scenarios: readonly Scenario[]): number {
 // ---------------------------------------------------------------------------------------
 // inputs
 
-const RETRAINING = new Set<Intervention['kind']>(['drop-features', 'reweigh', 'resample', 'constraint']);
+const RETRAINING = new Set<Intervention['kind']>(['drop-features', 'reweigh', 'resample', 'constraint', 'relabel']);
 
 /**
  * Checks every scenario against the baseline before anything runs, so a bad one fails at once
@@ -436,6 +436,8 @@ export function describeIntervention(iv: Intervention): string {
       return `group-thresholds: ${iv.constraint}${iv.topK !== undefined ? `, top ${iv.topK}` : ''}`;
     case 'constraint':
       return `constraint: ${iv.constraint}${iv.bound !== undefined ? ` ≤ ${iv.bound}` : ''}${iv.lambda !== undefined ? ` (λ = ${iv.lambda})` : ''}`;
+    case 'relabel':
+      return `relabel: ${iv.name ? `${iv.name}, ` : ''}${iv.labels.length} label${iv.labels.length === 1 ? '' : 's'}`;
   }
 }
 

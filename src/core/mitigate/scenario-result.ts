@@ -87,6 +87,22 @@ export interface ScenarioConstraintReport {
   attempts: ConstraintAttempt[];
 }
 
+/** relabel: what relabelling did to the training rows (see ./relabel). */
+export interface RelabelReport {
+  /** what the labels are (the intervention's name), e.g. "reviewed overrides"; null when unnamed */
+  name: string | null;
+  /** labels given */
+  given: number;
+  /** training rows that took the given label */
+  applied: number;
+  /** of those, rows whose label differs from the recorded one */
+  changed: number;
+  /** rows of the list in the held-out split, left out */
+  heldOut: number;
+  /** rows of the list with no target value (in neither part of the split), left out */
+  noTarget: number;
+}
+
 export interface ScenarioThresholdReport {
   constraint: ThresholdConstraintKind;
   /** common operating point on the training rows */
@@ -127,6 +143,8 @@ export interface ScenarioResult {
   groupThresholds: ScenarioThresholdReport | null;
   /** training rows the model saw (after resampling; 0 for an imported model) */
   trainRows: number;
+  /** with a relabel intervention: how many given labels reached training rows, and how many were left out */
+  relabel?: RelabelReport;
   notes: string[];
   timings: { trainMs: number; scoreMs: number; thresholdsMs: number; metricsMs: number; exportMs: number; totalMs: number };
   artifacts: { manifest: ScenarioManifest; files: { name: string; data: Uint8Array }[] | null };

@@ -33,13 +33,22 @@ export function checkScenario(ctx: ScenarioContext, s: Scenario): void {
   const where = (j: number): string => `scenario "${s.name}" interventions[${j}]`;
   const features = imported ? (ctx.baseline as { manifest: Manifest }).manifest.features.map((f) => f.column) : ctx.roles.features;
   s.interventions.forEach((iv, j) => {
-    if (imported && (iv.kind === 'drop-features' || iv.kind === 'reweigh' || iv.kind === 'resample' || iv.kind === 'constraint')) {
+    if (imported && (iv.kind === 'drop-features' || iv.kind === 'reweigh' || iv.kind === 'resample' || iv.kind === 'constraint' || iv.kind === 'relabel')) {
       throw invalid(
         `${where(j)}: "${iv.kind}" retrains the model, and an imported model cannot be retrained here`,
         iv.kind === 'drop-features'
           ? 'Use "neutralise" on those columns to see the imported model without them, or train a workbench model on this data and drop them there.'
           : 'Train a workbench model on this data (baseline "trained"), or use "group-thresholds", which works on any model\'s scores.',
       );
+    }
+    if (iv.kind === 'relabel') {
+      const outside = iv.labels.find((l) => l.row >= ctx.table.nRows);
+      if (outside) {
+        throw invalid(
+          `${where(j)}: relabel row ${outside.row} is outside the table (${ctx.table.nRows} rows, numbered from 0)`,
+          'The labels must come from the leads of this dataset: review leads of the loaded data, or load the data they were reviewed on.',
+        );
+      }
     }
     if (iv.kind === 'drop-features' || iv.kind === 'neutralise') {
       for (const c of iv.columns) {

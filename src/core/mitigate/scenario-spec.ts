@@ -15,14 +15,22 @@ export type Intervention =
   | { kind: 'reweigh' }
   | { kind: 'resample'; method: 'oversample' | 'undersample'; proportions?: number[][] }
   | { kind: 'group-thresholds'; constraint: ThresholdConstraintKind; topK?: number }
-  | { kind: 'constraint'; constraint: FairnessConstraint; bound?: number; lambda?: number };
+  | { kind: 'constraint'; constraint: FairnessConstraint; bound?: number; lambda?: number }
+  | { kind: 'relabel'; labels: RelabelRow[]; name?: string };
+
+/** One training label given by a person (e.g. a reviewed decision): call → 1, skip → 0. */
+export interface RelabelRow {
+  /** the table row */
+  row: number;
+  label: 0 | 1;
+}
 
 export interface Scenario {
   name: string;
   interventions: Intervention[];
 }
 
-export const INTERVENTION_KINDS = ['drop-features', 'neutralise', 'reweigh', 'resample', 'group-thresholds', 'constraint'] as const;
+export const INTERVENTION_KINDS = ['drop-features', 'neutralise', 'reweigh', 'resample', 'group-thresholds', 'constraint', 'relabel'] as const;
 
 const THRESHOLD_CONSTRAINTS = ['demographic-parity', 'equal-opportunity', 'equalized-odds'];
 const TRAINING_CONSTRAINTS: readonly string[] = FAIRNESS_CONSTRAINTS;
@@ -115,6 +123,7 @@ function parseIntervention(iv: unknown, p: string, bad: (m: string) => void): In
     resample: ['method', 'proportions'],
     'group-thresholds': ['constraint', 'topK'],
     constraint: ['constraint', 'bound', 'lambda'],
+    relabel: ['labels', 'name'],
   };
   for (const k of Object.keys(iv)) if (k !== 'kind' && !allowed[kind].includes(k)) bad(`unknown field "${p}.${k}" for kind "${kind}"`);
   let ok = true;
@@ -167,7 +176,59 @@ function parseIntervention(iv: unknown, p: string, bad: (m: string) => void): In
       if (!ok) return null;
       return { kind, constraint: c as FairnessConstraint, ...(b !== undefined ? { bound: b as number } : {}), ...(l !== undefined ? { lambda: l as number } : {}) };
     }
+    case 'relabel':
+      return parseRelabel(iv, p, fail) ?? null;
   }
+  return null;
+}
+
+/**
+ * relabel: `labels` a non-empty array of {"row": whole number ≥ 0, "label": 0 or 1}, each row
+ * once; `name` (what the labels are, e.g. "reviewed overrides") a non-empty string. Reports the
+ * first bad item of the list only, so a long list gives one message, not thousands.
+ */
+function parseRelabel(iv: Record<string, unknown>, p: string, fail: (m: string) => void): Extract<Intervention, { kind: 'relabel' }> | undefined {
+  const name = iv.name;
+  let ok = true;
+  if (name !== undefined && (typeof name !== 'string' || name.trim() === '')) {
+    fail(`${p}.name must be a non-empty string, not ${show(name)}`);
+    ok = false;
+  }
+  const list = iv.labels;
+  if (!Array.isArray(list) || list.length === 0) {
+    fail(`${p}.labels must be a non-empty array of {"row", "label"} (the reviewed leads' rows and their 0/1 labels)`);
+    return undefined;
+  }
+  const labels: RelabelRow[] = [];
+  const seen = new Map<number, number>();
+  for (let k = 0; k < list.length; k++) {
+    const item: unknown = list[k];
+    const at = `${p}.labels[${k}]`;
+    const problem = relabelItemProblem(item);
+    if (problem) {
+      fail(`${at}${problem}`);
+      return undefined;
+    }
+    const { row, label } = item as RelabelRow;
+    const prev = seen.get(row);
+    if (prev !== undefined) {
+      fail(`${at}.row ${row} repeats ${p}.labels[${prev}]: give each row one label`);
+      return undefined;
+    }
+    seen.set(row, k);
+    labels.push({ row, label });
+  }
+  if (!ok) return undefined;
+  return { kind: 'relabel', labels, ...(typeof name === 'string' ? { name } : {}) };
+}
+
+/** Why one item of relabel's `labels` is malformed, as the rest of a sentence after its path; null when it is well formed. */
+function relabelItemProblem(item: unknown): string | null {
+  if (!isObject(item)) return ` must be an object {"row", "label"}, not ${show(item)}`;
+  for (const k of Object.keys(item)) if (k !== 'row' && k !== 'label') return ` has an unknown field "${k}" (only "row" and "label")`;
+  const row = item.row;
+  if (typeof row !== 'number' || !Number.isSafeInteger(row) || row < 0) return `.row must be a whole number ≥ 0 (a table row), not ${show(row)}`;
+  if (item.label !== 0 && item.label !== 1) return `.label must be 0 or 1, not ${show(item.label)}`;
   return null;
 }
 

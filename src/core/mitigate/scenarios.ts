@@ -15,6 +15,9 @@
  * 4. post-processing: `group-thresholds` (per-group randomised thresholds fitted on the
  *    training rows' scores, applied to the held-out rows with a seeded draw; see
  *    ./group-thresholds) — trained or imported.
+ * Before all of them, `relabel` (a trained baseline only) gives training rows the labels
+ * people gave them (reviewed overrides; see ./relabel): every stage then sees those labels,
+ * and the held-out rows keep their recorded outcomes.
  * An imported model cannot be retrained here, so 1 and 2 on an imported baseline throw
  * 'roles-invalid' with a hint (neutralise instead, or train a workbench model).
  *
@@ -32,13 +35,14 @@ import { saveModelArtifacts } from '../model';
 import type { FairnessConstraint } from '../train-penalty';
 import { degenerateSelection } from './degenerate';
 import { defaultScenarioOptions } from './scenario-result';
-import type { MetricValue, ScenarioContext, ScenarioManifest, ScenarioMetrics, ScenarioProgress, ScenarioResult } from './scenario-result';
+import type { MetricValue, RelabelReport, ScenarioContext, ScenarioManifest, ScenarioMetrics, ScenarioProgress, ScenarioResult } from './scenario-result';
 import { groupThresholds, scoreSplit } from './scenario-decisions';
 import type { ThresholdOutcome } from './scenario-decisions';
 import { fitModel } from './scenario-model';
 import type { FittedModel } from './scenario-model';
 import { checkScenario, labelsAndGroups, now, resolveRun, stageSeed } from './scenario-run';
 import type { ScenarioRun } from './scenario-run';
+import { relabelContext, relabelNote } from './relabel';
 import { findIntervention } from './scenario-spec';
 import type { Intervention, Scenario } from './scenario-spec';
 
@@ -102,7 +106,9 @@ async function exportArtifacts(run: ScenarioRun, fitted: FittedModel, thresholds
 export async function runScenario(ctx: ScenarioContext, scenario: Scenario, onProgress?: (p: ScenarioProgress) => void): Promise<ScenarioResult> {
   const tStart = now();
   checkScenario(ctx, scenario);
-  const run = resolveRun(ctx, scenario, onProgress);
+  const relabel = relabelled(ctx, scenario);
+  const run = resolveRun(relabel?.ctx ?? ctx, scenario, onProgress);
+  if (relabel) run.notes.push(relabelNote(relabel.report));
   const timings = { trainMs: 0, scoreMs: 0, thresholdsMs: 0, metricsMs: 0, exportMs: 0, totalMs: 0 };
   let fitted: FittedModel | null = null;
   try {
@@ -139,6 +145,7 @@ export async function runScenario(ctx: ScenarioContext, scenario: Scenario, onPr
       constraint: fitted.constraint,
       groupThresholds: thresholds?.report ?? null,
       trainRows: fitted.trainedRows,
+      ...(relabel ? { relabel: relabel.report } : {}),
       notes: run.notes,
       timings,
       artifacts,
@@ -147,6 +154,12 @@ export async function runScenario(ctx: ScenarioContext, scenario: Scenario, onPr
     if (fitted?.ownsScorer) fitted.scorer.dispose();
     fitted?.model?.dispose();
   }
+}
+
+/** Stage 0: with a relabel intervention, the context whose training rows carry the given labels. */
+function relabelled(ctx: ScenarioContext, scenario: Scenario): { ctx: ScenarioContext; report: RelabelReport } | null {
+  const rl = findIntervention(scenario, 'relabel');
+  return rl ? relabelContext(ctx, rl.labels, rl.name) : null;
 }
 
 function frameMetrics(frame: MetricFrame): ScenarioMetrics {
