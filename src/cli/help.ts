@@ -3,7 +3,7 @@
  * `bias-workbench help audit`) and all of them together (`bias-workbench --help`).
  */
 
-export const COMMANDS = ['score', 'audit', 'explain', 'importance', 'compare', 'generate', 'simulate'] as const;
+export const COMMANDS = ['score', 'audit', 'explain', 'importance', 'compare', 'generate', 'simulate', 'log'] as const;
 export type CommandName = (typeof COMMANDS)[number];
 
 export function isCommand(s: string): s is CommandName {
@@ -58,7 +58,7 @@ const USAGE: Record<CommandName, string> = {
                          --scenarios scenarios.json [--seed S] [--bootstrap N]
                          [--format json|html] [--out FILE]
       What-if mitigation scenarios (drop-features, neutralise, reweigh, resample,
-      group-thresholds, constraint), each evaluated on one seeded held-out split (30%,
+      group-thresholds, constraint, relabel), each evaluated on one seeded held-out split (30%,
       stratified by label × group) shared by all. --model alone: the imported model as it
       is (retraining interventions are refused). --train: a workbench model retrained per
       scenario on every column but the target, the protected and weight columns (or, with
@@ -104,6 +104,15 @@ const USAGE: Record<CommandName, string> = {
       parity difference, equal opportunity difference on true outcomes, accuracy and ROC AUC
       on true and recorded outcomes. JSON (format bias-workbench.simulation/1) or one HTML
       report; progress per round on standard error.`,
+
+  log: `  bias-workbench log verify --log FILE [--head HASH]
+      Checks a decision log (bias-workbench.decision-log/1: JSON Lines, as the Oversight tab
+      exports it): each entry's hash against its contents (SHA-256 of its RFC 8785 canonical
+      JSON) and its place in the chain (seq from 1, prevHash = the previous entry's hash).
+      Exit 0 on an intact log, printing the entry count and the head hash; exit 1 naming the
+      first entry that was edited, deleted, inserted or reordered, or the first line that is
+      not JSON. Removing the newest entries leaves an intact shorter log: --head HASH (a head
+      recorded earlier) also requires the log to end there. See docs/oversight.md.`,
 };
 
 const HEADER = 'bias-workbench — fairness audits of lead-scoring models, offline.';

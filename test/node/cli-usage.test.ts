@@ -19,6 +19,8 @@ const BASE: Record<(typeof COMMANDS)[number], string[]> = {
   compare: ['--data', 'no-such.csv', '--target', 'y', '--positive', '1', '--protected', 'g', '--train', 'logistic', '--scenarios', 'no-such.json'],
   generate: ['--out', 'no-such-folder/leads.csv'],
   simulate: ['--out', 'no-such-folder/simulation.json'],
+  workshop: ['summarize', '--results', 'no-such.json'],
+  log: ['verify', '--log', 'no-such.jsonl'],
 };
 
 /** How each command's usage line starts after its name. */
@@ -30,6 +32,8 @@ const FIRST: Record<(typeof COMMANDS)[number], string> = {
   compare: '--data',
   generate: '[--leads',
   simulate: '[--leads',
+  workshop: 'summarize',
+  log: 'verify',
 };
 
 describe('help', () => {
@@ -58,7 +62,8 @@ describe('help', () => {
     for (const args of [['help', 'audti'], ['audti', '--data', 'x.csv']]) {
       const r = await run(args);
       expect(r.code).toBe(2);
-      expect(r.err).toMatch(/^bias-workbench: .*"audti".*the commands are score, audit, explain, importance, compare, generate, simulate\. See bias-workbench --help\.\n$/);
+      expect(r.err).toMatch(/^bias-workbench: .*"audti".*the commands are score, audit, explain, importance, compare, generate, simulate(, [a-z]+)*\. See bias-workbench --help\.\n$/);
+      for (const c of COMMANDS) expect(r.err).toContain(c);
     }
   });
 });
