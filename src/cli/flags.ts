@@ -17,6 +17,8 @@ export interface FlagSpec {
   type: 'string' | 'boolean';
   /** may be given more than once (values collected in order) */
   multiple?: boolean;
+  /** takes every value up to the next flag (`--results a.json b.json`), collected in order; implies `multiple` */
+  variadic?: boolean;
 }
 
 export type FlagSpecs = Record<string, FlagSpec>;
@@ -79,7 +81,11 @@ export function parseFlags(args: readonly string[], specs: FlagSpecs): FlagValue
       value = next;
       i++;
     }
-    if (spec.multiple) values[name] = [...((values[name] as string[] | undefined) ?? []), value];
+    if (spec.variadic) {
+      const more: string[] = [value];
+      while (i + 1 < args.length && !isFlagToken(args[i + 1])) more.push(args[++i]);
+      values[name] = [...((values[name] as string[] | undefined) ?? []), ...more];
+    } else if (spec.multiple) values[name] = [...((values[name] as string[] | undefined) ?? []), value];
     else if (values[name] !== undefined) throw new UsageError(`--${name} is given twice`);
     else values[name] = value;
   }

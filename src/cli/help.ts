@@ -3,7 +3,7 @@
  * `bias-workbench help audit`) and all of them together (`bias-workbench --help`).
  */
 
-export const COMMANDS = ['score', 'audit', 'explain', 'importance', 'compare', 'generate', 'simulate', 'log'] as const;
+export const COMMANDS = ['score', 'audit', 'explain', 'importance', 'compare', 'generate', 'simulate', 'workshop', 'log'] as const;
 export type CommandName = (typeof COMMANDS)[number];
 
 export function isCommand(s: string): s is CommandName {
@@ -104,6 +104,19 @@ const USAGE: Record<CommandName, string> = {
       parity difference, equal opportunity difference on true outcomes, accuracy and ROC AUC
       on true and recorded outcomes. JSON (format bias-workbench.simulation/1) or one HTML
       report; progress per round on standard error.`,
+
+  workshop: `  bias-workbench workshop summarize --results FILE [FILE...] [--format json|html]
+                                   [--confidence-level L] [--out FILE]
+      The facilitator's debrief from participants' results files (bias-workbench.workshop-
+      result/1, docs/workshop.md), the same numbers as the page's debrief. Per condition
+      (score hidden, score shown, score explained, circuit breaker): decisions, accuracy,
+      how often people followed the model when it was wrong and when it was right, override
+      and escalation rates, and the demographic parity difference of people's calls; human +
+      model against the model alone and the human alone; Wilson intervals at level L in
+      (0, 1) (default 0.95). A value with an empty denominator is null with its reason.
+      JSON (default) or one HTML report in large type for a projector. A participant given
+      twice is counted once; warnings go to standard error as notes. A file that cannot be
+      read or is not a results file exits 1 naming the file.`,
 
   log: `  bias-workbench log verify --log FILE [--head HASH]
       Checks a decision log (bias-workbench.decision-log/1: JSON Lines, as the Oversight tab

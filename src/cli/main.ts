@@ -3,7 +3,7 @@
  *
  *   npx bias-workbench --help                 every command's usage
  *   npx bias-workbench <command> --help       one command's usage (also: help <command>)
- *   npx bias-workbench score | audit | explain | importance | compare | generate | simulate | log ... (docs/cli.md)
+ *   npx bias-workbench score | audit | explain | importance | compare | generate | simulate | workshop | log ... (docs/cli.md)
  *
  * Exit codes: 0 ok, 1 bad input (one-line reason on stderr), 2 bad usage (one line ending
  * "See bias-workbench <command> --help.").
@@ -18,6 +18,7 @@ import { explainCommand, importanceCommand } from './explain';
 import { compareCommand } from './compare';
 import { generateCommand } from './generate';
 import { simulateCommand } from './simulate';
+import { workshopCommand } from './workshop';
 import { logCommand } from './log';
 
 const RUN: Record<CommandName, (args: string[]) => Promise<number>> = {
@@ -28,6 +29,7 @@ const RUN: Record<CommandName, (args: string[]) => Promise<number>> = {
   compare: compareCommand,
   generate: generateCommand,
   simulate: simulateCommand,
+  workshop: workshopCommand,
   log: logCommand,
 };
 
