@@ -17,6 +17,7 @@ import type { Scorer } from '../core/scorer';
 import {
   compareScenarios,
   createSplit,
+  describeIntervention,
   defaultScenarioOptions,
   paretoFrontier,
   runScenario,
@@ -423,24 +424,6 @@ function cell(v: Num, reason: string | undefined, iv: Pair | undefined, diff: Nu
 }
 
 /** One line per intervention, e.g. `constraint: demographic-parity ≤ 0.02`. */
-export function describeIntervention(iv: Intervention): string {
-  switch (iv.kind) {
-    case 'drop-features':
-    case 'neutralise':
-      return `${iv.kind}: ${iv.columns.join(', ')}`;
-    case 'reweigh':
-      return 'reweigh';
-    case 'resample':
-      return `resample: ${iv.method}${iv.proportions ? ` to ${JSON.stringify(iv.proportions)}` : ''}`;
-    case 'group-thresholds':
-      return `group-thresholds: ${iv.constraint}${iv.topK !== undefined ? `, top ${iv.topK}` : ''}`;
-    case 'constraint':
-      return `constraint: ${iv.constraint}${iv.bound !== undefined ? ` ≤ ${iv.bound}` : ''}${iv.lambda !== undefined ? ` (λ = ${iv.lambda})` : ''}`;
-    case 'relabel':
-      return `relabel: ${iv.name ? `${iv.name}, ` : ''}${iv.labels.length} label${iv.labels.length === 1 ? '' : 's'}`;
-  }
-}
-
 /** The comparison as one self-contained HTML document (no scripts, no external resources). */
 export function renderCompareHtml(r: CompareReport): string {
   const levels = r.groups.levels;

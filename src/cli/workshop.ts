@@ -16,20 +16,20 @@ import { WorkbenchError } from '../core/errors';
 import { count, pct, points, undefinedText } from '../core/format';
 import {
   conditionLabel,
-  summarizeWorkshop,
-  validateWorkshopResult,
+  parseWorkshopResult,
+  workshopSummaryDocument,
   WORKSHOP_DEFINITIONS,
   WORKSHOP_RATE_KEYS,
   type ComparisonKey,
   type ConditionSummary,
   type WorkshopResult,
   type WorkshopSummary,
+  type WorkshopSummaryJson,
 } from '../core/workshop';
-import { GENERATED_BY, printNotes, toJson, writeResult } from './common';
+import { printNotes, toJson, writeResult } from './common';
 import { RANGES, UsageError, numberFlag, optChoice, optString, parseFlags } from './flags';
 import { escapeHtml, reportDocument } from './report-style';
 
-export const WORKSHOP_SUMMARY_FORMAT = 'bias-workbench.workshop-summary/1';
 export const WORKSHOP_SUBCOMMANDS = ['summarize'] as const;
 
 const SUMMARIZE_OPTIONS = {
@@ -39,15 +39,7 @@ const SUMMARIZE_OPTIONS = {
   'confidence-level': { type: 'string' },
 } as const;
 
-export interface SummarizedFile {
-  file: string;
-  workshopId: string;
-  participantId: string;
-  decisions: number;
-}
-
-/** The CLI's JSON: the core summary, then where it came from. */
-export type WorkshopSummaryJson = WorkshopSummary & { format: typeof WORKSHOP_SUMMARY_FORMAT; generatedBy: string; files: SummarizedFile[] };
+export { WORKSHOP_SUMMARY_FORMAT, type SummarizedFile, type WorkshopSummaryJson } from '../core/workshop';
 
 function unreadable(file: string, why: string): WorkbenchError {
   return new WorkbenchError('workshop-invalid', `cannot read ${file}: ${why}`, 'Check the path of each results file.');
@@ -62,13 +54,7 @@ export async function readResultFile(file: string): Promise<WorkshopResult> {
     const code = (e as { code?: string } | null)?.code;
     throw unreadable(file, code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'it is a directory' : code === 'EACCES' ? 'permission denied' : e instanceof Error ? e.message : String(e));
   }
-  let json: unknown;
-  try {
-    json = JSON.parse(text.replace(/^\uFEFF/, ''));
-  } catch (e) {
-    throw new WorkbenchError('workshop-invalid', `${file} is not JSON (${e instanceof Error ? e.message : String(e)})`, 'Use the results file as the workshop page downloaded it.');
-  }
-  return validateWorkshopResult(json, file);
+  return parseWorkshopResult(text, file);
 }
 
 async function summarizeCommand(args: string[]): Promise<number> {
@@ -80,16 +66,13 @@ async function summarizeCommand(args: string[]): Promise<number> {
   const level = numberFlag(values, 'confidence-level', RANGES.level, 0.95);
   const results: WorkshopResult[] = [];
   for (const f of files) results.push(await readResultFile(f));
-  const summary = summarizeWorkshop(results, { intervalLevel: level });
-  const json: WorkshopSummaryJson = {
-    ...summary,
-    format: WORKSHOP_SUMMARY_FORMAT,
-    generatedBy: GENERATED_BY,
-    files: results.map((r, i) => ({ file: files[i], workshopId: r.workshopId, participantId: r.participantId, decisions: r.decisions.length })),
-  };
+  const json = workshopSummaryDocument(
+    results.map((result, i) => ({ file: files[i], result })),
+    { intervalLevel: level },
+  );
   await writeResult(format === 'html' ? renderWorkshopHtml(json) : toJson(json), out);
-  printNotes(summary.warnings.map((message) => ({ kind: 'workshop', message })));
-  process.stderr.write(`${count(summary.participants)} participants, ${count(summary.decisions)} decisions from ${files.length} files${out ? ` → ${out}` : ''}\n`);
+  printNotes(json.warnings.map((message) => ({ kind: 'workshop', message })));
+  process.stderr.write(`${count(json.participants)} participants, ${count(json.decisions)} decisions from ${files.length} files${out ? ` → ${out}` : ''}\n`);
   return 0;
 }
 

@@ -143,7 +143,7 @@ describe('compare output and bad input', () => {
     expect(html).toContain('baseline &lt;b&gt;');
     expect(html).not.toContain('<b>');
     expect(html).not.toMatch(/<script|<link|src=/i);
-    expect(html).toContain('group-thresholds: equal-opportunity');
+    expect(html).toContain('group thresholds for equal-opportunity');
   });
 
   it('evaluates an imported model as it is, with neutralise and group thresholds', async () => {

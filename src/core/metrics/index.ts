@@ -71,3 +71,4 @@ export {
 } from './threshold-index';
 export { createAuditIndex, type AuditIndex, type AuditIndexOptions } from './audit-index';
 export { argsortDesc } from './sort';
+export { normalQuantile, wilsonInterval } from './wilson';

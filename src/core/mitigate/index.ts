@@ -45,7 +45,7 @@ export {
 } from './constraint';
 export { DEGENERATE_MAX_SELECTION_RATE, DEGENERATE_MIN_SELECTION_RATE, degenerateSelection, type DegenerateSelection } from './degenerate';
 export { paretoFrontier, type ParetoInput } from './pareto';
-export { INTERVENTION_KINDS, validateScenarios, type Intervention, type RelabelRow, type Scenario, type ThresholdConstraintKind } from './scenario-spec';
+export { describeIntervention, INTERVENTION_KINDS, validateScenarios, type Intervention, type RelabelRow, type Scenario, type ThresholdConstraintKind } from './scenario-spec';
 export { relabelContext, relabelNote } from './relabel';
 export { createSplit, protectedGroups, type ScenarioSplit } from './scenario-split';
 export {

@@ -236,3 +236,26 @@ function relabelItemProblem(item: unknown): string | null {
 export function findIntervention<K extends Intervention['kind']>(s: Scenario, kind: K): Extract<Intervention, { kind: K }> | undefined {
   return s.interventions.find((i) => i.kind === kind) as Extract<Intervention, { kind: K }> | undefined;
 }
+
+/**
+ * An intervention in words, the same on the page, in the CLI's reports and in the impact
+ * assessment: "drop zip3 and retrain", "group thresholds for equal-opportunity".
+ */
+export function describeIntervention(i: Intervention): string {
+  switch (i.kind) {
+    case 'drop-features':
+      return `drop ${i.columns.join(', ')} and retrain`;
+    case 'neutralise':
+      return `neutralise ${i.columns.join(', ')} (no retraining)`;
+    case 'reweigh':
+      return 'reweigh (Kamiran & Calders) and retrain';
+    case 'resample':
+      return `${i.method} ${i.proportions ? `to the proportions ${JSON.stringify(i.proportions)}` : 'to equal base rates'} and retrain`;
+    case 'group-thresholds':
+      return `group thresholds for ${i.constraint}${i.topK !== undefined ? `, call list of ${i.topK}` : ''}`;
+    case 'constraint':
+      return `${i.constraint} in training, ${i.bound !== undefined ? `bound ${i.bound}` : `λ = ${i.lambda ?? 'automatic'}`}`;
+    case 'relabel':
+      return `retrain with ${i.name ?? 'reviewed overrides'} (${i.labels.length} label${i.labels.length === 1 ? '' : 's'} from people)`;
+  }
+}

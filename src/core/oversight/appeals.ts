@@ -13,6 +13,7 @@
  * between the largest and the smallest group rate.
  */
 import { WorkbenchError } from '../errors';
+import { wilsonInterval as wilson } from '../metrics/wilson';
 
 export type AppealState = 'open' | 'under-review' | 'upheld' | 'overturned';
 
@@ -132,23 +133,13 @@ export interface AppealGroupStats {
   medianAgeDays: number | null;
 }
 
-/** z for a two-sided 95 % interval. */
-const Z95 = 1.959963984540054;
-
 /**
- * The Wilson score interval for k successes in n trials at z = 1.96: centre
- * (p + z²/2n)/(1 + z²/n), half-width z·√(p(1−p)/n + z²/4n²)/(1 + z²/n). Unlike p ± z·se it
- * stays inside [0, 1] and is not zero-width at p = 0 or 1, which matters for the handful of
- * appeals a group may have. null for n = 0.
+ * An overturn rate's interval: the Wilson score interval at 95 % (core/metrics/wilson), which
+ * stays inside [0, 1] and is not zero-width at 0 or 1 — it matters for the handful of appeals a
+ * group may have. null for n = 0.
  */
 export function wilsonInterval(k: number, n: number): [number, number] | null {
-  if (n <= 0) return null;
-  const p = k / n;
-  const z2 = Z95 * Z95;
-  const denom = 1 + z2 / n;
-  const centre = (p + z2 / (2 * n)) / denom;
-  const half = (Z95 * Math.sqrt((p * (1 - p)) / n + z2 / (4 * n * n))) / denom;
-  return [Math.max(0, centre - half), Math.min(1, centre + half)];
+  return wilson(k, n, 0.95);
 }
 
 function median(xs: number[]): number | null {

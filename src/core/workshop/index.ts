@@ -69,4 +69,5 @@ export {
   type WorkshopRateKey,
   type WorkshopSummary,
 } from './summary';
-export { normalQuantile, wilsonInterval } from './wilson';
+export { normalQuantile, wilsonInterval } from '../metrics/wilson';
+export { parseWorkshopResult, WORKSHOP_SUMMARY_FORMAT, workshopSummaryDocument, type SummarizedFile, type WorkshopSummaryJson } from './document';

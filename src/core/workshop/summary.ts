@@ -32,7 +32,7 @@ import { WorkbenchError } from '../errors';
 import { CONDITION_LABELS, showsScore, WORKSHOP_CONDITIONS, type WorkshopCondition } from './config';
 import type { WorkshopDecision } from './decisions';
 import type { WorkshopResult } from './result';
-import { wilsonInterval } from './wilson';
+import { wilsonInterval } from '../metrics/wilson';
 
 /** The rates that carry an interval, in the order the debrief shows them. */
 export const WORKSHOP_RATE_KEYS = ['accuracy', 'followRateWhenModelWrong', 'followRateWhenModelRight', 'overrideRate', 'escalationRate'] as const;

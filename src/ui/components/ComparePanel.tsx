@@ -4,7 +4,7 @@ import { isAbortError, problemOf } from '../../client/bridge';
 import { Comlink } from '../../client/workbench';
 import type { DatasetRoles } from '../../core/roles';
 import type { DecisionRule } from '../../core/metrics';
-import type { Intervention, Scenario, ScenarioResult } from '../../core/mitigate';
+import { describeIntervention, type Intervention, type Scenario, type ScenarioResult } from '../../core/mitigate';
 import { count, describeDecision, num, signed } from '../../core/format';
 import { labelOf } from '../../core/definitions';
 import type { DatasetSummary, ModelSummary } from '../../../workers/workbench.worker';
@@ -63,23 +63,6 @@ function standardScenarios(drop: string | undefined): { scenario: Scenario; base
     { base: 'audited', scenario: { name: 'EO thresholds', interventions: [{ kind: 'group-thresholds', constraint: 'equal-opportunity' }] } },
     { base: 'retrained', scenario: { name: 'DP in training', interventions: [{ kind: 'constraint', constraint: 'demographic-parity', bound: 0.02 }] } },
   ];
-}
-
-function describe(i: Intervention): string {
-  switch (i.kind) {
-    case 'drop-features':
-      return `drop ${i.columns.join(', ')} and retrain`;
-    case 'neutralise':
-      return `neutralise ${i.columns.join(', ')} (no retraining)`;
-    case 'reweigh':
-      return 'reweigh (Kamiran & Calders)';
-    case 'resample':
-      return `${i.method} to equal base rates`;
-    case 'group-thresholds':
-      return `group thresholds for ${i.constraint}${i.topK ? `, call list of ${i.topK}` : ''}`;
-    case 'constraint':
-      return `${i.constraint} in training, ${i.bound !== undefined ? `bound ${i.bound}` : `λ = ${i.lambda}`}`;
-  }
 }
 
 /**
@@ -387,7 +370,7 @@ export const ComparePanel = memo(function ComparePanel(props: {
           </label>
           <button onClick={() => setDraft([...draft, { kind: 'constraint', constraint: constraintKind, bound }])}>+ constraint in training</button>
         </div>
-        <p>{draft.length ? draft.map(describe).join(' → ') : 'No interventions yet (that is the starting model).'}</p>
+        <p>{draft.length ? draft.map(describeIntervention).join(' → ') : 'No interventions yet (that is the starting model).'}</p>
         <button
           className="primary"
           onClick={() => {
@@ -441,11 +424,11 @@ export const ComparePanel = memo(function ComparePanel(props: {
               );
               return (
                 <tr key={e.id} data-status={e.status} data-degenerate={m?.degenerate ? m.degenerate.kind : undefined}>
-                  <th scope="row" title={e.scenario.interventions.map(describe).join(' → ') || 'no intervention'}>
+                  <th scope="row" title={e.scenario.interventions.map(describeIntervention).join(' → ') || 'no intervention'}>
                     <strong>{e.scenario.name}</strong>
                     <span className="sub">
                       {e.base === 'audited' ? 'audited model' : `retrained ${retrainKind === 'mlp' ? 'MLP' : 'logistic regression'}`}
-                      {e.scenario.interventions.length ? ` → ${e.scenario.interventions.map(describe).join(' → ')}` : ''}
+                      {e.scenario.interventions.length ? ` → ${e.scenario.interventions.map(describeIntervention).join(' → ')}` : ''}
                     </span>
                     {m?.degenerate && (
                       <span className="tag warn" data-testid="degenerate" title={m.degenerate.message}>

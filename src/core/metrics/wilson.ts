@@ -1,5 +1,6 @@
 /**
- * Wilson score intervals for a share x/n, the debrief's intervals on every rate.
+ * Wilson score intervals for a share x/n: the workshop debrief's intervals on every rate and
+ * the appeals' overturn rates (one function for both).
  *
  * With p̂ = x / n and z the standard normal quantile at (1 + level) / 2 (1.96 for 95 %):
  *
