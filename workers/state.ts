@@ -26,6 +26,8 @@ export interface ParseInfo {
   header: boolean;
   warnings: string[];
   parseMs: number;
+  /** SHA-256 hex of the file's bytes as read (identifies the data in a workshop with custom material) */
+  contentHash: string;
 }
 
 export interface DatasetEntry {

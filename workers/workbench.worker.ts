@@ -25,10 +25,27 @@ import { buildAuditIndex, indexKey, runAudit, runAuditFast, runAuditReport, runC
 import { inputNotes, type InputNote } from '../src/core/audit';
 import type { SliceMetric, SlicePredicate } from '../src/core/slices';
 import { createSplit, runScenario, type Scenario, type ScenarioProgress, type ScenarioResult } from '../src/core/mitigate';
-import { buildBackground, explainCost, explanationViews, importanceJob, proxyReport, runExplainJob, type BackgroundSpec, type ExplainJob } from './explain-jobs';
+import { buildBackground, explainCost, explanationViews, groupsOf, importanceJob, proxyReport, runExplainJob, type BackgroundSpec, type ExplainJob } from './explain-jobs';
 import type { Background, ImportanceScore, ShapleyResult } from '../src/core/explain';
+import { buildMaterial, debrief, leadIdsOf, materialFingerprint, materialInfo, parseSmallCsv, planWithExplanations, type MaterialInfo } from './workshop-jobs';
+import type { Material, ParticipantPlan, WorkshopConfig, WorkshopSummaryJson } from '../src/core/workshop';
+import { sha256 } from '@noble/hashes/sha2.js';
+import { bytesToHex } from '@noble/hashes/utils.js';
 import { WorkerState, type DatasetEntry, type ModelEntry } from './state';
+import { canonicalJson, modelFingerprint, reviewQueue, type ReviewItem } from '../src/core/oversight';
 import { generateLeads, leadsToCsv, simulate, type LeadKnobs, type RoundResult, type SimulationConfig, type SimulationProgress, type SimulationResult } from '../src/core/simulate';
+
+/**
+ * A model's id in the decision log and in a workshop's material: core/oversight
+ * modelFingerprint of its files and its manifest (as `model.manifest.json` in RFC 8785 form,
+ * so re-saving the manifest with other spacing keeps the id).
+ */
+function fingerprintOf(files: readonly ModelFile[], manifest: unknown): string {
+  return modelFingerprint([
+    ...files.map((f) => ({ name: f.name, data: f.data instanceof Uint8Array ? f.data : new Uint8Array(f.data) })),
+    { name: 'model.manifest.json', data: new TextEncoder().encode(canonicalJson(manifest)) },
+  ]);
+}
 
 export type DataSource =
   | { kind: 'file'; file: Blob; name: string }
@@ -47,6 +64,8 @@ export interface DatasetSummary {
   overrides: Record<string, ColumnType>;
   suggestedRoles: DatasetRoles;
   parseMs: number;
+  /** SHA-256 hex of the file's bytes as read */
+  contentHash: string;
 }
 
 export interface ModelFile {
@@ -62,6 +81,8 @@ export interface ModelSummary {
   layers: string[];
   origin: 'imported' | 'trained';
   history?: TrainEpoch[];
+  /** SHA-256 of the model files and manifest (fingerprintOf): the model's id in the decision log */
+  fingerprint: string | null;
 }
 
 export interface TrainEpoch {
@@ -139,6 +160,7 @@ function summarise(d: DatasetEntry): DatasetSummary {
     overrides: Object.fromEntries(d.overrides),
     suggestedRoles: suggestRoles(d.table),
     parseMs: d.parse.parseMs,
+    contentHash: d.parse.contentHash,
   };
 }
 
@@ -156,7 +178,7 @@ function scoresFor(p: Pair): Promise<{ scores: Float32Array; ms: number }> {
   });
 }
 
-function registerModel(id: string, model: tf.LayersModel, manifest: Manifest, name: string, origin: ModelSummary['origin'], history?: TrainEpoch[]): ModelSummary {
+function registerModel(id: string, model: tf.LayersModel, manifest: Manifest, name: string, origin: ModelSummary['origin'], history?: TrainEpoch[], fingerprint: string | null = null): ModelSummary {
   const scorer = createModelScorer(model, manifest);
   const summary: ModelSummary = {
     id,
@@ -166,6 +188,7 @@ function registerModel(id: string, model: tf.LayersModel, manifest: Manifest, na
     layers: model.layers.map((l) => `${l.getClassName()}${'units' in l.getConfig() ? `(${String(l.getConfig().units)})` : ''}`),
     origin,
     history,
+    fingerprint,
   };
   state.putModel({ id, summary, model, scorer });
   return summary;
@@ -194,6 +217,38 @@ function checkedTable(datasetId: string, roles: DatasetRoles): ColumnTable {
   return table;
 }
 
+export interface WorkshopMaterialRequest {
+  kind: 'crm-demo' | 'custom';
+  /** the CRM demo's truth file */
+  truth?: DataSource;
+  /** custom material: the group column (default: the manifest's first protected attribute) */
+  groupColumn?: string;
+}
+
+/** The workshop material for a loaded dataset and model, built once per (table, model, truth, group). */
+function materialFor(req: Pair & WorkshopMaterialRequest): Promise<Material> {
+  const table = state.dataset(req.dataset).table;
+  const m = state.model(req.model);
+  const key = JSON.stringify({ kind: req.kind, truth: req.truth && req.truth.kind === 'url' ? req.truth.url : (req.truth?.name ?? null), group: req.groupColumn ?? null });
+  return state.memo([table, m], 'workshop-material', key, async () => {
+    await setupBackend();
+    let truth: ColumnTable | undefined;
+    if (req.truth) {
+      const chunks: Uint8Array[] = [];
+      await readChunks(req.truth, (c) => chunks.push(c), () => {});
+      const all = new Uint8Array(chunks.reduce((n, c) => n + c.length, 0));
+      let at = 0;
+      for (const c of chunks) {
+        all.set(c, at);
+        at += c.length;
+      }
+      truth = parseSmallCsv(all);
+    }
+    const { scores } = await scoresFor(req);
+    return buildMaterial(table, m.summary.manifest, scores, { kind: req.kind, ...(truth ? { truth } : {}), ...(req.groupColumn ? { groupColumn: req.groupColumn } : {}) });
+  });
+}
+
 const api = {
   /** Which tfjs backend this worker runs on (wasm SIMD expected, cpu as the fallback). */
   async backend(): Promise<BackendInfo> {
@@ -205,13 +260,22 @@ const api = {
     return guarded(async () => {
       const t0 = performance.now();
       const reader = createCsvReader(req.options ?? {});
-      await readChunks(req.source, (c) => reader.push(c), (done, total) => onProgress?.({ stage: 'reading', done, total }));
+      const hash = sha256.create();
+      await readChunks(
+        req.source,
+        (c) => {
+          reader.push(c);
+          hash.update(c);
+        },
+        (done, total) => onProgress?.({ stage: 'reading', done, total }),
+      );
       const parsed = reader.finish();
       const entry = state.putDataset(req.id, req.source.name, parsed.table, {
         delimiter: parsed.delimiter,
         header: parsed.header,
         warnings: parsed.warnings,
         parseMs: performance.now() - t0,
+        contentHash: bytesToHex(hash.digest()),
       });
       return summarise(entry);
     });
@@ -239,7 +303,8 @@ const api = {
       const warnings = req.fitDataset ? checkManifestAgainstTable(manifest, state.dataset(req.fitDataset).table).warnings : [];
       const model = await loadLayersModelFromFiles(req.files);
       try {
-        return { ...registerModel(req.id, model, manifest, req.name, req.origin ?? 'imported'), warnings };
+        const fingerprint = fingerprintOf(req.files, req.manifest);
+        return { ...registerModel(req.id, model, manifest, req.name, req.origin ?? 'imported', undefined, fingerprint), warnings };
       } catch (e) {
         model.dispose();
         throw e;
@@ -284,7 +349,9 @@ const api = {
           onEpoch?.(e);
         },
       });
-      return registerModel(req.id, result.model, result.manifest, `${req.kind} trained on ${state.dataset(req.dataset).name}`, 'trained', history);
+      // the fingerprint of the files the model exports as (the same bytes "Download" gives)
+      const fingerprint = fingerprintOf(await saveModelArtifacts(result.model), result.manifest);
+      return registerModel(req.id, result.model, result.manifest, `${req.kind} trained on ${state.dataset(req.dataset).name}`, 'trained', history, fingerprint);
     });
   },
 
@@ -527,6 +594,78 @@ const api = {
       const bytes = new TextEncoder().encode(leadsToCsv(generateLeads(req.knobs)));
       return Comlink.transfer(bytes, [bytes.buffer as ArrayBuffer]);
     });
+  },
+
+  /**
+   * A review queue over the scored leads (core/oversight `reviewQueue`: a seeded sample, half near
+   * the threshold), each with its three largest SHAP contributions as the reasons a reviewer sees.
+   * `exclude`: rows already queued, so a second batch brings fresh leads.
+   */
+  async reviewQueue(req: Pair & { roles: DatasetRoles; attribute: ProtectedAttribute[]; threshold: number; size: number; seed: number; exclude?: number[] }): Promise<ReviewItem[]> {
+    return guarded(async () => {
+      await setupBackend();
+      const table = checkedTable(req.dataset, req.roles);
+      const m = state.model(req.model);
+      const { scores } = await scoresFor(req);
+      const groups = groupsOf(table, req.attribute);
+      const groupNames = Array.from(groups.codes, (c) => (c >= 0 ? groups.levels[c] : 'missing'));
+      const items = reviewQueue({ leadIds: leadIdsOf(table), scores, groups: groupNames, threshold: req.threshold, size: req.size, seed: req.seed, ...(req.exclude ? { exclude: req.exclude } : {}) });
+      if (items.length === 0) return items;
+      // reasons: SHAP of each queued lead against a seeded background
+      const manifest = m.summary.manifest;
+      const spec: BackgroundSpec = { kind: 'sample', size: 50, seed: req.seed };
+      const background = state.memo<Background>([table, m], 'background', JSON.stringify(spec), () => buildBackground(table, manifest, spec));
+      const rows = Uint32Array.from(items, (it) => it.row);
+      const shap = await runExplainJob({ table, manifest, scorer: m.scorer, background, job: { rows, rowIndexOffset: 0, background: spec, method: 'auto', permutations: 10, output: 'probability', seed: req.seed } });
+      return items.map((it, i) => ({
+        ...it,
+        reasons: shap.players
+          .map((p, j) => ({ column: p.name, contribution: shap.values[i * shap.nPlayers + j] }))
+          .sort((a, b) => Math.abs(b.contribution) - Math.abs(a.contribution))
+          .slice(0, 3),
+      }));
+    });
+  },
+
+  /** The fingerprint of the loaded data and model as workshop material (null for a model trained here and not exported). */
+  async workshopFingerprint(p: Pair): Promise<string | null> {
+    return guarded(async () => {
+      const fp = state.model(p.model).summary.fingerprint;
+      return fp ? materialFingerprint(state.dataset(p.dataset).parse.contentHash, fp) : null;
+    });
+  },
+
+  /** The workshop material from a loaded dataset and model: what it holds and its fingerprint. */
+  async workshopMaterial(req: Pair & WorkshopMaterialRequest): Promise<MaterialInfo & { fingerprint: string | null }> {
+    return guarded(async () => {
+      const material = await materialFor(req);
+      const fp = state.model(req.model).summary.fingerprint;
+      return { ...materialInfo(material), fingerprint: fp ? materialFingerprint(state.dataset(req.dataset).parse.contentHash, fp) : null };
+    });
+  },
+
+  /** A participant's plan (core/workshop planParticipant) with the SHAP contributions of the leads shown explained. */
+  async workshopPlan(req: Pair & WorkshopMaterialRequest & { config: WorkshopConfig; participantId: string }): Promise<ParticipantPlan> {
+    return guarded(async () => {
+      const material = await materialFor(req);
+      const table = state.dataset(req.dataset).table;
+      const m = state.model(req.model);
+      const manifest = m.summary.manifest;
+      return planWithExplanations({
+        table,
+        manifest,
+        scorer: m.scorer,
+        material,
+        config: req.config,
+        participantId: req.participantId,
+        background: (spec) => state.memo<Background>([table, m], 'background', JSON.stringify(spec), () => buildBackground(table, manifest, spec)),
+      });
+    });
+  },
+
+  /** The debrief (bias-workbench.workshop-summary/1) from participants' results files, as the CLI's `workshop summarize` writes it. */
+  async workshopDebrief(req: { files: { name: string; text: string }[]; intervalLevel?: number }): Promise<WorkshopSummaryJson> {
+    return guarded(async () => debrief(req.files, req.intervalLevel));
   },
 
   /** Test hook: a job that runs until the worker is terminated (to prove abort works). */

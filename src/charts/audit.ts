@@ -48,7 +48,7 @@ function usable(iv: Interval | undefined): iv is Interval & { lower: number; upp
 }
 
 /** Plotly's asymmetric data error bars; NaN entries draw nothing. */
-function errorBars(y: (number | null)[], lo: (number | null)[], hi: (number | null)[], color = '#333333'): Record<string, unknown> {
+export function errorBars(y: (number | null)[], lo: (number | null)[], hi: (number | null)[], color = '#333333'): Record<string, unknown> {
   return {
     type: 'data',
     symmetric: false,

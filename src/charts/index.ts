@@ -7,3 +7,5 @@ export * from './pareto';
 export * from './config';
 export * from './summary';
 export * from './simulate';
+export * from './qr';
+export * from './workshop';

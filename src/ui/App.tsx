@@ -14,12 +14,14 @@ import { AuditPanel } from './components/AuditPanel';
 import { ExplainPanel } from './components/ExplainPanel';
 import { ComparePanel } from './components/ComparePanel';
 import { SimulatePanel } from './components/SimulatePanel';
+import { OversightPanel } from './components/OversightPanel';
+import { WorkshopPanel } from './components/WorkshopPanel';
 import { ProblemBanner } from './components/ProblemBanner';
 import { TabPanel, Tabs } from './components/Tabs';
 import { useEscape } from './hooks';
 import { count } from '../core/format';
 
-type Tab = 'data' | 'audit' | 'explain' | 'compare' | 'simulate';
+type Tab = 'data' | 'audit' | 'explain' | 'compare' | 'simulate' | 'oversight' | 'workshop';
 
 export interface Busy {
   label: string;
@@ -330,10 +332,12 @@ export function App() {
       { id: 'explain' as const, label: '3 · Explain', disabled: !ready, reason: notReady },
       { id: 'compare' as const, label: '4 · Mitigate & compare', disabled: !ready, reason: notReady },
       { id: 'simulate' as const, label: '5 · Simulate' },
+      { id: 'oversight' as const, label: '6 · Oversight', disabled: !ready, reason: notReady },
+      { id: 'workshop' as const, label: '7 · Workshop' },
     ],
     [ready, notReady],
   );
-  const tab = ready || s.tab === 'simulate' ? s.tab : 'data';
+  const tab = ready || s.tab === 'simulate' || s.tab === 'workshop' ? s.tab : 'data';
   // the panels not on screen follow the rule at low priority: a drag in the audit never waits for them
   const deferredDecision = useDeferredValue(s.decision);
   const credit = s.demo ? DEMOS[s.demo].credit : null;
@@ -443,10 +447,16 @@ export function App() {
                 visible={tab === 'compare'}
               />
             </TabPanel>
+            <TabPanel id="oversight" selected={tab === 'oversight'} className="panel wide">
+              <OversightPanel key={`${dataset.id}/${model.id}`} session={session.current!} dataset={dataset} model={model} roles={roles} attribute={s.attribute} decision={tab === 'oversight' ? s.decision : deferredDecision} />
+            </TabPanel>
           </>
         )}
         <TabPanel id="simulate" selected={tab === 'simulate'} className="panel wide">
           <SimulatePanel session={session.current!} visible={tab === 'simulate'} onUseData={onUseData} />
+        </TabPanel>
+        <TabPanel id="workshop" selected={tab === 'workshop'} className="panel wide">
+          <WorkshopPanel session={session.current!} dataset={dataset} model={s.misfit ? null : model} roles={roles} />
         </TabPanel>
       </main>
       <footer className="credit">

@@ -43,6 +43,13 @@ describe('accessibility', () => {
     await page.getByTestId('sim-run').click();
     await page.getByTestId('sim-gap').locator('svg').first().waitFor({ timeout: 120_000 });
     found.simulate = await runAxe(page);
+    await page.getByTestId('tab-oversight').click();
+    await page.getByTestId('review-build').click();
+    await page.getByTestId('review-item').first().waitFor({ timeout: 120_000 });
+    found.oversight = await runAxe(page);
+    await page.getByTestId('tab-workshop').click();
+    await page.getByTestId('workshop-qr').waitFor();
+    found.workshop = await runAxe(page);
     await page.getByTestId('tab-data').click();
     found.data = await runAxe(page);
     for (const [tab, v] of Object.entries(found)) {
@@ -56,7 +63,7 @@ describe('accessibility', () => {
   it('works the tabs with the arrow keys, one tab stop for the list, panels labelled by their tabs', async () => {
     const { page } = await openDemo(app);
     const tabs = page.getByRole('tab');
-    expect(await tabs.count()).toBe(5);
+    expect(await tabs.count()).toBe(7);
     expect(await page.locator('[role="tab"][tabindex="0"]').count()).toBe(1);
     await page.getByTestId('tab-audit').focus();
     await page.keyboard.press('ArrowRight');
@@ -65,11 +72,11 @@ describe('accessibility', () => {
     expect(await page.locator('#panel-explain').isVisible()).toBe(true);
     expect(await page.locator('#panel-explain').getAttribute('aria-labelledby')).toBe('tab-explain');
     await page.keyboard.press('End');
-    await expect.poll(() => page.getByTestId('tab-simulate').getAttribute('aria-selected')).toBe('true');
+    await expect.poll(() => page.getByTestId('tab-workshop').getAttribute('aria-selected')).toBe('true');
     await page.keyboard.press('Home');
     await expect.poll(() => page.getByTestId('tab-data').getAttribute('aria-selected')).toBe('true');
     await page.keyboard.press('ArrowLeft');
-    await expect.poll(() => page.getByTestId('tab-simulate').getAttribute('aria-selected')).toBe('true');
+    await expect.poll(() => page.getByTestId('tab-workshop').getAttribute('aria-selected')).toBe('true');
     // each tab's heading is its own label
     await page.keyboard.press('Home');
     await page.keyboard.press('ArrowRight');

@@ -84,6 +84,16 @@ describe('privacy under clicking', () => {
     await page.getByTestId('sim-gap').locator('svg').first().waitFor({ timeout: 120_000 });
     clicks += await clickEverything(page, '#panel-simulate', /sim-run|sim-use-data|Run \d|Use these leads/);
 
+    // Oversight: a review queue, then everything clicked (reviews, appeals, the log's export and check)
+    await page.getByTestId('tab-oversight').click();
+    await page.getByTestId('review-build').click();
+    await page.getByTestId('review-item').first().waitFor({ timeout: 120_000 });
+    clicks += await clickEverything(page, '#panel-oversight', /review-build/);
+
+    // Workshop: the setup, its link and QR code ("Open the participant page" opens this same origin in a new tab, which the recorder would count as a popup)
+    await page.getByTestId('tab-workshop').click();
+    clicks += await clickEverything(page, '#panel-workshop', /ws-open-participant/);
+
     // Data & model, the header and the tab list
     await page.getByTestId('tab-data').click();
     clicks += await clickEverything(page, '#panel-data', /train/);

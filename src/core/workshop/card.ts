@@ -97,3 +97,32 @@ export function leadCard(lead: MaterialLead, groupColumn: string): { title: stri
   }
   return { title: `Lead ${lead.leadId}`, lines };
 }
+
+/** One reason on an explained card: the column's plain line and which way it moved the score. */
+export interface CardReason {
+  column: string;
+  line: string;
+  direction: 'up' | 'down';
+  /** the SHAP contribution, in the score's units */
+  value: number;
+}
+
+/**
+ * The explanation a 'score-explained' card shows: the `k` columns with the largest SHAP
+ * contributions (by size), each as the same plain line the card uses and whether it pushed the
+ * score up or down. Zero contributions are left out; ties keep the columns' order.
+ */
+export function cardReasons(lead: MaterialLead, k = 3): CardReason[] {
+  const contributions = lead.contributions ?? [];
+  const fields: Record<string, Value> = { ...lead.fields };
+  return contributions
+    .map((c, i) => ({ c, i }))
+    .filter(({ c }) => c.value !== 0 && Number.isFinite(c.value))
+    .sort((a, b) => Math.abs(b.c.value) - Math.abs(a.c.value) || a.i - b.i)
+    .slice(0, k)
+    .map(({ c }) => {
+      const v = c.column in fields ? fields[c.column] : null;
+      const say = SENTENCES[c.column];
+      return { column: c.column, line: (say && v !== null ? say(v, fields) : null) ?? genericLine(c.column, v), direction: c.value > 0 ? ('up' as const) : ('down' as const), value: c.value };
+    });
+}

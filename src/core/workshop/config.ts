@@ -47,7 +47,7 @@ export interface WorkshopConfig {
   /** whole number in [0, 2³²): seeds every participant's plan together with the participant id */
   seed: number;
   /** the CRM demo, or the facilitator's own data and model, known by their fingerprint */
-  material: { kind: 'crm-demo' } | { kind: 'custom'; fingerprint: string; name: string };
+  material: { kind: 'crm-demo' } | { kind: 'custom'; fingerprint: string; name: string; groupColumn?: string };
   /** leads each participant decides on, in [MIN_LEADS, MAX_LEADS] */
   leadsPerParticipant: number;
   /** share of a participant's leads on which the model is wrong (from the true outcome), in [0, 1] */
@@ -99,7 +99,10 @@ function checkMaterial(m: unknown, where: string): WorkshopConfig['material'] {
   if (typeof m.name !== 'string' || m.name.length === 0 || m.name.length > MAX_TITLE_LENGTH) {
     throw invalid(where, `material.name must be a name of 1 to ${MAX_TITLE_LENGTH} characters`);
   }
-  return { kind: 'custom', fingerprint: m.fingerprint, name: m.name };
+  if (m.groupColumn !== undefined && (typeof m.groupColumn !== 'string' || m.groupColumn.length === 0 || m.groupColumn.length > MAX_TITLE_LENGTH)) {
+    throw invalid(where, `material.groupColumn must be a column name of 1 to ${MAX_TITLE_LENGTH} characters`);
+  }
+  return { kind: 'custom', fingerprint: m.fingerprint, name: m.name, ...(m.groupColumn !== undefined ? { groupColumn: m.groupColumn } : {}) };
 }
 
 function checkConditions(c: unknown, where: string): WorkshopCondition[] {
@@ -156,7 +159,7 @@ const CONDITION_CODES: Record<WorkshopCondition, string> = { 'score-hidden': 'h'
 interface LinkBody {
   i: string;
   s: number;
-  m: 'crm' | { f: string; n: string };
+  m: 'crm' | { f: string; n: string; g?: string };
   n: number;
   w: number;
   c: string;
@@ -169,7 +172,7 @@ export function encodeWorkshopConfig(c: WorkshopConfig): string {
   const body: LinkBody = {
     i: v.id,
     s: v.seed,
-    m: v.material.kind === 'crm-demo' ? 'crm' : { f: v.material.fingerprint, n: v.material.name },
+    m: v.material.kind === 'crm-demo' ? 'crm' : { f: v.material.fingerprint, n: v.material.name, ...(v.material.groupColumn !== undefined ? { g: v.material.groupColumn } : {}) },
     n: v.leadsPerParticipant,
     w: v.wrongShare,
     c: v.conditions.map((x) => CONDITION_CODES[x]).join(''),
@@ -207,7 +210,7 @@ export function decodeWorkshopConfig(s: string): WorkshopConfig {
       format: WORKSHOP_FORMAT,
       id: body.i,
       seed: body.s,
-      material: m === 'crm' ? { kind: 'crm-demo' } : isObject(m) ? { kind: 'custom', fingerprint: m.f, name: m.n } : m,
+      material: m === 'crm' ? { kind: 'crm-demo' } : isObject(m) ? { kind: 'custom', fingerprint: m.f, name: m.n, ...(m.g !== undefined ? { groupColumn: m.g } : {}) } : m,
       leadsPerParticipant: body.n,
       wrongShare: body.w,
       conditions: codes.map((x) => byCode[x]),

@@ -43,7 +43,7 @@ export {
   type MaterialLead,
 } from './material';
 export { MAX_PARTICIPANT_ID_LENGTH, participantSeed, planParticipant, type ParticipantPlan, type PlanItem } from './plan';
-export { leadCard } from './card';
+export { cardReasons, leadCard, type CardReason } from './card';
 export {
   decisionFor,
   isOverride,

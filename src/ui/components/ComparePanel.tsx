@@ -1,6 +1,7 @@
 import { memo, startTransition, useEffect, useMemo, useRef, useState } from 'react';
 import type { WorkbenchSession } from '../../client/session';
 import { isAbortError, problemOf } from '../../client/bridge';
+import { reviewedLabels } from '../../client/oversight';
 import { Comlink } from '../../client/workbench';
 import type { DatasetRoles } from '../../core/roles';
 import type { DecisionRule } from '../../core/metrics';
@@ -187,6 +188,22 @@ export const ComparePanel = memo(function ComparePanel(props: {
     setEntries((es) => es.filter((e) => e.id !== id));
   }
 
+  const [reviewNote, setReviewNote] = useState<string | null>(null);
+  /** People's reviewed decisions (Oversight tab) as training labels: what human feedback does to accuracy and parity. */
+  async function addReviewed() {
+    try {
+      const labels = await reviewedLabels(model.fingerprint ?? `model:${model.id}`);
+      if (labels.length === 0) {
+        setReviewNote('No reviewed leads for this model yet: review some in the Oversight tab (6), then come back.');
+        return;
+      }
+      setReviewNote(null);
+      add([{ base: 'retrained', scenario: { name: `reviewed overrides (${labels.length})`, interventions: [{ kind: 'relabel', labels, name: 'reviewed overrides' }] } }]);
+    } catch (e) {
+      setReviewNote(problemOf(e).message);
+    }
+  }
+
   function sweepLambda(constraint: 'demographic-parity' | 'equal-opportunity') {
     add(
       [0.5, 2, 8, 32].map((lambda) => ({ base: 'retrained' as const, scenario: { name: `${constraint} λ=${lambda}`, interventions: [{ kind: 'constraint' as const, constraint, lambda }] } })),
@@ -296,6 +313,9 @@ export const ComparePanel = memo(function ComparePanel(props: {
           Add the standard scenarios
         </button>
         <button onClick={() => sweepLambda('demographic-parity')}>Sweep λ (demographic parity)</button>
+        <button onClick={() => void addReviewed()} title="Retrain with the labels people gave in the Oversight tab's review queue" data-testid="add-reviewed">
+          Retrain with reviewed overrides
+        </button>
         <button onClick={() => setEntries([])}>Clear</button>
         {running && (
           <button onClick={cancelAll} data-testid="compare-cancel" aria-keyshortcuts="Escape">
@@ -303,6 +323,11 @@ export const ComparePanel = memo(function ComparePanel(props: {
           </button>
         )}
       </div>
+      {reviewNote && (
+        <p className="footnote" role="status" data-testid="reviewed-note">
+          {reviewNote}
+        </p>
+      )}
       <details className="options">
         <summary>Build a scenario</summary>
         <div className="controls">
