@@ -107,11 +107,13 @@ export function buildMaterial(table: ColumnTable, manifest: Manifest, scores: Fl
   const truthById = new Map<string, 0 | 1>();
   const y = findColumn(table, target.column);
   if (!y) throw new WorkbenchError('workshop-invalid', `the data has no column "${target.column}" (the model's target) to tell the true outcome`, 'Use the data the model was made for, with its outcome column.');
-  const ids = leadIdsOf(table);
+  // keyed as materialFromTable names the leads: the id column's text, else the row number from 1
+  const idCol = idColumn ? findColumn(table, idColumn) : undefined;
   for (let r = 0; r < table.nRows; r++) {
     const v = cellText(y, r);
-    if (v !== '') truthById.set(ids[r], v === String(target.positive) ? 1 : 0);
+    if (v !== '') truthById.set((idCol && cellText(idCol, r)) || String(r + 1), v === String(target.positive) ? 1 : 0);
   }
+  const ids = leadIdsOf(table);
   const m = materialFromTable({ table, scores, threshold, groupColumn, ...(idColumn ? { idColumn } : {}), truthById, hiddenColumns: [target.column] });
   // without an id column the leads are named "row N" like everywhere else
   if (!idColumn) m.leads.forEach((l, r) => (l.leadId = ids[r]));
