@@ -73,10 +73,15 @@ export class OversightSession {
     return { modelId: this.modelId, threshold: this.threshold, actor: this.actor };
   }
 
-  /** Queue leads for review (leads already queued are skipped); returns how many were added. */
+  /** Queue leads for review (leads already queued, or earlier in `items`, are skipped); returns how many were added. */
   async queue(items: readonly ReviewItem[]): Promise<number> {
     const known = new Set(this.items.map((i) => i.leadId));
-    const fresh = items.filter((i) => !known.has(i.leadId));
+    const fresh: ReviewItem[] = [];
+    for (const it of items) {
+      if (known.has(it.leadId)) continue;
+      known.add(it.leadId);
+      fresh.push(it);
+    }
     for (const [i, it] of fresh.entries()) await this.store.putReview(this.modelId, it, this.items.length + i);
     this.items.push(...fresh);
     return fresh.length;
