@@ -47,11 +47,16 @@ export class WorkshopPlay {
     private readonly storage: Store | null = typeof localStorage === 'undefined' ? null : localStorage,
   ) {
     const kept = this.load();
-    // only decisions that match the plan, in its order, are taken back
+    // only decisions that match the plan, in its order, are taken back, each made again from
+    // its plan item (so a corrupt kept value is dropped from there on, not trusted)
     for (const d of kept) {
       const item = plan.items[this.decisions.length];
-      if (!item || item.lead.leadId !== d.leadId || item.condition !== d.condition) break;
-      this.decisions.push(d);
+      if (!item || typeof d !== 'object' || d === null || item.lead.leadId !== d.leadId || item.condition !== d.condition) break;
+      try {
+        this.decisions.push(decisionFor(item, d.decision as WorkshopChoice, d.reason ?? null, d.ms ?? 0));
+      } catch {
+        break;
+      }
     }
   }
 
@@ -59,11 +64,11 @@ export class WorkshopPlay {
     return `bias-workbench.workshop.${this.plan.workshopId}.${this.plan.seed}.${this.plan.participantId}`;
   }
 
-  private load(): WorkshopDecision[] {
+  private load(): (Partial<WorkshopDecision> | null)[] {
     try {
       const raw = this.storage?.getItem(this.key);
       const parsed = raw ? (JSON.parse(raw) as unknown) : null;
-      return Array.isArray(parsed) ? (parsed as WorkshopDecision[]) : [];
+      return Array.isArray(parsed) ? (parsed as (Partial<WorkshopDecision> | null)[]) : [];
     } catch {
       return [];
     }
