@@ -65,8 +65,20 @@ export class OversightSession {
     this.store.close();
   }
 
+  /**
+   * Append to the log, then read the whole log back: another tab (or a session on another
+   * model) may have appended in between, and the copy shown, verified and exported must be the
+   * stored chain, not this session's part of it.
+   */
   private async record(input: LogEntryInput | null): Promise<void> {
-    if (input) this.log.push(await this.store.appendLog(input));
+    if (!input) return;
+    await this.store.appendLog(input);
+    this.log = await this.store.log();
+  }
+
+  /** Read the log again (after another tab may have written to it). */
+  async refresh(): Promise<void> {
+    this.log = await this.store.log();
   }
 
   private get context() {

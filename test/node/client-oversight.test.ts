@@ -369,3 +369,28 @@ describe('actorId', () => {
     }
   });
 });
+
+describe('two sessions on one browser log (two tabs, or two models)', () => {
+  it('each shows, verifies and exports the whole stored chain', async () => {
+    const dbName = `two-tabs-${Math.random().toString(36).slice(2)}`;
+    const storage = new Map<string, string>();
+    const stub = { getItem: (k: string) => storage.get(k) ?? null, setItem: (k: string, v: string) => void storage.set(k, v) };
+    const a = await OversightSession.open('m-a', 0.5, { dbName, storage: stub });
+    const b = await OversightSession.open('m-b', 0.5, { dbName, storage: stub });
+    const items = reviewQueue({ leadIds: ['1', '2', '3', '4'], scores: [0.1, 0.4, 0.6, 0.9], groups: ['x', 'y', 'x', 'y'], threshold: 0.5, size: 4, seed: 1 });
+    await a.queue(items);
+    await b.queue(items);
+    await a.escalate(items[0].leadId, 'needs a manager');
+    await b.escalate(items[1].leadId, 'needs a manager');
+    await a.escalate(items[2].leadId, 'needs a manager');
+    // a wrote last and reads the stored chain back as it writes; b reads it when asked
+    await b.refresh();
+    for (const s of [a, b]) {
+      expect(s.snapshot().log.map((e) => e.seq)).toEqual([1, 2, 3]);
+      expect(s.verify().ok).toBe(true);
+      expect(verifyLog(parseJsonLines(s.exportJsonLines())).ok).toBe(true);
+    }
+    a.close();
+    b.close();
+  });
+});

@@ -267,10 +267,26 @@ export const OversightPanel = memo(function OversightPanel(props: {
       )}
       <h3>Decision log</h3>
       <div className="controls">
-        <button onClick={() => oversight && downloadFiles([{ name: 'decisions.jsonl', data: new TextEncoder().encode(oversight.exportJsonLines()) }])} disabled={log.length === 0} data-testid="log-export">
+        <button
+          onClick={() =>
+            void act(async (o) => {
+              await o.refresh();
+              downloadFiles([{ name: 'decisions.jsonl', data: new TextEncoder().encode(o.exportJsonLines()) }]);
+            })
+          }
+          disabled={log.length === 0}
+          data-testid="log-export"
+        >
           Export the log (JSON Lines)
         </button>
-        <button onClick={() => oversight && setVerified(oversight.verify())} disabled={log.length === 0} data-testid="log-verify">
+        <button
+          onClick={() =>
+            // the stored chain, with what other tabs appended
+            void act((o) => o.refresh()).then(() => oversight && setVerified(oversight.verify()))
+          }
+          disabled={log.length === 0}
+          data-testid="log-verify"
+        >
           Verify the chain
         </button>
         {verified && (
