@@ -59,6 +59,7 @@ async function participate(link: string, id: string, policy: Policy, keyboard: b
   await start();
   let reasons = 0;
   let decided = 0;
+  let shotTaken = false;
   for (;;) {
     const card = page.getByTestId('lead-card');
     const done = page.getByTestId('own-result');
@@ -69,6 +70,10 @@ async function participate(link: string, id: string, policy: Policy, keyboard: b
     const condition = (await card.getAttribute('data-condition')) ?? '';
     const rec = page.getByTestId('lead-recommendation');
     const recommendation = (await rec.count()) ? await rec.textContent() : null;
+    if (process.env.BW_SCREENSHOTS && condition === 'score-explained' && !shotTaken) {
+      shotTaken = true;
+      await page.screenshot({ path: join(process.env.BW_SCREENSHOTS, `workshop-card-${id}.png`) });
+    }
     const choice = policy({ condition, recommendation, index });
     if (keyboard) {
       await tabTo(page, `choose-${choice}`);
@@ -197,6 +202,7 @@ describe('workshop', () => {
     // the projector view, and back with Escape
     await facilitator.getByTestId('debrief-projector-open').click();
     await facilitator.getByTestId('debrief-projector').waitFor();
+    await facilitator.getByTestId('debrief-chart-projector').locator('svg').first().waitFor();
     // BW_SCREENSHOTS=<folder> keeps the screenshot (the closing note's); by default it goes to the temp folder
     const shot = join(process.env.BW_SCREENSHOTS ?? dir, 'workshop-debrief.png');
     await facilitator.screenshot({ path: shot });
@@ -217,6 +223,41 @@ describe('workshop', () => {
     expect(outsideOrigin(app)).toEqual([]);
     expect(app.popups).toEqual([]);
     for (const p of [facilitator, alice.page, bob.page]) await p.close();
+  });
+
+  it('runs on the facilitator’s own data and model: participants load the same files, checked by fingerprint', async () => {
+    const facilitator = await app.newPage();
+    await facilitator.goto(`${app.origin}/?demo=bank`);
+    await facilitator.getByTestId('metric-accuracy').waitFor({ timeout: 120_000 });
+    await facilitator.getByTestId('tab-workshop').click();
+    await facilitator.getByTestId('ws-material-custom').check();
+    await facilitator.getByTestId('ws-leads').fill('8');
+    const link = await facilitator.getByTestId('workshop-link').inputValue();
+    const demo = join(root, 'public/demo/bank');
+    const modelFiles = ['model.json', 'model.weights.bin', 'model.manifest.json'].map((f) => join(demo, f));
+
+    // the same files: the plan is made and the cards come
+    const page = await app.newPage();
+    await page.goto(link);
+    await page.getByTestId('workshop-material-files').setInputFiles([join(demo, 'bank-full.csv'), ...modelFiles]);
+    await page.getByTestId('participant-id').fill('carol');
+    await page.getByTestId('workshop-start').click();
+    await page.getByTestId('lead-card').waitFor({ timeout: 120_000 });
+    expect(await page.getByTestId('lead-progress').textContent()).toBe('Lead 1 of 8');
+
+    // a changed data file (one row fewer) is refused by fingerprint, with what to do
+    const changed = join(dir, 'bank-full.csv');
+    const lines = readFileSync(join(demo, 'bank-full.csv'), 'utf8').split('\n');
+    writeFileSync(changed, [...lines.slice(0, 100), ...lines.slice(101)].join('\n'));
+    const other = await app.newPage();
+    await other.goto(link);
+    await other.getByTestId('workshop-material-files').setInputFiles([changed, ...modelFiles]);
+    await other.getByTestId('workshop-start').click();
+    await other.getByTestId('problem').waitFor({ timeout: 120_000 });
+    expect(await other.getByTestId('problem').textContent()).toContain('not the workshop');
+    expect(await other.getByTestId('workshop-start').isVisible()).toBe(true);
+    expect(outsideOrigin(app)).toEqual([]);
+    for (const p of [facilitator, page, other]) await p.close();
   });
 
   it('refuses a broken or newer link with a plain message', async () => {

@@ -88,6 +88,7 @@ function Debrief({ summary, large = false }: { summary: WorkshopSummaryJson; lar
             </li>
           ))}
       </ul>
+      <LightChart spec={spec} testId={large ? 'debrief-chart-projector' : 'debrief-chart'} />
       <table className="debrief-table" data-testid="debrief-table">
         <caption>
           By condition, with {Math.round(summary.intervalLevel * 100)} % Wilson intervals under each rate. Follow = the decision equals the model's recommendation; the model is wrong when
@@ -142,7 +143,6 @@ function Debrief({ summary, large = false }: { summary: WorkshopSummaryJson; lar
           </tr>
         </tbody>
       </table>
-      <LightChart spec={spec} testId={large ? 'debrief-chart-projector' : 'debrief-chart'} />
       {summary.warnings.length > 0 && (
         <ul className="warnings" data-testid="debrief-warnings">
           {summary.warnings.map((w) => (
