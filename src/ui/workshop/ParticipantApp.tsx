@@ -34,7 +34,7 @@ function randomParticipantId(): string {
 type Stage =
   | { kind: 'join' }
   | { kind: 'loading'; label: string }
-  | { kind: 'play'; play: WorkshopPlay; groupColumn: string }
+  | { kind: 'play'; play: WorkshopPlay; groupColumn: string; threshold: number }
   | { kind: 'done'; result: WorkshopResult; summary: WorkshopSummaryJson | null };
 
 /** The reason form the circuit breaker or an override opens: a category (required) and words of one's own. */
@@ -81,7 +81,7 @@ function ReasonForm({ choice, item, onConfirm, onBack }: { choice: WorkshopChoic
 }
 
 /** One lead as a card, with what the condition shows of the model, and the three choices. */
-function LeadCardView({ play, groupColumn, onDecided }: { play: WorkshopPlay; groupColumn: string; onDecided: () => void }) {
+function LeadCardView({ play, groupColumn, threshold, onDecided }: { play: WorkshopPlay; groupColumn: string; threshold: number; onDecided: () => void }) {
   const item = play.current!;
   const [pending, setPending] = useState<WorkshopChoice | null>(null);
   const [problem, setProblem] = useState<Problem | null>(null);
@@ -124,6 +124,7 @@ function LeadCardView({ play, groupColumn, onDecided }: { play: WorkshopPlay; gr
           <p>
             Lead score: <strong>{pct(item.lead.modelScore)}</strong> chance to buy. The model says: <strong data-testid="lead-recommendation">{item.modelRecommendation === 'call' ? 'call' : 'skip'}</strong>
           </p>
+          <p className="footnote">The model says call from a score of {pct(threshold)}.</p>
           {item.condition === 'circuit-breaker' && item.lowConfidence && (
             <p className="warning" data-testid="circuit-breaker">
               Low confidence: this score is close to the line between call and skip. Whatever you decide, say why.
@@ -220,6 +221,7 @@ export function ParticipantApp({ config }: { config: WorkshopConfig }) {
       let dataset: string;
       let model: string;
       let groupColumn = 'town_size';
+      let threshold = 0.5;
       if (!custom) {
         const d = DEMOS.crm;
         setStage({ kind: 'loading', label: 'Loading the leads' });
@@ -238,6 +240,7 @@ export function ParticipantApp({ config }: { config: WorkshopConfig }) {
         );
         dataset = ds.id;
         model = m.id;
+        threshold = m.manifest.threshold;
         request = { kind: 'crm-demo', truth: { kind: 'url', url: new URL(d.truth, document.baseURI).href, name: 'truth.csv' } };
       } else {
         const csv = files.find((f) => /\.(csv|tsv|txt)$/i.test(f.name));
@@ -249,6 +252,7 @@ export function ParticipantApp({ config }: { config: WorkshopConfig }) {
         const m = await s.loadModel(modelFiles, manifest, name, { fitDataset: ds.id });
         dataset = ds.id;
         model = m.id;
+        threshold = m.manifest.threshold;
         request = { kind: 'custom', ...(custom.groupColumn ? { groupColumn: custom.groupColumn } : {}) };
         const info = await s.audit.call(undefined, (api) => api.workshopMaterial({ dataset, model, ...request }));
         if (info.fingerprint !== custom.fingerprint) {
@@ -265,7 +269,7 @@ export function ParticipantApp({ config }: { config: WorkshopConfig }) {
       setStage({ kind: 'loading', label: 'Preparing your leads' });
       const plan = await s.audit.call(undefined, (api) => api.workshopPlan({ dataset, model, ...request, config, participantId: id }));
       const play = new WorkshopPlay(plan);
-      if (play.current) setStage({ kind: 'play', play, groupColumn });
+      if (play.current) setStage({ kind: 'play', play, groupColumn, threshold });
       else await finish(play);
     } catch (e) {
       setStage({ kind: 'join' });
@@ -321,6 +325,7 @@ export function ParticipantApp({ config }: { config: WorkshopConfig }) {
             <LeadCardView
               play={stage.play}
               groupColumn={stage.groupColumn}
+              threshold={stage.threshold}
               onDecided={() => {
                 if (stage.play.current) setTick((t) => t + 1);
                 else void finish(stage.play);
