@@ -11,7 +11,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
-import { outsideOrigin, root, runAxe, startApp, type App } from './harness';
+import { describeLongTasks, longTasksDuring, outsideOrigin, root, runAxe, startApp, type App } from './harness';
 
 let app: App;
 let dir: string;
@@ -41,9 +41,12 @@ describe('oversight', () => {
   it('reviews, overrides, escalates and appeals; the log survives a reload, verifies in the CLI and shows tampering', async () => {
     const page = await app.newPage();
     await openOversight(page);
-    await page.getByTestId('review-build').click();
     const items = page.getByTestId('review-item');
-    await expect.poll(() => items.count(), { timeout: 120_000 }).toBe(12);
+    const queueTasks = await longTasksDuring(page, async () => {
+      await page.getByTestId('review-build').click();
+      await expect.poll(() => items.count(), { timeout: 120_000 }).toBe(12);
+    });
+    console.log(describeLongTasks('oversight: a review queue of 12 with SHAP reasons', queueTasks));
     // every queued lead comes with its reasons (top SHAP contributions)
     expect(await items.first().locator('.reasons').textContent()).toMatch(/Why: \w+/);
 

@@ -10,7 +10,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
-import { outsideOrigin, root, runAxe, startApp, type App } from './harness';
+import { describeLongTasks, longTasksDuring, outsideOrigin, root, runAxe, startApp, type App } from './harness';
 
 let app: App;
 let dir: string;
@@ -112,6 +112,8 @@ async function participate(link: string, id: string, policy: Policy, keyboard: b
       expect(await page.getByTestId('lead-progress').textContent()).toMatch(new RegExp(`^Lead ${decided + 1} of`));
     }
   }
+  const tasks = await page.evaluate(() => (window as unknown as { __bwLongTasks: { duration: number }[] }).__bwLongTasks.map((t) => Math.round(t.duration)));
+  console.log(`[frames] workshop participant ${id} (load, plan, ${decided} cards): ${tasks.length} long tasks${tasks.length ? `, largest ${Math.max(...tasks)} ms` : ''}`);
   const [download] = await Promise.all([page.waitForEvent('download'), keyboard ? tabTo(page, 'workshop-download').then(() => page.keyboard.press('Enter')) : page.getByTestId('workshop-download').click()]);
   const file = join(dir, download.suggestedFilename());
   await download.saveAs(file);
@@ -168,8 +170,11 @@ describe('workshop', () => {
     expect(b.decisions[0].decision).toBe('escalate');
 
     // the debrief
-    await facilitator.getByTestId('debrief-files').setInputFiles([alice.file, bob.file]);
-    await facilitator.getByTestId('debrief-table').waitFor({ timeout: 60_000 });
+    const importTasks = await longTasksDuring(facilitator, async () => {
+      await facilitator.getByTestId('debrief-files').setInputFiles([alice.file, bob.file]);
+      await facilitator.getByTestId('debrief-table').waitFor({ timeout: 60_000 });
+    });
+    console.log(describeLongTasks('workshop debrief import (2 files)', importTasks));
     const [download] = await Promise.all([facilitator.waitForEvent('download'), facilitator.getByTestId('debrief-download').click()]);
     const pageJson = JSON.parse(readFileSync(await download.path(), 'utf8'));
 
