@@ -16,6 +16,7 @@ import {
   materialFromTable,
   parseWorkshopResult,
   planParticipant,
+  recommendationFor,
   workshopSummaryDocument,
   type Material,
   type ParticipantPlan,
@@ -67,7 +68,7 @@ export function materialInfo(m: Material): MaterialInfo {
     groups.add(l.group);
     if (l.truth === null) continue;
     withTruth++;
-    if ((l.modelScore >= m.threshold ? 1 : 0) !== l.truth) wrong++;
+    if ((recommendationFor(l.modelScore, m.threshold) === 'call' ? 1 : 0) !== l.truth) wrong++;
   }
   return { leads: m.leads.length, withTruth, modelWrong: wrong, groupColumn: m.groupColumn, groups: [...groups].sort(), threshold: m.threshold, lowConfidenceMargin: lowConfidenceMargin(m) };
 }

@@ -43,8 +43,6 @@ function QrCode({ text }: { text: string }) {
   );
 }
 
-const RATE_AS_POINTS = new Set(['humanDemographicParityDifference']);
-
 /** A rate with its interval, or "undefined (why)". */
 function Rate({ value, reason, interval, as = 'percent', testId }: { value: number | null; reason?: string; interval?: [number, number]; as?: 'percent' | 'points'; testId?: string }) {
   const f = as === 'percent' ? pct : points;
@@ -117,7 +115,7 @@ function Debrief({ summary, large = false }: { summary: WorkshopSummaryJson; lar
               <Rate
                 value={c.humanDemographicParityDifference}
                 reason={c.undefinedReasons.humanDemographicParityDifference}
-                as={RATE_AS_POINTS.has('humanDemographicParityDifference') ? 'points' : 'percent'}
+                as="points"
                 testId="cell-humanDemographicParityDifference"
               />
             </tr>
