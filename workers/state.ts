@@ -45,8 +45,11 @@ export interface DatasetEntry {
 export interface ModelEntry<Summary = unknown> {
   readonly id: string;
   readonly summary: Summary & { manifest: Manifest };
-  readonly model: tf.LayersModel;
+  /** the Layers model, when the model is one (export and saving need it); null for ONNX, graph models and score columns */
+  readonly layers: tf.LayersModel | null;
   readonly scorer: Scorer;
+  /** frees what the model holds (tensors, an ONNX session) besides the scorer */
+  readonly dispose: () => void;
 }
 
 /** Derived results held by one owner object, and the holders of longer owner chains. */
@@ -122,7 +125,7 @@ export class WorkerState<Summary = unknown> {
     const m = this.models.get(id);
     if (!m) return;
     m.scorer.dispose();
-    m.model.dispose();
+    m.dispose();
     this.models.delete(id);
   }
 

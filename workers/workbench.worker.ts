@@ -14,7 +14,7 @@ import { setupBackend, type BackendInfo } from './backend';
 import { createCsvReader, type CsvOptions } from '../src/core/csv';
 import { profileTable, type ColumnProfile } from '../src/core/profile';
 import { groupColumn, targetLabels, validateRoles, suggestRoles, type DatasetRoles, type ProtectedAttribute } from '../src/core/roles';
-import { checkManifestAgainstTable, encodeTable, manifestWidth, validateManifest, type Manifest } from '../src/core/manifest';
+import { checkManifestAgainstTable, encodeTable, manifestWidth, validateManifest, type Manifest, type ModelFormat } from '../src/core/manifest';
 import { createModelScorer, loadLayersModelFromFiles, saveModelArtifacts } from '../src/core/model';
 import { trainModel } from '../src/core/train';
 import { argsortDesc, resolveCut, type DecisionRule } from '../src/core/metrics';
@@ -78,7 +78,12 @@ export interface ModelSummary {
   name: string;
   manifest: Manifest;
   inputWidth: number;
+  /** the layers of a Layers model ("Dense(16)"); for other formats what the runtime reports (inputs, outputs) */
   layers: string[];
+  /** the runtime the model runs on; 'scores' is a score or decision column of the data */
+  format: ModelFormat;
+  /** what the model can be used for beyond scoring: explanations need a model to call on changed rows, export needs a Layers model */
+  can: { explain: boolean; export: boolean };
   origin: 'imported' | 'trained';
   history?: TrainEpoch[];
   /** SHA-256 of the model files and manifest (fingerprintOf): the model's id in the decision log */
@@ -186,11 +191,13 @@ function registerModel(id: string, model: tf.LayersModel, manifest: Manifest, na
     manifest,
     inputWidth: manifestWidth(manifest),
     layers: model.layers.map((l) => `${l.getClassName()}${'units' in l.getConfig() ? `(${String(l.getConfig().units)})` : ''}`),
+    format: 'tfjs-layers',
+    can: { explain: true, export: true },
     origin,
     history,
     fingerprint,
   };
-  state.putModel({ id, summary, model, scorer });
+  state.putModel({ id, summary, layers: model, scorer, dispose: () => model.dispose() });
   return summary;
 }
 
@@ -358,8 +365,9 @@ const api = {
   /** model.json + weights + manifest, ready to download and load back. */
   async exportModel(req: { model: string }): Promise<{ name: string; data: Uint8Array }[]> {
     return guarded(async () => {
-      const { model, summary } = state.model(req.model);
-      const files = await saveModelArtifacts(model);
+      const { layers, summary } = state.model(req.model);
+      if (!layers) throw new WorkbenchError('model-invalid', `${summary.name} is not a TensorFlow.js Layers model, so it cannot be exported from here`, 'Keep the files you loaded it from: they are the model.');
+      const files = await saveModelArtifacts(layers);
       const manifestBytes = new TextEncoder().encode(JSON.stringify(summary.manifest, null, 2));
       return [...files, { name: 'model.manifest.json', data: manifestBytes }];
     });

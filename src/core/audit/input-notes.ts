@@ -16,7 +16,7 @@
  * check does that).
  */
 import { count as formatCount } from '../format';
-import type { CategoricalFeature, Manifest, NumericFeature } from '../manifest';
+import type { CategoricalFeature, LabelFeature, Manifest, NumericFeature } from '../manifest';
 import { targetLabels, type ProtectedAttribute } from '../roles';
 import { findColumn, type CategoricalColumn, type Column, type ColumnTable } from '../table';
 import { protectedGroups } from './inputs';
@@ -76,7 +76,7 @@ function missingNumeric(col: Column): number {
 }
 
 /** Rows with no value, and rows (by value) whose value is not a listed category. */
-function categoryGaps(col: Column, f: CategoricalFeature): { missing: number; unlisted: Map<string, number> } {
+function categoryGaps(col: Column, f: CategoricalFeature | LabelFeature): { missing: number; unlisted: Map<string, number> } {
   const unlisted = new Map<string, number>();
   let missing = 0;
   if (col.type === 'numeric') {
@@ -113,7 +113,7 @@ function numericFeatureNotes(col: Column, f: NumericFeature): InputNote[] {
   ];
 }
 
-function categoricalFeatureNotes(col: Column, f: CategoricalFeature): InputNote[] {
+function categoricalFeatureNotes(col: Column, f: CategoricalFeature | LabelFeature): InputNote[] {
   const { missing, unlisted } = categoryGaps(col, f);
   const out: InputNote[] = [];
   if (missing > 0) {

@@ -6,6 +6,10 @@
 export {
   MANIFEST_FORMAT,
   type CategoricalFeature,
+  type LabelFeature,
+  type ModelBinding,
+  type ModelFormat,
+  type ModelInputBinding,
   type GroupThresholds,
   type Manifest,
   type ManifestFeature,

@@ -7,7 +7,7 @@ import type { Manifest, ManifestFeature } from './types';
 /** Number of model inputs the manifest encodes: 1 per numeric, #categories per categorical. */
 export function manifestWidth(m: Manifest): number {
   let w = 0;
-  for (const f of m.features) w += f.kind === 'numeric' ? 1 : f.categories.length;
+  for (const f of m.features) w += f.kind === 'categorical' ? f.categories.length : 1;
   return w;
 }
 
@@ -25,7 +25,7 @@ export function featureSlices(m: Manifest): FeatureSlice[] {
   const out: FeatureSlice[] = [];
   let at = 0;
   for (const f of m.features) {
-    const w = f.kind === 'numeric' ? 1 : f.categories.length;
+    const w = f.kind === 'categorical' ? f.categories.length : 1;
     out.push({ column: f.column, kind: f.kind, start: at, end: at + w });
     at += w;
   }

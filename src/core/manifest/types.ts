@@ -23,7 +23,60 @@ export interface CategoricalFeature {
   categories: string[];
 }
 
-export type ManifestFeature = NumericFeature | CategoricalFeature;
+/**
+ * One raw text column fed to the model as one value (a model that does its own preprocessing,
+ * e.g. a scikit-learn pipeline exported to ONNX with a string input per column). Encoded as
+ * the index of the value in `categories` (one input; −1 when the value is missing or not
+ * listed); the model adapter turns the index back into the text (or into the number the text
+ * spells, for an int64/float input) before calling the model.
+ */
+export interface LabelFeature {
+  column: string;
+  kind: 'label';
+  /** the values the column may take, as text; the index of each is its code */
+  categories: string[];
+}
+
+export type ManifestFeature = NumericFeature | CategoricalFeature | LabelFeature;
+
+/** The runtimes a model can come in. 'scores' is a score (or 0/1 decision) column of the data itself. */
+export type ModelFormat = 'tfjs-layers' | 'tfjs-graph' | 'onnx' | 'scores';
+
+/** One named model input fed from one feature column (ONNX graphs with an input per raw column). */
+export interface ModelInputBinding {
+  /** the model's input name */
+  name: string;
+  /** the manifest feature (by column) that feeds it */
+  column: string;
+  /** element type; default: what the model declares for the input */
+  type?: 'float' | 'double' | 'int64' | 'int32' | 'string' | 'bool';
+}
+
+/**
+ * How the manifest's encoded row reaches a model that is not a one-input Layers model, and
+ * where its P(positive) comes out. Absent: one input of width manifestWidth, one output.
+ */
+export interface ModelBinding {
+  /** the runtime; inferred from the files when absent */
+  format?: ModelFormat;
+  /**
+   * One entry per named input. Absent: the model has one float input [N, manifestWidth] that
+   * receives the encoded row.
+   */
+  inputs?: ModelInputBinding[];
+  /**
+   * The output holding the score: a tensor [N] or [N, 1] (read as `output`), [N, K] (column
+   * `index`), or a ZipMap map (the entry of the positive class). Default: 'probabilities',
+   * else 'output_probability', else the only float output.
+   */
+  outputName?: string;
+  /** column of an [N, K] output (or class label of a map output); default 1 */
+  index?: number;
+  /** for a 'scores' model: the column holding the score or 0/1 decision */
+  scoreColumn?: string;
+  /** for a 'scores' model: 'score' (P(positive) in [0, 1]) or 'decision' (0/1) */
+  scoreKind?: 'score' | 'decision';
+}
 
 /** A column the audit should offer as a protected attribute. `cuts` bins a numeric column. */
 export interface ProtectedAttribute {
@@ -67,4 +120,6 @@ export interface Manifest {
   protected?: ProtectedAttribute[];
   training?: TrainingProvenance;
   groupThresholds?: GroupThresholds[];
+  /** how the encoded row reaches a model that is not a one-input tfjs Layers model */
+  model?: ModelBinding;
 }
