@@ -6,12 +6,10 @@
  */
 import { basename } from 'node:path';
 import { stat } from 'node:fs/promises';
-import { WorkbenchError } from '../core/errors';
 import { checkManifestAgainstTable, encodeTable, type Manifest } from '../core/manifest';
 import { createModelScorer } from '../core/model';
-import { parseNumber, retypeColumn } from '../core/csv';
 import { validateRoles } from '../core/roles';
-import { findColumn, type ColumnTable, type NumericColumn } from '../core/table';
+import { CLI_HINTS, predictionColumn, scoreColumn } from '../core/score-column';
 import { auditReport, NO_SCORES, type AuditSources, type ReportNote, type ThresholdSource } from '../core/audit';
 import type { DecisionRule } from '../core/metrics';
 import { readCsvFile } from './read-csv';
@@ -20,106 +18,6 @@ import { loadModelFromDisk } from './load-model';
 import { baseRoles, collectNotes, printNotes, requiredProtected, sha256File, targetFlags, toJson, writeResult } from './common';
 import { RANGES, UsageError, numberFlag, optChoice, optString, parseFlags, type FlagValues } from './flags';
 import { renderAuditHtml } from './report-html';
-
-// ---------------------------------------------------------------------------------------
-// score and decision columns
-
-function rolesError(message: string, hint: string): WorkbenchError {
-  return new WorkbenchError('roles-invalid', message, hint);
-}
-
-/** P(positive) from a numeric column in [0, 1]; throws on missing, text or out-of-range values. */
-export function scoreColumn(table: ColumnTable, name: string): Float64Array {
-  let col = findColumn(table, name);
-  if (!col) throw rolesError(`The score column '${name}' is not in the table.`, 'Check the column name (names are case-sensitive).');
-  if (col.type !== 'numeric') {
-    const { column, lostValues } = retypeColumn(col, 'numeric');
-    if (lostValues > 0) {
-      const bad = col.levels.filter((l) => l.trim() !== '' && Number.isNaN(parseNumber(l))).slice(0, 3);
-      throw rolesError(`The score column '${name}' holds text that is not a number (${bad.map((b) => `'${b}'`).join(', ')}).`, '--score expects a numeric column of P(positive) in [0, 1]; for 0/1 decisions use --prediction.');
-    }
-    col = column as NumericColumn;
-  }
-  const v = (col as NumericColumn).values;
-  let missing = 0;
-  let firstMissing = -1;
-  let outside = 0;
-  let firstOutside = -1;
-  for (let i = 0; i < v.length; i++) {
-    const x = v[i];
-    if (Number.isNaN(x)) {
-      if (missing++ === 0) firstMissing = i;
-    } else if (!(x >= 0 && x <= 1)) {
-      if (outside++ === 0) firstOutside = i;
-    }
-  }
-  if (missing > 0) {
-    throw rolesError(`${missing} row${missing === 1 ? ' has' : 's have'} no value in the score column '${name}' (first: data row ${firstMissing + 1}).`, 'Every row needs a score; remove those rows or fill them in.');
-  }
-  if (outside > 0) {
-    throw rolesError(
-      `The score column '${name}' has ${outside} value${outside === 1 ? '' : 's'} outside [0, 1] (first: data row ${firstOutside + 1}: ${v[firstOutside]}).`,
-      '--score expects P(positive) in [0, 1]: apply a sigmoid to log-odds first, or use --prediction for 0/1 decisions.',
-    );
-  }
-  return Float64Array.from(v);
-}
-
-const TRUE_WORDS = new Set(['1', 'true', 't', 'yes', 'y']);
-const FALSE_WORDS = new Set(['0', 'false', 'f', 'no', 'n']);
-
-/**
- * 0/1 decisions from a prediction column: a numeric column must hold 0 and 1 only; a text
- * column is 1 where it equals the positive value (or, when no row does, a true/false-like
- * column is read as true = 1). Missing values throw.
- */
-export function predictionColumn(table: ColumnTable, name: string, positive: string): Uint8Array {
-  const col = findColumn(table, name);
-  if (!col) throw rolesError(`The prediction column '${name}' is not in the table.`, 'Check the column name (names are case-sensitive).');
-  const n = table.nRows;
-  const out = new Uint8Array(n);
-  let missing = 0;
-  if (col.type === 'numeric') {
-    let bad = -1;
-    for (let i = 0; i < n; i++) {
-      const x = col.values[i];
-      if (Number.isNaN(x)) missing++;
-      else if (x === 1) out[i] = 1;
-      else if (x !== 0 && bad < 0) bad = i;
-    }
-    if (bad >= 0) {
-      throw rolesError(
-        `The prediction column '${name}' holds ${col.values[bad]} (data row ${bad + 1}); decisions must be 0 or 1.`,
-        'Pass 0/1 decisions with --prediction, or probabilities in [0, 1] with --score.',
-      );
-    }
-  } else {
-    let pos = col.levels.indexOf(positive);
-    let posLevels: Set<number>;
-    if (pos >= 0) posLevels = new Set([pos]);
-    else {
-      const lower = col.levels.map((l) => l.trim().toLowerCase());
-      if (!lower.every((l) => TRUE_WORDS.has(l) || FALSE_WORDS.has(l))) {
-        throw rolesError(
-          `No row of the prediction column '${name}' equals the positive value '${positive}' (its values: ${col.levels.slice(0, 10).map((l) => `'${l}'`).join(', ')}).`,
-          'The prediction column must hold the positive value for selected rows, or 0/1.',
-        );
-      }
-      posLevels = new Set(lower.map((l, i) => (TRUE_WORDS.has(l) ? i : -1)).filter((i) => i >= 0));
-      pos = -1;
-    }
-    for (let i = 0; i < n; i++) {
-      const c = col.codes[i];
-      if (c < 0) missing++;
-      else if (posLevels.has(c)) out[i] = 1;
-    }
-  }
-  if (missing > 0) {
-    throw rolesError(`${missing} row${missing === 1 ? ' has' : 's have'} no value in the prediction column '${name}'.`, 'Every row needs a decision; remove those rows or fill them in.');
-  }
-  return out;
-}
-
 
 // ---------------------------------------------------------------------------------------
 // the command
@@ -248,7 +146,7 @@ export async function auditCommand(args: string[]): Promise<number> {
 
     let scores: Float64Array | Float32Array | null = null;
     let manifestWarnings: string[] = [];
-    if (f.scoreCol) scores = scoreColumn(table, f.scoreCol);
+    if (f.scoreCol) scores = scoreColumn(table, f.scoreCol, CLI_HINTS);
     if (model) {
       manifestWarnings = checkManifestAgainstTable(model.manifest, table, { requireTarget: false }).warnings;
       const scorer = createModelScorer(model.model, model.manifest);
@@ -258,7 +156,7 @@ export async function auditCommand(args: string[]): Promise<number> {
         scorer.dispose();
       }
     }
-    const predictions = f.predCol ? predictionColumn(table, f.predCol, positive) : undefined;
+    const predictions = f.predCol ? predictionColumn(table, f.predCol, positive, CLI_HINTS) : undefined;
     const notes = collectNotes(table, { manifest, target: roles.target, protected: f.attrs, csvWarnings: parsed.warnings, manifestWarnings });
     if (scores === null) notes.push(noScoresNote(f.predCol!));
 
