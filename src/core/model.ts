@@ -22,26 +22,26 @@ export interface ModelFile {
 type WeightSpec = tf.io.WeightsManifestEntry;
 
 const HINT_CONVERT =
-  'Only TensorFlow.js Layers models are supported. Convert a Keras model with `tensorflowjs_converter --input_format keras model.h5 out/` ' +
-  '(or `--input_format keras_saved_model`), then choose out/model.json together with its .bin files.';
+  'Choose a TensorFlow.js model (Layers or graph) or an ONNX model. Convert a Keras model with `tensorflowjs_converter --input_format keras model.h5 out/` ' +
+  '(a TF SavedModel with `--input_format tf_saved_model`), then choose out/model.json together with its .bin files.';
 const HINT_CHOOSE = 'Choose model.json together with all of its .bin weight files (select them all at once).';
 
-function baseName(p: string): string {
+export function baseName(p: string): string {
   const parts = p.split(/[\\/]/);
   return parts[parts.length - 1];
 }
 
-function bytesOf(d: ArrayBuffer | Uint8Array): Uint8Array {
+export function bytesOf(d: ArrayBuffer | Uint8Array): Uint8Array {
   return d instanceof Uint8Array ? d : new Uint8Array(d);
 }
 
 /** UTF-8 via tfjs's platform helpers (core's ES2022 lib has no TextDecoder type). */
-function decodeUtf8(b: Uint8Array): string {
+export function decodeUtf8(b: Uint8Array): string {
   const s = tf.util.decodeString(b, 'utf-8');
   return s.charCodeAt(0) === 0xfeff ? s.slice(1) : s;
 }
 
-function isObject(v: unknown): v is Record<string, unknown> {
+export function isObject(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
 
@@ -55,8 +55,8 @@ function specBytes(s: WeightSpec): number {
   return per === undefined ? NaN : size * per;
 }
 
-/** Parses model.json and checks that it describes a Layers model; returns the parsed JSON. */
-function parseModelJson(file: ModelFile): Record<string, unknown> {
+/** Parses a model.json file into an object; throws 'model-invalid' when it is not JSON or not an object. */
+export function parseModelJsonObject(file: ModelFile): Record<string, unknown> {
   let json: unknown;
   try {
     json = JSON.parse(decodeUtf8(bytesOf(file.data)));
@@ -65,9 +65,22 @@ function parseModelJson(file: ModelFile): Record<string, unknown> {
       'Choose the model.json written by tensorflowjs_converter or model.save(), not a renamed file.');
   }
   if (!isObject(json)) throw new WorkbenchError('model-invalid', `'${baseName(file.name)}' is JSON but not a model description`, HINT_CONVERT);
+  return json;
+}
+
+/** A TensorFlow.js graph model's model.json: format 'graph-model', or a topology that is a list of graph nodes. */
+export function isGraphModelJson(json: Record<string, unknown>): boolean {
   const topo = json.modelTopology;
-  if (json.format === 'graph-model' || (isObject(topo) && Array.isArray(topo.node))) {
-    throw new WorkbenchError('model-invalid', `'${baseName(file.name)}' is a TensorFlow.js graph model, which cannot be loaded: only Layers models are supported`, HINT_CONVERT);
+  return json.format === 'graph-model' || (isObject(topo) && Array.isArray(topo.node));
+}
+
+/** Parses model.json and checks that it describes a Layers model; returns the parsed JSON. */
+function parseModelJson(file: ModelFile): Record<string, unknown> {
+  const json = parseModelJsonObject(file);
+  const topo = json.modelTopology;
+  if (isGraphModelJson(json)) {
+    throw new WorkbenchError('model-invalid', `'${baseName(file.name)}' is a TensorFlow.js graph model, not a Layers model`,
+      'Graph models are opened by loadGraphModelFromFiles (openModel chooses the loader from the files).');
   }
   if (json.format === 'bias-workbench.manifest/1') {
     throw new WorkbenchError('model-invalid', `'${baseName(file.name)}' is a Bias Workbench manifest, not a model`, 'Choose the manifest in the manifest field and model.json with its .bin files as the model.');
@@ -79,14 +92,11 @@ function parseModelJson(file: ModelFile): Record<string, unknown> {
   if (!isLayers) {
     throw new WorkbenchError('model-invalid', `'${baseName(file.name)}' does not look like a Layers model (no class_name or model_config in modelTopology)`, HINT_CONVERT);
   }
-  if (!Array.isArray(json.weightsManifest)) {
-    throw new WorkbenchError('model-invalid', `'${baseName(file.name)}' has no weightsManifest`, 'Save the model again with model.save() or tensorflowjs_converter; model.json must list its weight files.');
-  }
   return json;
 }
 
 /** Picks model.json among the chosen files: the one named model.json, else the only .json with a modelTopology. */
-function findModelJson(files: ModelFile[]): ModelFile {
+export function findModelJson(files: ModelFile[]): ModelFile {
   const named = files.filter((f) => baseName(f.name).toLowerCase() === 'model.json');
   if (named.length === 1) return named[0];
   const jsons = files.filter((f) => baseName(f.name).toLowerCase().endsWith('.json'));
@@ -119,6 +129,30 @@ function findModelJson(files: ModelFile[]): ModelFile {
 export async function loadLayersModelFromFiles(files: ModelFile[]): Promise<LayersModel> {
   const modelFile = findModelJson(files);
   const json = parseModelJson(modelFile);
+  const { weightSpecs, weightData } = joinWeightShards(files, modelFile, json);
+  try {
+    return await tf.loadLayersModel(tf.io.fromMemory({
+      modelTopology: json.modelTopology as object,
+      weightSpecs,
+      weightData,
+      ...(isObject(json.trainingConfig) ? { trainingConfig: json.trainingConfig as unknown as tf.io.TrainingConfig } : {}),
+    }));
+  } catch (e) {
+    throw new WorkbenchError('model-invalid', `TensorFlow.js could not build the model: ${e instanceof Error ? e.message : String(e)}`,
+      'Layers or options the TensorFlow.js version here does not know (custom layers, Keras 3 specifics) cannot be loaded; export a model built from standard Dense/Dropout/BatchNormalization layers.');
+  }
+}
+
+/**
+ * The weights a model.json lists, read from the chosen files: the shards of every
+ * weightsManifest group, matched by file name and joined in manifest order, with the weight
+ * specs in the same order. Throws 'model-missing-weights' when a listed shard was not chosen,
+ * 'model-invalid' when a group is malformed or the bytes do not add up to the specs.
+ */
+export function joinWeightShards(files: ModelFile[], modelFile: ModelFile, json: Record<string, unknown>): { weightSpecs: WeightSpec[]; weightData: ArrayBuffer } {
+  if (!Array.isArray(json.weightsManifest)) {
+    throw new WorkbenchError('model-invalid', `'${baseName(modelFile.name)}' has no weightsManifest`, 'Save the model again with model.save() or tensorflowjs_converter; model.json must list its weight files.');
+  }
   const byName = new Map<string, Uint8Array>();
   for (const f of files) if (f !== modelFile) byName.set(baseName(f.name), bytesOf(f.data));
 
@@ -163,18 +197,7 @@ export async function loadLayersModelFromFiles(files: ModelFile[]): Promise<Laye
       `the weight files hold ${total} bytes but model.json describes ${expected} bytes of weights`,
       'The .bin files do not belong to this model.json (or are truncated). Choose the files from the same export.');
   }
-
-  try {
-    return await tf.loadLayersModel(tf.io.fromMemory({
-      modelTopology: json.modelTopology as object,
-      weightSpecs,
-      weightData,
-      ...(isObject(json.trainingConfig) ? { trainingConfig: json.trainingConfig as unknown as tf.io.TrainingConfig } : {}),
-    }));
-  } catch (e) {
-    throw new WorkbenchError('model-invalid', `TensorFlow.js could not build the model: ${e instanceof Error ? e.message : String(e)}`,
-      'Layers or options the TensorFlow.js version here does not know (custom layers, Keras 3 specifics) cannot be loaded; export a model built from standard Dense/Dropout/BatchNormalization layers.');
-  }
+  return { weightSpecs, weightData };
 }
 
 export interface ModelScorerOptions {
@@ -188,7 +211,30 @@ export const defaultModelScorerOptions = { batchSize: 16384, disposeModel: false
 const MIN_BATCH = 1000;
 
 /** How a model's output becomes P(positive). */
-type OutputMode = 'prob1' | 'logit1' | 'prob2' | 'logit2';
+export type OutputMode = 'prob1' | 'logit1' | 'prob2' | 'logit2';
+
+/** The output mode of a model with `columns` output columns under the manifest's `output`. */
+export function outputModeOf(manifest: Manifest, columns: 1 | 2): OutputMode {
+  return `${manifest.output === 'logit' ? 'logit' : 'prob'}${columns}` as OutputMode;
+}
+
+/** Writes P(positive) of the `n` rows whose raw outputs are `v` (row-major) into `out` from `start`. */
+export function writePositive(mode: OutputMode, v: ArrayLike<number>, n: number, out: Float32Array, start: number): void {
+  switch (mode) {
+    case 'prob1':
+      for (let i = 0; i < n; i++) out[start + i] = v[i];
+      break;
+    case 'logit1':
+      for (let i = 0; i < n; i++) out[start + i] = sigmoid(v[i]);
+      break;
+    case 'prob2':
+      for (let i = 0; i < n; i++) out[start + i] = v[2 * i + 1];
+      break;
+    case 'logit2':
+      for (let i = 0; i < n; i++) out[start + i] = sigmoid(v[2 * i + 1] - v[2 * i]);
+      break;
+  }
+}
 
 /**
  * Checks model and manifest against each other. Throws 'model-shape-mismatch' when the model
@@ -240,7 +286,7 @@ export function createModelScorer(model: LayersModel, manifest: Manifest, option
   const nFeatures = manifestWidth(manifest);
   const batchSize = Math.max(MIN_BATCH, Math.floor(options.batchSize ?? defaultModelScorerOptions.batchSize));
   const disposeModel = options.disposeModel ?? defaultModelScorerOptions.disposeModel;
-  const mode: OutputMode = `${manifest.output === 'logit' ? 'logit' : 'prob'}${outputColumns}` as OutputMode;
+  const mode = outputModeOf(manifest, outputColumns);
   let disposed = false;
 
   const predict = async (X: Float32Array, nRows: number): Promise<Float32Array> => {
@@ -257,21 +303,7 @@ export function createModelScorer(model: LayersModel, manifest: Manifest, option
       try {
         x = tf.tensor2d(X.subarray(start * nFeatures, (start + n) * nFeatures), [n, nFeatures], 'float32');
         y = model.predict(x, { batchSize: n }) as Tensor;
-        const v = (await y.data()) as Float32Array;
-        switch (mode) {
-          case 'prob1':
-            out.set(v, start);
-            break;
-          case 'logit1':
-            for (let i = 0; i < n; i++) out[start + i] = sigmoid(v[i]);
-            break;
-          case 'prob2':
-            for (let i = 0; i < n; i++) out[start + i] = v[2 * i + 1];
-            break;
-          case 'logit2':
-            for (let i = 0; i < n; i++) out[start + i] = sigmoid(v[2 * i + 1] - v[2 * i]);
-            break;
-        }
+        writePositive(mode, (await y.data()) as Float32Array, n, out, start);
       } finally {
         x?.dispose();
         y?.dispose();
@@ -298,7 +330,7 @@ export function createModelScorer(model: LayersModel, manifest: Manifest, option
  * outside [0, 1] (a model that outputs log-odds under `output: 'probability'`). Throws
  * `model-invalid` with the number of rows and the first one.
  */
-function assertValidOutput(out: Float32Array, probability: boolean): void {
+export function assertValidOutput(out: Float32Array, probability: boolean): void {
   let notNumber = 0;
   let outside = 0;
   let first = -1;

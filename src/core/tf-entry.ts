@@ -7,3 +7,10 @@
 export * from '@tensorflow/tfjs-core';
 export * from '@tensorflow/tfjs-layers';
 import '@tensorflow/tfjs-backend-cpu';
+
+/**
+ * The converter (TensorFlow.js graph models), imported on first use: a bundler splits it into
+ * its own chunk, so the worker carries it only once a graph model is opened.
+ */
+export const loadConverter = (): Promise<typeof import('@tensorflow/tfjs-converter')> => import('@tensorflow/tfjs-converter');
+export type { GraphModel } from '@tensorflow/tfjs-converter';

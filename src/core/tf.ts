@@ -6,5 +6,8 @@
 import * as tf from './tf-entry';
 
 export { tf };
+/** The tfjs converter (graph models), loaded lazily: see ./tf-entry. */
+export { loadConverter } from './tf-entry';
+export type { GraphModel } from './tf-entry';
 export type { LayersModel, Sequential } from './tf-entry';
 export type { Tensor, Tensor2D } from './tf-entry';

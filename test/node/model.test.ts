@@ -222,8 +222,8 @@ describe('save and load', () => {
     expect(e.code).toBe('model-invalid');
     expect(e.message).toMatch(/not valid JSON/);
     e = await rejects(loadLayersModelFromFiles([{ name: 'model.json', data: enc(JSON.stringify({ format: 'graph-model', modelTopology: { node: [] }, weightsManifest: [] })) }]));
-    expect(e.message).toMatch(/graph model.*only Layers models are supported/);
-    expect(e.hint).toMatch(/tensorflowjs_converter --input_format keras/);
+    expect(e.message).toMatch(/graph model, not a Layers model/);
+    expect(e.hint).toMatch(/loadGraphModelFromFiles/);
     e = await rejects(loadLayersModelFromFiles([{ name: 'weights.bin', data: new Uint8Array(4) }]));
     expect(e.message).toMatch(/no model\.json among the chosen files/);
     // wrong shard: sizes differ
