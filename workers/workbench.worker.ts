@@ -23,6 +23,7 @@ import type { ColumnTable, ColumnType } from '../src/core/table';
 import { tf } from '../src/core/tf';
 import { buildAuditIndex, indexKey, runAudit, runAuditFast, runAuditReport, runCurves, runSliceAudit, runSlices, type AuditOptions } from './audit-jobs';
 import { inputNotes, type InputNote } from '../src/core/audit';
+import { scoreColumnModel, type ScoreKind } from '../src/core/score-column';
 import type { SliceMetric, SlicePredicate } from '../src/core/slices';
 import { createSplit, runScenario, type Scenario, type ScenarioProgress, type ScenarioResult } from '../src/core/mitigate';
 import { buildBackground, explainCost, explanationViews, groupsOf, importanceJob, proxyReport, runExplainJob, type BackgroundSpec, type ExplainJob } from './explain-jobs';
@@ -45,6 +46,18 @@ function fingerprintOf(files: readonly ModelFile[], manifest: unknown): string {
     ...files.map((f) => ({ name: f.name, data: f.data instanceof Uint8Array ? f.data : new Uint8Array(f.data) })),
     { name: 'model.manifest.json', data: new TextEncoder().encode(canonicalJson(manifest)) },
   ]);
+}
+
+/**
+ * The fingerprint of a score column used as the model: fingerprintOf the encoded scores (one
+ * float32 per row, the very numbers audited, as a file named after the column) and the
+ * manifest. The values, not only a description of the column, so that two files' columns of
+ * the same name (two vendors, two exports) never share an id in the decision log, and the
+ * same scores loaded again keep theirs.
+ */
+function scoresFingerprint(table: ColumnTable, manifest: Manifest): string {
+  const scores = encodeTable(table, manifest);
+  return fingerprintOf([{ name: `${manifest.model?.scoreColumn ?? 'scores'}.f32`, data: new Uint8Array(scores.buffer) }], manifest);
 }
 
 export type DataSource =
@@ -336,6 +349,31 @@ const api = {
   /** The scores themselves (copied), e.g. for a download. */
   async scores(p: Pair): Promise<Float32Array> {
     return guarded(async () => (await scoresFor(p)).scores.slice());
+  },
+
+  /**
+   * A score (or 0/1 decision) column of a loaded dataset as the model (core/score-column
+   * scoreColumnModel): refused, and nothing replaced, when the column is not usable. Its
+   * fingerprint is that of the scores themselves (see scoresFingerprint).
+   */
+  async useScoreColumn(req: { id: string; dataset: string; column: string; kind: ScoreKind; target: string; positive: string }): Promise<ModelSummary & { warnings: string[] }> {
+    return guarded(async () => {
+      const { table } = state.dataset(req.dataset);
+      const { manifest, scorer } = scoreColumnModel(table, req.column, req.kind, { column: req.target, positive: req.positive });
+      const summary: ModelSummary = {
+        id: req.id,
+        name: manifest.name ?? req.column,
+        manifest,
+        inputWidth: 1,
+        layers: [`${req.kind === 'score' ? 'score' : '0/1 decision'} column '${req.column}'`],
+        format: 'scores',
+        can: { explain: false, export: false },
+        origin: 'imported',
+        fingerprint: scoresFingerprint(table, manifest),
+      };
+      state.putModel({ id: req.id, summary, layers: null, scorer, dispose: () => {} });
+      return { ...summary, warnings: [] };
+    });
   },
 
   /** Train a logistic regression or small MLP on the chosen roles, in this worker. */

@@ -12,9 +12,25 @@ import type { ShapleyResult } from '../core/explain';
 import type { CsvOptions } from '../core/csv';
 import type { DatasetRoles } from '../core/roles';
 import type { ColumnType } from '../core/table';
+import type { ScoreKind } from '../core/score-column';
 
 let counter = 0;
 const newId = (prefix: string) => `${prefix}${++counter}-${Date.now().toString(36)}`;
+
+/** A step that loads the model (from files, or a score column of the data). */
+const isModelStep = (s: ReplayStep): boolean => s.kind === 'model' || s.kind === 'scores';
+
+/** Load one recorded step into a worker. */
+function replayStep(api: Comlink.Remote<WorkbenchApi>, step: ReplayStep): Promise<unknown> {
+  switch (step.kind) {
+    case 'csv':
+      return api.loadCsv({ id: step.id, source: step.source, options: step.options });
+    case 'model':
+      return api.loadModel({ id: step.id, files: step.files, manifest: step.manifest, name: step.name, origin: step.origin });
+    case 'scores':
+      return api.useScoreColumn({ id: step.id, dataset: step.dataset, column: step.column, kind: step.scoreKind, target: step.target, positive: step.positive });
+  }
+}
 
 export class WorkbenchSession {
   readonly audit: WorkbenchBridge;
@@ -27,8 +43,7 @@ export class WorkbenchSession {
     this.jobs = createWorkbenchBridge();
     const restore = async (api: Comlink.Remote<WorkbenchApi>) => {
       for (const step of this.replay) {
-        if (step.kind === 'csv') await api.loadCsv({ id: step.id, source: step.source, options: step.options });
-        else await api.loadModel({ id: step.id, files: step.files, manifest: step.manifest, name: step.name, origin: step.origin });
+        await replayStep(api, step);
       }
       for (const r of this.retypes) await api.retype({ dataset: r.datasetId, column: r.column, type: r.type });
     };
@@ -42,8 +57,9 @@ export class WorkbenchSession {
     const summary = await this.audit.call(signal, (api) =>
       api.loadCsv({ id, source, options }, onProgress ? Comlink.proxy(onProgress) : undefined),
     );
-    // only a dataset that loaded replaces the previous one in the record
-    this.replay = this.replay.filter((s) => s.kind !== 'csv');
+    // only a dataset that loaded replaces the previous one in the record; a score column of the previous data goes with it
+    for (const s of this.replay) if (s.kind === 'scores') this.releaseEverywhere(s.id);
+    this.replay = this.replay.filter((s) => s.kind !== 'csv' && s.kind !== 'scores');
     this.retypes = [];
     this.replay.push({ kind: 'csv', source, options, id });
     for (const st of this.synced.values()) st.retypes = 0;
@@ -76,9 +92,24 @@ export class WorkbenchSession {
       void this.audit.call(undefined, (api) => api.release(id)).catch(() => undefined);
       throw e;
     }
-    const previous = this.replay.find((s) => s.kind === 'model');
-    this.replay = this.replay.filter((s) => s.kind !== 'model');
+    const previous = this.replay.find(isModelStep);
+    this.replay = this.replay.filter((s) => !isModelStep(s));
     this.replay.push({ kind: 'model', files, manifest, name, id, origin: 'imported' });
+    if (previous) this.releaseEverywhere(previous.id);
+    return summary;
+  }
+
+  /**
+   * Use a score (or 0/1 decision) column of a loaded dataset as the model. Refused in the
+   * worker when the column is not usable; then the working model stays.
+   */
+  async useScoreColumn(datasetId: string, column: string, kind: ScoreKind, target: { column: string; positive: string }, signal?: AbortSignal): Promise<ModelSummary & { warnings: string[] }> {
+    const id = newId('m');
+    const step: ReplayStep = { kind: 'scores', id, dataset: datasetId, column, scoreKind: kind, target: target.column, positive: target.positive };
+    const summary = await this.audit.call(signal, (api) => replayStep(api, step) as Promise<ModelSummary & { warnings: string[] }>);
+    const previous = this.replay.find(isModelStep);
+    this.replay = this.replay.filter((s) => !isModelStep(s));
+    this.replay.push(step);
     if (previous) this.releaseEverywhere(previous.id);
     return summary;
   }
@@ -105,8 +136,7 @@ export class WorkbenchSession {
     }
     for (const step of this.replay) {
       if (state.ids.has(step.id)) continue;
-      if (step.kind === 'csv') await bridge.call(signal, (api) => api.loadCsv({ id: step.id, source: step.source, options: step.options }));
-      else await bridge.call(signal, (api) => api.loadModel({ id: step.id, files: step.files, manifest: step.manifest, name: step.name, origin: step.origin }));
+      await bridge.call(signal, (api) => replayStep(api, step));
       state.ids.add(step.id);
     }
     for (const r of this.retypes.slice(state.retypes)) await bridge.call(signal, (api) => api.retype({ dataset: r.datasetId, column: r.column, type: r.type }));
@@ -200,8 +230,8 @@ export class WorkbenchSession {
     const files = await this.jobs.call(signal, (api) => api.exportModel({ model: id }));
     const modelFiles = files.filter((f) => f.name !== 'model.manifest.json');
     const summary = await this.audit.call(signal, (api) => api.loadModel({ id, files: modelFiles, manifest: trained.manifest, name: trained.name, origin: 'trained' }));
-    const previous = this.replay.find((s) => s.kind === 'model');
-    this.replay = this.replay.filter((s) => s.kind !== 'model');
+    const previous = this.replay.find(isModelStep);
+    this.replay = this.replay.filter((s) => !isModelStep(s));
     this.replay.push({ kind: 'model', files: modelFiles, manifest: trained.manifest, name: trained.name, id, origin: 'trained' });
     if (previous) this.releaseEverywhere(previous.id);
     this.synced.get(this.jobs)?.ids.add(id);

@@ -8,6 +8,7 @@
 import { WorkerBridge, Comlink } from './bridge';
 import type { WorkbenchApi, DataSource, ModelFile } from '../../workers/workbench.worker';
 import type { CsvOptions } from '../core/csv';
+import type { ScoreKind } from '../core/score-column';
 
 export function createWorkbenchWorker(): Worker {
   return new Worker(new URL('../../workers/workbench.worker.ts', import.meta.url), { type: 'module', name: 'bias-workbench' });
@@ -22,6 +23,8 @@ export function createWorkbenchBridge(): WorkbenchBridge {
 /** What the session loaded, in order, so a restarted worker can be brought back. */
 export type ReplayStep =
   | { kind: 'csv'; source: DataSource; options: CsvOptions; id: string }
-  | { kind: 'model'; files: ModelFile[]; manifest: unknown; name: string; id: string; origin: 'imported' | 'trained' };
+  | { kind: 'model'; files: ModelFile[]; manifest: unknown; name: string; id: string; origin: 'imported' | 'trained' }
+  /** a score column of the dataset `dataset` used as the model (the worker's useScoreColumn) */
+  | { kind: 'scores'; id: string; dataset: string; column: string; scoreKind: ScoreKind; target: string; positive: string };
 
 export { Comlink };

@@ -5,6 +5,7 @@ import type { Problem } from '../core/errors';
 import type { DatasetRoles } from '../core/roles';
 import type { DecisionRule } from '../core/metrics';
 import type { ColumnType } from '../core/table';
+import type { ScoreKind } from '../core/score-column';
 import type { DatasetSummary, ModelSummary, TrainEpoch } from '../../workers/workbench.worker';
 import { downloadFiles } from './download';
 import { DEMOS, demoFromUrl, fetchDemoFile, type DemoName } from './demo';
@@ -167,7 +168,9 @@ export function App() {
         const summary = await session.current!.loadCsv(source, {}, (p) => dispatch({ type: 'progress', done: p.done, total: p.total }), controller.signal);
         const current = latest.current.model;
         let misfit: string | null = null;
-        if (current) {
+        if (current?.format === 'scores') {
+          misfit = `The scores came from the column '${current.manifest.model?.scoreColumn ?? ''}' of the previous data.`;
+        } else if (current) {
           try {
             await session.current!.audit.call(undefined, (api) => api.checkModelFits({ dataset: summary.id, model: current.id }));
           } catch (e) {
@@ -198,6 +201,28 @@ export function App() {
       } catch (e) {
         report(e);
         return null;
+      } finally {
+        dispatch({ type: 'busy', busy: null });
+      }
+    },
+    [report],
+  );
+
+  /** A score (or 0/1 decision) column of the loaded data as the model; refused columns keep the working model. */
+  const scoresFromColumn = useCallback(
+    async (column: string, kind: ScoreKind) => {
+      const ds = latest.current.dataset;
+      const r = latest.current.roles ?? ds?.suggestedRoles;
+      if (!ds || !r) return;
+      dispatch({ type: 'busy', busy: { label: `Reading scores from '${column}'` } });
+      try {
+        const summary = await session.current!.useScoreColumn(ds.id, column, kind, r.target);
+        // the score column is the model's only input: it is no feature of the data's roles
+        const roles: DatasetRoles = { ...r, features: r.features.filter((f) => f !== column), ignored: [...r.ignored.filter((f) => f !== column), column] };
+        dispatch({ type: 'model', model: summary, files: null, roles });
+        dispatch({ type: 'history', history: [] });
+      } catch (e) {
+        report(e);
       } finally {
         dispatch({ type: 'busy', busy: null });
       }
@@ -354,6 +379,7 @@ export function App() {
   const onProblem = useCallback((p: Problem) => dispatch({ type: 'problem', problem: p }), []);
   const onTrain = useCallback((kind: 'logistic' | 'mlp', seed: number, epochs: number) => void train(kind, seed, epochs), [train]);
   const onExport = useCallback(() => void exportFiles(), [exportFiles]);
+  const onScoreColumn = useCallback((column: string, kind: ScoreKind) => void scoresFromColumn(column, kind), [scoresFromColumn]);
   const onUseData = useCallback((bytes: Uint8Array, name: string) => void loadGeneratedLeads(bytes, name), [loadGeneratedLeads]);
 
   return (
@@ -403,6 +429,8 @@ export function App() {
               onProblem={onProblem}
               onTrain={onTrain}
               onExport={onExport}
+              target={roles?.target.column}
+              onScoreColumn={onScoreColumn}
             />
           </div>
         </TabPanel>

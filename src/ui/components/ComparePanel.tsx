@@ -42,6 +42,9 @@ interface Entry {
 
 const STORAGE_KEY = 'bias-workbench.scenarios/2';
 const AUDITED = 'audited model (as loaded)';
+/** Why a retraining scenario does not run on scores read from a column (a model with no inputs to retrain on). */
+const NEEDS_MODEL =
+  'Retraining needs the model and its input columns, and these scores come from a column of the data: load the model that made them, or train one here (tab 1), to compare retraining. Group thresholds run on the scores as they are.';
 
 /**
  * The column the standard "drop" scenario removes: the audited attribute itself when the model
@@ -145,6 +148,10 @@ export const ComparePanel = memo(function ComparePanel(props: {
       if (e.status !== 'queued') continue;
       const { id, version, scenario, base } = e;
       const update = (patch: Partial<Entry>) => setEntries((es) => es.map((x) => (x.id === id && x.version === version ? { ...x, ...patch } : x)));
+      if (base === 'retrained' && model.format === 'scores') {
+        update({ status: 'failed', message: NEEDS_MODEL });
+        continue;
+      }
       update({ status: 'running', message: 'waiting for a worker' });
       const baseline = base === 'audited' ? ({ kind: 'imported' } as const) : ({ kind: 'trained', trainKind: retrainKind, epochs } as const);
       const controller = new AbortController();
@@ -166,7 +173,7 @@ export const ComparePanel = memo(function ComparePanel(props: {
         })
         .finally(() => controllers.current.delete(controller));
     }
-  }, [entries, session, dataset.id, model.id, roles, attrs, retrainKind, epochs, seed, decision]);
+  }, [entries, session, dataset.id, model.id, model.format, roles, attrs, retrainKind, epochs, seed, decision]);
 
   const running = entries.some((e) => e.status === 'running');
   function cancelAll() {

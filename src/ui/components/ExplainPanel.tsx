@@ -59,7 +59,7 @@ function Num({ label, value, min, max, onChange, testId }: { label: string; valu
  * dispatches. Every view follows the session's attribute and decision rule, says which
  * settings its numbers came from, and is greyed while they are recomputed.
  */
-export const ExplainPanel = memo(function ExplainPanel(props: {
+interface ExplainProps {
   session: WorkbenchSession;
   dataset: DatasetSummary;
   model: ModelSummary;
@@ -68,7 +68,24 @@ export const ExplainPanel = memo(function ExplainPanel(props: {
   decision: DecisionRule;
   focusRow: number | null;
   visible: boolean;
-}) {
+}
+
+/** Explain, or (for scores read from a column, with no model to call) why there is nothing to explain. */
+export const ExplainPanel = memo(function ExplainPanel(props: ExplainProps) {
+  if (props.model.can.explain) return <ModelExplainPanel {...props} />;
+  const column = props.model.manifest.model?.scoreColumn;
+  return (
+    <>
+      <h2>3 · Explain</h2>
+      <p data-testid="explain-needs-model">
+        Explanations need a model to call on changed rows, and {column ? `these scores are read from the column '${column}' of the data` : 'this model cannot be called here'}: load the model
+        that made them, or train one here (tab 1 · Data &amp; model), to explain its scores.
+      </p>
+    </>
+  );
+});
+
+const ModelExplainPanel = memo(function ModelExplainPanel(props: ExplainProps) {
   const { session, dataset, model, roles, decision } = props;
   const pairIds = { dataset: dataset.id, model: model.id };
   const [settings, set] = useReducer(reduceSettings, initialSettings);

@@ -4,6 +4,8 @@ import type { Problem } from '../../core/errors';
 import type { DatasetSummary, ModelSummary, TrainEpoch } from '../../../workers/workbench.worker';
 import { sortModelFiles } from '../../client/model-files';
 import { problemOf } from '../../client/bridge';
+import type { ScoreKind } from '../../core/score-column';
+import { ScoreColumnPicker } from './ScoreColumnPicker';
 
 export const ModelPanel = memo(function ModelPanel(props: {
   model: ModelSummary | null;
@@ -16,6 +18,10 @@ export const ModelPanel = memo(function ModelPanel(props: {
   onProblem: (p: Problem) => void;
   onTrain: (kind: 'logistic' | 'mlp', seed: number, epochs: number) => void;
   onExport: () => void;
+  /** the target column (not offered as a score column) */
+  target?: string;
+  /** use a score or decision column of the data as the model */
+  onScoreColumn?: (column: string, kind: ScoreKind) => void;
 }) {
   const { model, history } = props;
   const [kind, setKind] = useState<'logistic' | 'mlp'>('logistic');
@@ -63,6 +69,7 @@ export const ModelPanel = memo(function ModelPanel(props: {
           Train on the chosen features
         </button>
       </fieldset>
+      {props.onScoreColumn && <ScoreColumnPicker dataset={props.dataset} target={props.target} busy={props.busy} onUse={props.onScoreColumn} />}
       {last && (
         <p className="history" data-testid="train-history">
           epoch {last.epoch}/{last.epochs}: loss {num(last.loss, 4)}
@@ -82,9 +89,11 @@ export const ModelPanel = memo(function ModelPanel(props: {
               This model does not fit the loaded data: {props.misfit} Load the model that belongs to this data, or train one here.
             </p>
           )}
-          <button onClick={props.onExport} data-testid="export-model">
-            Download model + manifest
-          </button>
+          {model.can.export && (
+            <button onClick={props.onExport} data-testid="export-model">
+              Download model + manifest
+            </button>
+          )}
         </div>
       )}
     </>
