@@ -95,7 +95,7 @@ describe('validateManifest', () => {
     ['empty target column', (j) => ({ ...j, target: { column: '', positive: 'yes' } }), /target\.column must be a non-empty string/],
     ['bad positive', (j) => ({ ...j, target: { column: 'y', positive: null } }), /target\.positive must be/],
     ['empty features', (j) => ({ ...j, features: [] }), /features must be a non-empty array/],
-    ['unknown kind', (j) => { (j.features as Record<string, unknown>[])[1].kind = 'ordinal'; return j; }, /features\[1\]\.kind must be "numeric" or "categorical", not "ordinal"/],
+    ['unknown kind', (j) => { (j.features as Record<string, unknown>[])[1].kind = 'ordinal'; return j; }, /features\[1\]\.kind must be "numeric", "categorical" or "label", not "ordinal"/],
     ['empty categories', (j) => { (j.features as Record<string, unknown>[])[1].categories = []; return j; }, /features\[1\]\.categories must be a non-empty array of strings/],
     ['numeric categories', (j) => { (j.features as Record<string, unknown>[])[1].categories = [1, 2]; return j; }, /features\[1\]\.categories must be a non-empty array of strings/],
     ['repeated category', (j) => { (j.features as Record<string, unknown>[])[1].categories = ['a', 'b', 'a']; return j; }, /features\[1\]\.categories\[2\] "a" is listed twice/],

@@ -113,6 +113,11 @@ function numericFeatureNotes(col: Column, f: NumericFeature): InputNote[] {
   ];
 }
 
+/** How the encoding writes "no category": all zeros (one-hot) or index −1 (label). */
+function noCategoryCode(f: CategoricalFeature | LabelFeature): string {
+  return f.kind === 'label' ? 'index −1' : 'all zeros';
+}
+
 function categoricalFeatureNotes(col: Column, f: CategoricalFeature | LabelFeature): InputNote[] {
   const { missing, unlisted } = categoryGaps(col, f);
   const out: InputNote[] = [];
@@ -121,7 +126,7 @@ function categoricalFeatureNotes(col: Column, f: CategoricalFeature | LabelFeatu
       kind: 'missing-category',
       column: f.column,
       count: missing,
-      message: `${rows(missing)} ha${missing === 1 ? 's' : 've'} no value in the model input '${f.column}'; the model reads ${missing === 1 ? 'it' : 'them'} as no category (all zeros).`,
+      message: `${rows(missing)} ha${missing === 1 ? 's' : 've'} no value in the model input '${f.column}'; the model reads ${missing === 1 ? 'it' : 'them'} as no category (${noCategoryCode(f)}).`,
     });
   }
   if (unlisted.size > 0) {
@@ -131,7 +136,7 @@ function categoricalFeatureNotes(col: Column, f: CategoricalFeature | LabelFeatu
       kind: 'unlisted-category',
       column: f.column,
       count: total,
-      message: `${rows(total)} of '${f.column}' hold${total === 1 ? 's' : ''} a value the manifest does not list (${withCounts(values)}); the model reads ${total === 1 ? 'it' : 'them'} as no category (all zeros).`,
+      message: `${rows(total)} of '${f.column}' hold${total === 1 ? 's' : ''} a value the manifest does not list (${withCounts(values)}); the model reads ${total === 1 ? 'it' : 'them'} as no category (${noCategoryCode(f)}).`,
     });
   }
   return out;

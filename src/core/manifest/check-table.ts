@@ -25,7 +25,7 @@ export function listColumns(names: string[], max = 20): string {
  *   `requireTarget` is false, the target) that the table lacks, with the columns it has;
  * - 'manifest-invalid' when a numeric feature's column holds text that is not a number.
  * Returns warnings for things that encode but may surprise (e.g. table values not among a
- * feature's categories, which encode as all zeros).
+ * feature's categories, which encode as all zeros, or as index −1 for a label feature).
  */
 export function checkManifestAgainstTable(m: Manifest, table: ColumnTable, options: { requireTarget?: boolean } = {}): ManifestCheck {
   const byName = new Map<string, Column>();
@@ -61,18 +61,23 @@ export function checkManifestAgainstTable(m: Manifest, table: ColumnTable, optio
     } else if (col.type === 'numeric') {
       const cats = new Set(f.categories.map((c) => Number(c)).filter((x) => Number.isFinite(x)));
       if (cats.size === 0) {
-        warnings.push(`'${f.column}' is categorical in the manifest but numeric in the CSV, and none of its categories is a number: every row encodes as all zeros.`);
+        warnings.push(`'${f.column}' is ${f.kind} in the manifest but numeric in the CSV, and none of its categories is a number: every row encodes as ${noCategory(f.kind)}.`);
       }
     } else {
       const known = new Set(f.categories);
       const unseenInManifest = col.levels.filter((lv) => !known.has(lv));
       const present = new Set(col.levels);
       if (!f.categories.some((c) => present.has(c))) {
-        warnings.push(`none of the manifest categories of '${f.column}' occurs in the CSV: every row encodes as all zeros.`);
+        warnings.push(`none of the manifest categories of '${f.column}' occurs in the CSV: every row encodes as ${noCategory(f.kind)}.`);
       } else if (unseenInManifest.length > 0) {
-        warnings.push(`'${f.column}' has values the manifest does not list (${listColumns(unseenInManifest, 5)}); they encode as all zeros.`);
+        warnings.push(`'${f.column}' has values the manifest does not list (${listColumns(unseenInManifest, 5)}); they encode as ${noCategory(f.kind)}.`);
       }
     }
   }
   return { warnings };
+}
+
+/** How a value with no listed category encodes, in words. */
+function noCategory(kind: 'categorical' | 'label'): string {
+  return kind === 'label' ? 'no category (index −1)' : 'all zeros';
 }

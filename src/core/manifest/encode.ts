@@ -2,9 +2,10 @@
  * Encoding (row-major Float32Array, one row per table row):
  * - numeric → (value − mean) / std   (mean 0, std 1 when absent; missing → 0, i.e. the mean)
  * - categorical → one-hot over `categories` in the order given (unknown or missing → all zeros)
- * - width = Σ (1 per numeric feature, #categories per categorical feature)
+ * - label → the index of the value in `categories` (unknown or missing → −1)
+ * - width = Σ (1 per numeric or label feature, #categories per categorical feature)
  * A text column read for a numeric feature is read through its levels' numbers; a numeric
- * column read for a categorical feature matches categories by the number they parse to.
+ * column read for a categorical or label feature matches categories by the number they parse to.
  */
 import { WorkbenchError } from '../errors';
 import type { ColumnTable } from '../table';
@@ -18,7 +19,30 @@ type Plan =
   | { kind: 'num'; values: Float64Array; mean: number; std: number; at: number }
   | { kind: 'numFromCodes'; codes: Int32Array; levelValue: Float64Array; mean: number; std: number; at: number }
   | { kind: 'oneHot'; codes: Int32Array; slotOfLevel: Int32Array; at: number }
-  | { kind: 'oneHotFromNumbers'; values: Float64Array; slotOfValue: Map<number, number>; at: number };
+  | { kind: 'oneHotFromNumbers'; values: Float64Array; slotOfValue: Map<number, number>; at: number }
+  | { kind: 'index'; codes: Int32Array; slotOfLevel: Int32Array; at: number }
+  | { kind: 'indexFromNumbers'; values: Float64Array; slotOfValue: Map<number, number>; at: number };
+
+/** category → its slot, for a numeric column: by the number the category's text spells (first one wins). */
+function slotsByNumber(categories: readonly string[]): Map<number, number> {
+  const slotOfValue = new Map<number, number>();
+  categories.forEach((c, j) => {
+    const x = c.trim() === '' ? NaN : Number(c);
+    if (Number.isFinite(x) && !slotOfValue.has(x)) slotOfValue.set(x, j);
+  });
+  return slotOfValue;
+}
+
+/** level code → its slot among the categories (−1: not listed), for a text column. */
+function slotsByLevel(categories: readonly string[], levels: readonly string[]): Int32Array {
+  const slot = new Map<string, number>();
+  categories.forEach((c, j) => slot.set(c, j));
+  const slotOfLevel = new Int32Array(levels.length);
+  levels.forEach((lv, j) => {
+    slotOfLevel[j] = slot.get(lv) ?? -1;
+  });
+  return slotOfLevel;
+}
 
 function planEncoding(m: Manifest, table: ColumnTable): Plan[] {
   checkManifestAgainstTable(m, table, { requireTarget: false });
@@ -33,20 +57,9 @@ function planEncoding(m: Manifest, table: ColumnTable): Plan[] {
       if (col.type === 'numeric') plans.push({ kind: 'num', values: col.values, mean, std, at });
       else plans.push({ kind: 'numFromCodes', codes: col.codes, levelValue: levelsAsNumbers(col), mean, std, at });
     } else if (col.type === 'numeric') {
-      const slotOfValue = new Map<number, number>();
-      f.categories.forEach((c, j) => {
-        const x = c.trim() === '' ? NaN : Number(c);
-        if (Number.isFinite(x) && !slotOfValue.has(x)) slotOfValue.set(x, j);
-      });
-      plans.push({ kind: 'oneHotFromNumbers', values: col.values, slotOfValue, at });
+      plans.push({ kind: f.kind === 'label' ? 'indexFromNumbers' : 'oneHotFromNumbers', values: col.values, slotOfValue: slotsByNumber(f.categories), at });
     } else {
-      const slot = new Map<string, number>();
-      f.categories.forEach((c, j) => slot.set(c, j));
-      const slotOfLevel = new Int32Array(col.levels.length);
-      col.levels.forEach((lv, j) => {
-        slotOfLevel[j] = slot.get(lv) ?? -1;
-      });
-      plans.push({ kind: 'oneHot', codes: col.codes, slotOfLevel, at });
+      plans.push({ kind: f.kind === 'label' ? 'index' : 'oneHot', codes: col.codes, slotOfLevel: slotsByLevel(f.categories, col.levels), at });
     }
   });
   return plans;
@@ -103,6 +116,19 @@ export function encodeTable(table: ColumnTable, m: Manifest, rows?: Uint32Array)
           const s = slotOfValue.get(values[rows ? rows[i] : i]);
           if (s !== undefined) out[o + s] = 1;
         }
+        break;
+      }
+      case 'index': {
+        const { codes, slotOfLevel } = p;
+        for (let i = 0; i < n; i++, o += width) {
+          const c = codes[rows ? rows[i] : i];
+          out[o] = c >= 0 ? slotOfLevel[c] : -1;
+        }
+        break;
+      }
+      case 'indexFromNumbers': {
+        const { values, slotOfValue } = p;
+        for (let i = 0; i < n; i++, o += width) out[o] = slotOfValue.get(values[rows ? rows[i] : i]) ?? -1;
         break;
       }
     }

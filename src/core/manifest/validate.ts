@@ -1,7 +1,7 @@
 /**
  * Validating a parsed manifest.json: a pipeline of named stages, one per part of the manifest
  * (format; top-level keys; name and description; target; features; output; threshold;
- * protected; training; groupThresholds). The format is checked first and alone — a wrong
+ * protected; training; groupThresholds; model). The format is checked first and alone — a wrong
  * format makes every other message noise — and throws at once. Every later stage reads the
  * JSON, writes its part of the normalised copy and reports each problem with the path to it;
  * all stages run, and the first three problems are reported together.
@@ -13,15 +13,19 @@
 import { WorkbenchError } from '../errors';
 import { isExtensionKey, isObject, show, suggest } from './json-checks';
 import { MANIFEST_FORMAT } from './types';
-import type { GroupThresholds, Manifest, ManifestFeature, ProtectedAttribute, TrainingProvenance } from './types';
+import type { GroupThresholds, Manifest, ManifestFeature, ModelBinding, ModelInputBinding, ProtectedAttribute, TrainingProvenance } from './types';
 
 const HINT_SCHEMA = 'See docs/model-manifest.md for the manifest format, or export it again from your training code.';
 
-const TOP_KEYS = new Set(['format', 'name', 'description', 'target', 'features', 'output', 'threshold', 'protected', 'training', 'groupThresholds']);
-const FEATURE_KEYS: Record<string, Set<string>> = {
+const TOP_KEYS = new Set(['format', 'name', 'description', 'target', 'features', 'output', 'threshold', 'protected', 'training', 'groupThresholds', 'model']);
+const FEATURE_KEYS: Record<ManifestFeature['kind'], Set<string>> = {
   numeric: new Set(['column', 'kind', 'mean', 'std']),
   categorical: new Set(['column', 'kind', 'categories']),
+  label: new Set(['column', 'kind', 'categories']),
 };
+const MODEL_KEYS = new Set(['format', 'inputs', 'outputName', 'index', 'scoreColumn', 'scoreKind']);
+const MODEL_FORMATS = ['tfjs-layers', 'tfjs-graph', 'onnx', 'scores'] as const;
+const INPUT_TYPES = ['float', 'double', 'int64', 'int32', 'string', 'bool'] as const;
 
 /** Records one problem, phrased with the path to it. */
 type Report = (problem: string) => void;
@@ -33,7 +37,7 @@ type Stage = (json: Record<string, unknown>, out: Manifest, bad: Report) => void
  * The stages in the order they run. `features` reads the target column that `target` wrote;
  * the order of the others decides the order of the messages.
  */
-const STAGES: readonly Stage[] = [checkTopLevelKeys, readText, readTarget, readFeatures, readOutput, readThreshold, readProtected, readTraining, readGroupThresholds];
+const STAGES: readonly Stage[] = [checkTopLevelKeys, readText, readTarget, readFeatures, readOutput, readThreshold, readProtected, readTraining, readGroupThresholds, readModel];
 
 /**
  * Checks a parsed manifest.json and returns a normalised copy (see the module comment). Throws
@@ -154,14 +158,14 @@ function readFeature(f: unknown, at: string, bad: Report, context: { seen: Map<s
   }
   const column = readFeatureColumn(f, at, bad, context);
   const kind = f.kind;
-  if (kind !== 'numeric' && kind !== 'categorical') {
-    bad(`${at}.kind must be "numeric" or "categorical", not ${show(kind)}`);
+  if (kind !== 'numeric' && kind !== 'categorical' && kind !== 'label') {
+    bad(`${at}.kind must be "numeric", "categorical" or "label", not ${show(kind)}`);
     return null;
   }
   for (const k of Object.keys(f)) {
     if (!FEATURE_KEYS[kind].has(k) && !isExtensionKey(k)) bad(`unknown field "${at}.${k}" for a ${kind} feature${suggest(k, FEATURE_KEYS[kind])}`);
   }
-  return kind === 'numeric' ? readNumericFeature(f, at, column, bad) : readCategoricalFeature(f, at, column, bad);
+  return kind === 'numeric' ? readNumericFeature(f, at, column, bad) : readCategoricalFeature(f, at, column, bad, kind);
 }
 
 function readFeatureColumn(f: Record<string, unknown>, at: string, bad: Report, context: { seen: Map<string, number>; index: number; target: string }): string {
@@ -192,19 +196,19 @@ function readNumericFeature(f: Record<string, unknown>, at: string, column: stri
   return { column, kind: 'numeric', mean, std };
 }
 
-/** A categorical feature: a non-empty array of distinct strings. */
-function readCategoricalFeature(f: Record<string, unknown>, at: string, column: string, bad: Report): ManifestFeature {
+/** A categorical or label feature: a non-empty array of distinct strings. */
+function readCategoricalFeature(f: Record<string, unknown>, at: string, column: string, bad: Report, kind: 'categorical' | 'label'): ManifestFeature {
   const cats = f.categories;
   if (!Array.isArray(cats) || cats.length === 0 || !cats.every((c) => typeof c === 'string')) {
     bad(`${at}.categories must be a non-empty array of strings`);
-    return { column, kind: 'categorical', categories: [] };
+    return { column, kind, categories: [] };
   }
   const set = new Set<string>();
   cats.forEach((c: string, j: number) => {
     if (set.has(c)) bad(`${at}.categories[${j}] "${c}" is listed twice`);
     set.add(c);
   });
-  return { column, kind: 'categorical', categories: [...cats] as string[] };
+  return { column, kind, categories: [...cats] as string[] };
 }
 
 /** output: required, "probability" or "logit". */
@@ -317,4 +321,112 @@ function readGroupThreshold(g: unknown, at: string, bad: Report): GroupThreshold
     else entry.cuts = [...g.cuts] as number[];
   }
   return entry;
+}
+
+/**
+ * model (how the row reaches a model that is not a one-input Layers model): optional object
+ * {format?, inputs?, outputName?, index?, scoreColumn?, scoreKind?}. Each input names a
+ * feature column; input names are distinct. A 'scores' model names its score column, a
+ * numeric feature; scoreColumn and scoreKind go with 'scores' only.
+ */
+function readModel(json: Record<string, unknown>, out: Manifest, bad: Report): void {
+  if (json.model === undefined) return;
+  const m = json.model;
+  if (!isObject(m)) {
+    bad('model must be an object {"format"?, "inputs"?, "outputName"?, "index"?}');
+    return;
+  }
+  for (const k of Object.keys(m)) {
+    if (!MODEL_KEYS.has(k) && !isExtensionKey(k)) bad(`unknown field "model.${k}"${suggest(k, MODEL_KEYS)}`);
+  }
+  const binding: ModelBinding = {};
+  readModelFormat(m, binding, bad);
+  if (m.inputs !== undefined) {
+    const inputs = readModelInputs(m.inputs, out, bad);
+    if (inputs) binding.inputs = inputs;
+  }
+  if (m.outputName !== undefined) {
+    if (typeof m.outputName !== 'string' || m.outputName === '') bad(`model.outputName must be a non-empty string, not ${show(m.outputName)}`);
+    else binding.outputName = m.outputName;
+  }
+  if (m.index !== undefined) {
+    if (typeof m.index !== 'number' || !Number.isInteger(m.index) || m.index < 0) bad(`model.index must be a whole number ≥ 0 (a column of the output), not ${show(m.index)}`);
+    else binding.index = m.index;
+  }
+  readScoreColumn(m, binding, out, bad);
+  out.model = binding;
+}
+
+function readModelFormat(m: Record<string, unknown>, binding: ModelBinding, bad: Report): void {
+  if (m.format === undefined) return;
+  if (typeof m.format !== 'string' || !(MODEL_FORMATS as readonly string[]).includes(m.format)) {
+    bad(`model.format must be one of ${MODEL_FORMATS.map((f) => `"${f}"`).join(', ')}, not ${show(m.format)}`);
+  } else binding.format = m.format as ModelBinding['format'];
+}
+
+/** model.inputs: a non-empty array of {name, column, type?}; null when unusable. */
+function readModelInputs(inputs: unknown, out: Manifest, bad: Report): ModelInputBinding[] | null {
+  if (!Array.isArray(inputs) || inputs.length === 0) {
+    bad('model.inputs must be a non-empty array of {"name", "column", "type"?}');
+    return null;
+  }
+  const columns = new Set(out.features.map((f) => f.column));
+  const names = new Map<string, number>();
+  const list: ModelInputBinding[] = [];
+  inputs.forEach((b: unknown, i: number) => {
+    const at = `model.inputs[${i}]`;
+    if (!isObject(b)) {
+      bad(`${at} must be an object {"name", "column", "type"?}`);
+      return;
+    }
+    for (const k of Object.keys(b)) {
+      if (k !== 'name' && k !== 'column' && k !== 'type' && !isExtensionKey(k)) bad(`unknown field "${at}.${k}"`);
+    }
+    const ok = readInputBinding(b, at, bad, { columns, names, index: i });
+    if (ok) list.push(ok);
+  });
+  return list;
+}
+
+function readInputBinding(b: Record<string, unknown>, at: string, bad: Report, context: { columns: Set<string>; names: Map<string, number>; index: number }): ModelInputBinding | null {
+  let good = true;
+  if (typeof b.name !== 'string' || b.name === '') {
+    bad(`${at}.name must be a non-empty string (the model's input name)`);
+    good = false;
+  } else if (context.names.has(b.name)) {
+    bad(`${at}.name "${b.name}" repeats model.inputs[${context.names.get(b.name)}]: each input may be fed once`);
+    good = false;
+  } else context.names.set(b.name, context.index);
+  if (typeof b.column !== 'string' || b.column === '') {
+    bad(`${at}.column must be a non-empty string (a feature column)`);
+    good = false;
+  } else if (context.columns.size > 0 && !context.columns.has(b.column)) {
+    bad(`${at}.column "${b.column}" is not among the features${suggest(b.column, context.columns)}`);
+    good = false;
+  }
+  if (b.type !== undefined && (typeof b.type !== 'string' || !(INPUT_TYPES as readonly string[]).includes(b.type))) {
+    bad(`${at}.type must be one of ${INPUT_TYPES.map((t) => `"${t}"`).join(', ')}, not ${show(b.type)}`);
+    good = false;
+  }
+  if (!good) return null;
+  return { name: b.name as string, column: b.column as string, ...(b.type !== undefined ? { type: b.type as ModelInputBinding['type'] } : {}) };
+}
+
+/** scoreColumn / scoreKind: with format 'scores' only; scoreColumn then required, a numeric feature. */
+function readScoreColumn(m: Record<string, unknown>, binding: ModelBinding, out: Manifest, bad: Report): void {
+  const scores = binding.format === 'scores';
+  if (m.scoreColumn !== undefined) {
+    if (typeof m.scoreColumn !== 'string' || m.scoreColumn === '') bad(`model.scoreColumn must be a non-empty string, not ${show(m.scoreColumn)}`);
+    else if (!scores) bad('model.scoreColumn goes with "format": "scores" only');
+    else binding.scoreColumn = m.scoreColumn;
+  } else if (scores) bad('model.scoreColumn is missing: a "scores" model names the column holding the score');
+  if (m.scoreKind !== undefined) {
+    if (m.scoreKind !== 'score' && m.scoreKind !== 'decision') bad(`model.scoreKind must be "score" or "decision", not ${show(m.scoreKind)}`);
+    else if (!scores) bad('model.scoreKind goes with "format": "scores" only');
+    else binding.scoreKind = m.scoreKind;
+  }
+  if (binding.scoreColumn !== undefined && out.features.length > 0) {
+    const f = out.features.find((x) => x.column === binding.scoreColumn);
+    if (!f || f.kind !== 'numeric') bad(`model.scoreColumn "${binding.scoreColumn}" must be a numeric feature of the manifest`);
+  }
 }

@@ -1,0 +1,136 @@
+/**
+ * Opening a model from the files a person chose, whatever its runtime: the one entry the
+ * worker and the CLI use. It decides the format from the files, opens the model and wraps it
+ * as a `Scorer` under the manifest:
+ *
+ * - a `.onnx` file, or bytes that are not JSON → ONNX (onnxruntime-web, loaded through
+ *   `runtimes.ort` only now, so nothing carries the runtime until an ONNX model is opened);
+ * - model.json of a TensorFlow.js graph model → tfjs-graph;
+ * - else model.json + .bin shards → a TensorFlow.js Layers model.
+ *
+ * A manifest's `model.format`, when given, must agree with the files.
+ */
+import { WorkbenchError } from './errors';
+import type { Manifest, ModelFormat } from './manifest';
+import { createGraphScorer, describeGraphModel, loadGraphModelFromFiles } from './graph-model';
+import { baseName, bytesOf, createModelScorer, isGraphModelJson, isObject, loadLayersModelFromFiles, parseModelJsonObject, type ModelFile } from './model';
+import { openOnnxModel, type OrtModule } from './onnx';
+import type { Scorer } from './scorer';
+import type { LayersModel } from './tf';
+
+export type { ModelFile } from './model';
+
+/** The runtimes a caller can lend; each is loaded only when a model needs it. */
+export interface ModelRuntimes {
+  /** e.g. `() => import('onnxruntime-web')` (CLI) or `import('onnxruntime-web/wasm')` (worker) */
+  ort?: () => Promise<OrtModule>;
+}
+
+/** An opened model: its scorer, the Layers model when it is one (training, saving), and what it is. */
+export interface OpenedModel {
+  format: ModelFormat;
+  scorer: Scorer;
+  /** the tfjs Layers model (retraining scenarios, export); null for every other format */
+  layers: LayersModel | null;
+  /** lines saying what the model is and how the manifest feeds it */
+  describe: string[];
+  /** releases the scorer and the model */
+  dispose(): void;
+}
+
+/** Opens the model in `files` under `manifest` (see the module comment). */
+export async function openModel(files: ModelFile[], manifest: Manifest, runtimes: ModelRuntimes = {}): Promise<OpenedModel> {
+  const format = detectFormat(files);
+  const declared = manifest.model?.format;
+  if (declared !== undefined && declared !== format) {
+    throw new WorkbenchError('model-invalid', `the manifest says the model is ${declared}, but the chosen files are a ${format} model`,
+      'Choose the model files the manifest was written for, or correct "model": {"format": ...} in the manifest.');
+  }
+  switch (format) {
+    case 'onnx':
+      return openOnnx(files, manifest, runtimes);
+    case 'tfjs-graph':
+      return openGraph(files, manifest);
+    default:
+      return openLayers(files, manifest);
+  }
+}
+
+/** The first byte that is not JSON whitespace, or -1. */
+function firstByte(b: Uint8Array): number {
+  for (let i = 0; i < Math.min(b.length, 64); i++) if (![0x20, 0x0a, 0x0d, 0x09, 0xef, 0xbb, 0xbf].includes(b[i])) return b[i];
+  return -1;
+}
+
+/** The format the files hold: .onnx (or one non-JSON file) → onnx; a graph model.json → tfjs-graph; else Layers. */
+export function detectFormat(files: ModelFile[]): Exclude<ModelFormat, 'scores'> {
+  if (files.some((f) => baseName(f.name).toLowerCase().endsWith('.onnx'))) return 'onnx';
+  const jsons = files.filter((f) => baseName(f.name).toLowerCase().endsWith('.json'));
+  if (jsons.length === 0 && files.length === 1 && firstByte(bytesOf(files[0].data)) !== 0x7b) return 'onnx';
+  for (const f of jsons) {
+    if (firstByte(bytesOf(f.data)) !== 0x7b) continue;
+    let json: Record<string, unknown> | null = null;
+    try {
+      json = parseModelJsonObject(f);
+    } catch {
+      continue; // the Layers loader says what is wrong with it
+    }
+    if (isObject(json) && isGraphModelJson(json)) return 'tfjs-graph';
+  }
+  return 'tfjs-layers';
+}
+
+async function openOnnx(files: ModelFile[], manifest: Manifest, runtimes: ModelRuntimes): Promise<OpenedModel> {
+  const onnxFiles = files.filter((f) => baseName(f.name).toLowerCase().endsWith('.onnx'));
+  const file = onnxFiles.length > 0 ? onnxFiles : files;
+  if (file.length !== 1) {
+    throw new WorkbenchError('model-invalid', `choose one .onnx file, not ${file.length} (${file.map((f) => `'${baseName(f.name)}'`).join(', ')})`, 'An ONNX model is a single .onnx file; choose it with its manifest.');
+  }
+  if (!runtimes.ort) throw new WorkbenchError('internal', 'no ONNX runtime was given to openModel', 'The caller must pass runtimes.ort.');
+  const ort = await runtimes.ort();
+  const model = await openOnnxModel(ort, bytesOf(file[0].data), manifest, { fileName: baseName(file[0].name) });
+  return { format: 'onnx', scorer: model.scorer, layers: null, describe: model.describe, dispose: () => model.scorer.dispose() };
+}
+
+async function openLayers(files: ModelFile[], manifest: Manifest): Promise<OpenedModel> {
+  const layers = await loadLayersModelFromFiles(files);
+  let scorer: Scorer;
+  try {
+    scorer = createModelScorer(layers, manifest);
+  } catch (e) {
+    layers.dispose();
+    throw e;
+  }
+  const shape = (s: (number | null)[]) => `[${s.map((d) => d ?? 'N').join(', ')}]`;
+  return {
+    format: 'tfjs-layers',
+    scorer,
+    layers,
+    describe: [`TensorFlow.js Layers model: input ${shape(layers.inputs[0].shape)}, output ${shape(layers.outputs[0].shape)}`],
+    dispose: () => {
+      scorer.dispose();
+      layers.dispose();
+    },
+  };
+}
+
+async function openGraph(files: ModelFile[], manifest: Manifest): Promise<OpenedModel> {
+  const graph = await loadGraphModelFromFiles(files);
+  let scorer: Scorer;
+  try {
+    scorer = createGraphScorer(graph, manifest);
+  } catch (e) {
+    graph.dispose();
+    throw e;
+  }
+  return {
+    format: 'tfjs-graph',
+    scorer,
+    layers: null,
+    describe: ['TensorFlow.js graph model', ...describeGraphModel(graph)],
+    dispose: () => {
+      scorer.dispose();
+      graph.dispose();
+    },
+  };
+}
