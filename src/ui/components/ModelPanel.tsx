@@ -32,11 +32,11 @@ export const ModelPanel = memo(function ModelPanel(props: {
     <>
       <h3>Model</h3>
       <label className="file">
-        Load a TensorFlow.js model (model.json + .bin files + manifest)
+        Load a model with its manifest: TensorFlow.js (model.json + .bin files) or ONNX (.onnx)
         <input
           type="file"
           multiple
-          accept=".json,.bin"
+          accept=".json,.bin,.onnx"
           data-testid="model-input"
           onChange={async (e) => {
             const chosen = [...(e.target.files ?? [])];
