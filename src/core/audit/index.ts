@@ -54,3 +54,15 @@ export {
   type InputNoteKind,
   type InputNotesRequest,
 } from './input-notes';
+export {
+  DEFAULT_COUNT_COLUMN,
+  computeCountsFrame,
+  countColumn,
+  countsAuditReport,
+  countsInputNotes,
+  drawCellMultiplicities,
+  readCountCells,
+  type CountCells,
+  type CountsAuditRequest,
+  type CountsColumns,
+} from './counts';
