@@ -15,7 +15,9 @@ import { createCsvReader, type CsvOptions } from '../src/core/csv';
 import { profileTable, type ColumnProfile } from '../src/core/profile';
 import { groupColumn, targetLabels, validateRoles, suggestRoles, type DatasetRoles, type ProtectedAttribute } from '../src/core/roles';
 import { checkManifestAgainstTable, encodeTable, manifestWidth, validateManifest, type Manifest, type ModelFormat } from '../src/core/manifest';
-import { createModelScorer, loadLayersModelFromFiles, saveModelArtifacts } from '../src/core/model';
+import { createModelScorer, saveModelArtifacts } from '../src/core/model';
+import { openModel, type OpenedModel } from '../src/core/open-model';
+import type { OrtModule } from '../src/core/onnx';
 import { trainModel } from '../src/core/train';
 import { argsortDesc, resolveCut, type DecisionRule } from '../src/core/metrics';
 import { toProblem, WorkbenchError } from '../src/core/errors';
@@ -59,6 +61,9 @@ function scoresFingerprint(table: ColumnTable, manifest: Manifest): string {
   const scores = encodeTable(table, manifest);
   return fingerprintOf([{ name: `${manifest.model?.scoreColumn ?? 'scores'}.f32`, data: new Uint8Array(scores.buffer) }], manifest);
 }
+
+/** onnxruntime-web, loaded (with its wasm) the first time an ONNX model is opened: ./ort is a lazy chunk. */
+const loadOrt = (): Promise<OrtModule> => import('./ort').then((m) => m.loadOrt());
 
 export type DataSource =
   | { kind: 'file'; file: Blob; name: string }
@@ -196,21 +201,41 @@ function scoresFor(p: Pair): Promise<{ scores: Float32Array; ms: number }> {
   });
 }
 
-function registerModel(id: string, model: tf.LayersModel, manifest: Manifest, name: string, origin: ModelSummary['origin'], history?: TrainEpoch[], fingerprint: string | null = null): ModelSummary {
+/** A Layers model trained here, as an opened model (its scorer and what frees it). */
+function openedLayers(model: tf.LayersModel, manifest: Manifest): OpenedModel {
   const scorer = createModelScorer(model, manifest);
+  return {
+    format: 'tfjs-layers',
+    scorer,
+    layers: model,
+    describe: [],
+    dispose: () => {
+      scorer.dispose();
+      model.dispose();
+    },
+  };
+}
+
+/**
+ * Puts an opened model (any format) under its handle. `layers` lists a Layers model's layers
+ * ("Dense(16)"), for other formats what core says of the model (inputs, outputs). Every model
+ * can be explained (explanations only call the scorer); only a Layers model can be exported.
+ */
+function registerModel(id: string, opened: OpenedModel, manifest: Manifest, name: string, origin: ModelSummary['origin'], history?: TrainEpoch[], fingerprint: string | null = null): ModelSummary {
+  const model = opened.layers;
   const summary: ModelSummary = {
     id,
     name,
     manifest,
     inputWidth: manifestWidth(manifest),
-    layers: model.layers.map((l) => `${l.getClassName()}${'units' in l.getConfig() ? `(${String(l.getConfig().units)})` : ''}`),
-    format: 'tfjs-layers',
-    can: { explain: true, export: true },
+    layers: model ? model.layers.map((l) => `${l.getClassName()}${'units' in l.getConfig() ? `(${String(l.getConfig().units)})` : ''}`) : opened.describe,
+    format: opened.format,
+    can: { explain: true, export: model !== null },
     origin,
     history,
     fingerprint,
   };
-  state.putModel({ id, summary, layers: model, scorer, dispose: () => model.dispose() });
+  state.putModel({ id, summary, layers: model, scorer: opened.scorer, dispose: () => opened.dispose() });
   return summary;
 }
 
@@ -313,20 +338,23 @@ const api = {
   },
 
   /**
-   * Load a tfjs Layers model (model.json + shards) with its manifest. With `fitDataset`, the
-   * model is refused (and nothing replaced) unless the manifest fits that dataset.
+   * Load a model with its manifest, whatever its format (core's openModel decides from the
+   * files): a tfjs Layers or graph model (model.json + shards) or an ONNX model (one .onnx
+   * file; onnxruntime-web is fetched now, the first time one is opened, see ./ort). With
+   * `fitDataset`, the model is refused (and nothing replaced) unless the manifest fits that
+   * dataset.
    */
   async loadModel(req: { id: string; files: ModelFile[]; manifest: unknown; name: string; origin?: ModelSummary['origin']; fitDataset?: string }): Promise<ModelSummary & { warnings: string[] }> {
     return guarded(async () => {
       await setupBackend();
       const manifest = validateManifest(req.manifest);
       const warnings = req.fitDataset ? checkManifestAgainstTable(manifest, state.dataset(req.fitDataset).table).warnings : [];
-      const model = await loadLayersModelFromFiles(req.files);
+      const opened = await openModel(req.files, manifest, { ort: loadOrt });
       try {
         const fingerprint = fingerprintOf(req.files, req.manifest);
-        return { ...registerModel(req.id, model, manifest, req.name, req.origin ?? 'imported', undefined, fingerprint), warnings };
+        return { ...registerModel(req.id, opened, manifest, req.name, req.origin ?? 'imported', undefined, fingerprint), warnings };
       } catch (e) {
-        model.dispose();
+        opened.dispose();
         throw e;
       }
     });
@@ -396,7 +424,7 @@ const api = {
       });
       // the fingerprint of the files the model exports as (the same bytes "Download" gives)
       const fingerprint = fingerprintOf(await saveModelArtifacts(result.model), result.manifest);
-      return registerModel(req.id, result.model, result.manifest, `${req.kind} trained on ${state.dataset(req.dataset).name}`, 'trained', history, fingerprint);
+      return registerModel(req.id, openedLayers(result.model, result.manifest), result.manifest, `${req.kind} trained on ${state.dataset(req.dataset).name}`, 'trained', history, fingerprint);
     });
   },
 

@@ -10,6 +10,7 @@ import { parseCsv } from '../../src/core/csv';
 import { encodeTable, validateManifest, type Manifest } from '../../src/core/manifest';
 import { createGraphScorer, describeGraphModel, loadGraphModelFromFiles } from '../../src/core/graph-model';
 import { loadLayersModelFromFiles, type ModelFile } from '../../src/core/model';
+import { openModel } from '../../src/core/open-model';
 import { rejects } from './synthetic';
 import { liveTensors, setupTfAndCheckLeaks } from './tf-setup';
 
@@ -240,3 +241,24 @@ describe('graph model refusals', () => {
     expect(e.message).toMatch(/2 inputs/);
   });
 });
+
+describe('openModel on a graph model', () => {
+  it("opens the fixture as 'tfjs-graph' (no Layers model) with the reference scores, and dispose frees its weights", async () => {
+    const n0 = liveTensors();
+    const opened = await openModel([...filesOf(modelJson), { name: 'model.manifest.json', data: read('model.manifest.json') }], manifest);
+    expect(opened.format).toBe('tfjs-graph');
+    expect(opened.layers).toBeNull();
+    expect(opened.describe).toEqual(['TensorFlow.js graph model', 'input serving_default_x [N, 5] float32', 'output Identity']);
+    expectReference(await opened.scorer.predict(X, table.nRows));
+    expect(liveTensors()).toBeGreaterThan(n0);
+    opened.dispose();
+    expect(liveTensors()).toBe(n0);
+  });
+
+  it('refuses a graph model under a manifest that declares another format', async () => {
+    const e = await rejects(openModel(filesOf(modelJson), { ...manifest, model: { format: 'onnx' } }));
+    expect(e.code).toBe('model-invalid');
+    expect(e.message).toMatch(/says the model is onnx.*tfjs-graph/);
+  });
+});
+
