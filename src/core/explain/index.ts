@@ -6,6 +6,7 @@
  */
 export * from './common';
 export * from './shapley';
+export * from './permutations';
 export * from './background';
 export * from './groups';
 export * from './importance';

@@ -9,10 +9,11 @@
  * per background row.
  *
  * - `exactShapley` enumerates all 2^M coalitions (M ≤ 12) with weights |S|!(M−|S|−1)!/M!.
- * - `permutationShap` is shap's PermutationExplainer (antithetic permutation sampling): for
- *   each seeded permutation, switch the players on one by one from the all-background state to
- *   x (forward) and off again in the same order (backward); each toggle's change in v is
- *   credited to the toggled player. Σ values = f(x) − E_b f(b) exactly (telescoping), and the
+ * - `permutationShap` is shap's PermutationExplainer walk: for each seeded permutation,
+ *   switch the players on one by one from the all-background state to x (forward) and off again
+ *   in the same order (backward); each toggle's change in v is credited to the toggled player.
+ *   The permutations are antithetic (shap's) or orthogonal (the default, lower error at the
+ *   same cost): see ./permutations.ts. Σ values = f(x) − E_b f(b) exactly (telescoping), and the
  *   values are exact for models with interactions of order ≤ 2 in the output space (e.g. a
  *   logistic model in 'logit' space).
  * - `explain` picks exact when M ≤ 10 (shap's rule for Independent maskers), else permutation.
@@ -31,8 +32,7 @@
  * Batching: masked evaluations of many steps, permutations and explained rows are packed into
  * one Float32Array of `batchRows` rows (default 8192; at least nBackground) per predict call.
  */
-import { createRng, shuffleInPlace } from '../rng';
-import type { Rng } from '../rng';
+import { createRng } from '../rng';
 import {
   DEFAULT_LOGIT_CLIP,
   aborted,
@@ -47,6 +47,8 @@ import {
   resolveBatchRows,
 } from './common';
 import type { ExplainScorer, JobHooks, OutputSpace, Player } from './common';
+import { DEFAULT_SAMPLING, checkSampling, permutationSource } from './permutations';
+import type { PermutationSampling, PermutationSource } from './permutations';
 
 export interface ShapleyInput {
   scorer: ExplainScorer;
@@ -76,6 +78,8 @@ export interface PermutationOptions extends ShapleyOptions {
   permutations?: number;
   /** default 0 */
   seed?: number;
+  /** how a row's permutations relate (./permutations.ts); default DEFAULT_SAMPLING ('orthogonal') */
+  sampling?: PermutationSampling;
   /**
    * Global index of the first explained row. Row i's permutations come from a stream seeded by
    * (seed, rowIndexOffset + i), so splitting rows across workers gives the same numbers.
@@ -104,6 +108,8 @@ export interface ShapleyResult {
   errors: Float64Array;
   /** permutations per row (0 for exact) */
   permutations: number;
+  /** the permutation sampler (permutation method only) */
+  sampling?: PermutationSampling;
   /** model rows actually evaluated, including the B + N prelude */
   evaluations: number;
   /** shap's cost without any skipping: rows × P × 2M × B (permutation) or rows × 2^M × B (exact) */
@@ -403,7 +409,7 @@ class PermutationWalk {
   private i = 0;
   private p = 0;
   private t = 0;
-  private rng: Rng = createRng(0);
+  private source: PermutationSource | null = null;
   private readonly perm: Int32Array;
   private readonly eq: Uint8Array;
   private readonly nNonEq: Int32Array;
@@ -432,6 +438,7 @@ class PermutationWalk {
     private readonly seed: number,
     private readonly rowOffset: number,
     private readonly res: ShapleyResult,
+    private readonly sampling: PermutationSampling,
   ) {
     const { M, B, width } = ctx;
     this.perm = new Int32Array(M);
@@ -472,8 +479,7 @@ class PermutationWalk {
       this.xorNonEq[b] = x;
     }
     this.flags.fill(0);
-    this.rng = createRng(mixSeed(this.seed, this.rowOffset + i));
-    for (let j = 0; j < M; j++) this.perm[j] = j;
+    this.source = permutationSource(this.sampling, M, createRng(mixSeed(this.seed, this.rowOffset + i)));
     if (this.sum) {
       this.sum.fill(0);
       this.wMean!.fill(0);
@@ -484,7 +490,7 @@ class PermutationWalk {
 
   private beginUnit(): void {
     const { B, bg, width } = this.ctx;
-    shuffleInPlace(this.perm, this.rng);
+    this.source!.next(this.perm);
     this.t = 0;
     this.diffX.set(this.nNonEq);
     this.diffB.fill(0);
@@ -641,13 +647,15 @@ class PermutationWalk {
 export async function permutationShap(input: ShapleyInput, options: PermutationOptions = {}): Promise<ShapleyResult> {
   const P = options.permutations ?? DEFAULT_PERMUTATIONS;
   if (!Number.isInteger(P) || P < 1) throw internal(`permutations must be a whole number ≥ 1, not ${P}`);
+  const sampling = checkSampling(options.sampling ?? DEFAULT_SAMPLING);
   const ctx = await prepare(input, options);
   const { N, M, B, width } = ctx;
   const res = emptyResult(ctx, 'permutation', P, N * P * 2 * M * B);
+  res.sampling = sampling;
   const seed = options.seed ?? 0;
   const rowOffset = options.rowIndexOffset ?? 0;
-  const producer = new PermutationWalk(ctx, false, P, seed, rowOffset, res);
-  const consumer = new PermutationWalk(ctx, true, P, seed, rowOffset, res);
+  const producer = new PermutationWalk(ctx, false, P, seed, rowOffset, res, sampling);
+  const consumer = new PermutationWalk(ctx, true, P, seed, rowOffset, res, sampling);
   const cap = ctx.batchRows;
   const batch = new Float32Array(cap * width);
   let fill = 0;
