@@ -52,6 +52,8 @@ export default defineConfig({
   plugins: [react(), cspMeta()],
   worker: { format: 'es' },
   build: { target: 'es2022', chunkSizeWarningLimit: 4000 },
-  optimizeDeps: { include: ['@tensorflow/tfjs-core', '@tensorflow/tfjs-layers', '@tensorflow/tfjs-backend-cpu', '@tensorflow/tfjs-backend-wasm', 'comlink', 'react', 'react-dom', 'plotly.js-basic-dist-min'] },
+  // the lazily imported ones too (the converter for graph models, onnxruntime-web's wasm build
+  // for ONNX): found only when a model is opened, the dev server would re-bundle and reload then
+  optimizeDeps: { include: ['@tensorflow/tfjs-core', '@tensorflow/tfjs-layers', '@tensorflow/tfjs-backend-cpu', '@tensorflow/tfjs-backend-wasm', '@tensorflow/tfjs-converter', 'onnxruntime-web/wasm', 'comlink', 'react', 'react-dom', 'plotly.js-basic-dist-min'] },
   preview: { headers: SECURITY_HEADERS },
 });
