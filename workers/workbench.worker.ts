@@ -26,6 +26,7 @@ import { tf } from '../src/core/tf';
 import { buildAuditIndex, indexKey, runAudit, runAuditFast, runAuditReport, runCurves, runSliceAudit, runSlices, type AuditOptions } from './audit-jobs';
 import { inputNotes, type InputNote } from '../src/core/audit';
 import { scoreColumnModel, type ScoreKind } from '../src/core/score-column';
+import { draftManifest, type DraftChoices } from '../src/core/manifest/draft';
 import type { SliceMetric, SlicePredicate } from '../src/core/slices';
 import { createSplit, runScenario, type Scenario, type ScenarioProgress, type ScenarioResult } from '../src/core/mitigate';
 import { buildBackground, explainCost, explanationViews, groupsOf, importanceJob, proxyReport, runExplainJob, type BackgroundSpec, type ExplainJob } from './explain-jobs';
@@ -401,6 +402,19 @@ const api = {
       };
       state.putModel({ id: req.id, summary, layers: null, scorer, dispose: () => {} });
       return { ...summary, warnings: [] };
+    });
+  },
+
+  /**
+   * A manifest drafted from a loaded dataset (core/manifest/draft) for a model that came
+   * without one, with the warnings the data gives against it. Throws what validateManifest
+   * (or the draft) refuses, for the page to show next to the form.
+   */
+  async draftManifest(req: { dataset: string; choices: DraftChoices }): Promise<{ manifest: Manifest; warnings: string[] }> {
+    return guarded(async () => {
+      const { table } = state.dataset(req.dataset);
+      const manifest = draftManifest(table, req.choices);
+      return { manifest, warnings: checkManifestAgainstTable(manifest, table).warnings };
     });
   },
 

@@ -6,6 +6,7 @@ import type { DatasetRoles } from '../core/roles';
 import type { DecisionRule } from '../core/metrics';
 import type { ColumnType } from '../core/table';
 import type { ScoreKind } from '../core/score-column';
+import type { DraftChoices } from '../core/manifest/draft';
 import type { DatasetSummary, ModelSummary, TrainEpoch } from '../../workers/workbench.worker';
 import { downloadFiles } from './download';
 import { DEMOS, demoFromUrl, fetchDemoFile, type DemoName } from './demo';
@@ -379,6 +380,14 @@ export function App() {
   const onProblem = useCallback((p: Problem) => dispatch({ type: 'problem', problem: p }), []);
   const onTrain = useCallback((kind: 'logistic' | 'mlp', seed: number, epochs: number) => void train(kind, seed, epochs), [train]);
   const onExport = useCallback(() => void exportFiles(), [exportFiles]);
+  const draftManifest = useCallback(
+    (choices: DraftChoices) => {
+      const ds = latest.current.dataset;
+      if (!ds) return Promise.reject(new Error('Load a dataset first'));
+      return session.current!.audit.call(undefined, (api) => api.draftManifest({ dataset: ds.id, choices }));
+    },
+    [],
+  );
   const onScoreColumn = useCallback((column: string, kind: ScoreKind) => void scoresFromColumn(column, kind), [scoresFromColumn]);
   const onUseData = useCallback((bytes: Uint8Array, name: string) => void loadGeneratedLeads(bytes, name), [loadGeneratedLeads]);
 
@@ -431,6 +440,8 @@ export function App() {
               onExport={onExport}
               target={roles?.target.column}
               onScoreColumn={onScoreColumn}
+              roles={roles}
+              draftManifest={draftManifest}
             />
           </div>
         </TabPanel>

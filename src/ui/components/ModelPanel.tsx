@@ -6,6 +6,16 @@ import { sortModelFiles } from '../../client/model-files';
 import { problemOf } from '../../client/bridge';
 import type { ScoreKind } from '../../core/score-column';
 import { ScoreColumnPicker } from './ScoreColumnPicker';
+import { ManifestWriter } from './ManifestWriter';
+import type { Manifest } from '../../core/manifest';
+import type { DraftChoices } from '../../core/manifest/draft';
+import type { DatasetRoles } from '../../core/roles';
+
+/** Chosen model files, plus a written manifest as one more chosen file. */
+function withManifest(chosen: File[], manifest: Manifest): { name: string; arrayBuffer(): Promise<ArrayBuffer> }[] {
+  const bytes = new TextEncoder().encode(JSON.stringify(manifest, null, 2));
+  return [...chosen, { name: 'model.manifest.json', arrayBuffer: () => Promise.resolve(bytes.buffer as ArrayBuffer) }];
+}
 
 export const ModelPanel = memo(function ModelPanel(props: {
   model: ModelSummary | null;
@@ -22,12 +32,18 @@ export const ModelPanel = memo(function ModelPanel(props: {
   target?: string;
   /** use a score or decision column of the data as the model */
   onScoreColumn?: (column: string, kind: ScoreKind) => void;
+  /** the data's roles (the manifest writer's defaults) */
+  roles?: DatasetRoles | null;
+  /** draft a manifest from the loaded data (the worker's draftManifest), for model files chosen without one */
+  draftManifest?: (choices: DraftChoices) => Promise<{ manifest: Manifest; warnings: string[] }>;
 }) {
   const { model, history } = props;
   const [kind, setKind] = useState<'logistic' | 'mlp'>('logistic');
   const [seed, setSeed] = useState(42);
   const [epochs, setEpochs] = useState(10);
   const last = history[history.length - 1];
+  /** model files chosen without a manifest: the manifest writer is open for them */
+  const [unwritten, setUnwritten] = useState<File[] | null>(null);
   return (
     <>
       <h3>Model</h3>
@@ -45,11 +61,30 @@ export const ModelPanel = memo(function ModelPanel(props: {
               const sorted = await sortModelFiles(chosen);
               props.onFiles(sorted.files, sorted.manifest, sorted.modelName);
             } catch (err) {
-              props.onProblem(problemOf(err));
+              const p = problemOf(err);
+              // files without a manifest: offer to write one from the loaded data
+              if (p.code === 'manifest-invalid' && /no manifest/.test(p.message) && props.dataset && props.draftManifest) setUnwritten(chosen);
+              else props.onProblem(p);
             }
           }}
         />
       </label>
+      {unwritten && props.dataset && props.draftManifest && (
+        <ManifestWriter
+          dataset={props.dataset}
+          roles={props.roles ?? null}
+          files={unwritten.map((f) => f.name)}
+          draft={props.draftManifest}
+          onCancel={() => setUnwritten(null)}
+          onUse={(manifest) => {
+            const files = unwritten;
+            setUnwritten(null);
+            sortModelFiles(withManifest(files, manifest))
+              .then((sorted) => props.onFiles(sorted.files, sorted.manifest, sorted.modelName))
+              .catch((err: unknown) => props.onProblem(problemOf(err)));
+          }}
+        />
+      )}
       <fieldset className="train" disabled={!props.dataset || props.busy}>
         <legend>…or train one here</legend>
         <label>
