@@ -15,6 +15,7 @@ const TREES = join(root, 'test/fixtures/onnx/trees.onnx');
 const TREES_MANIFEST = join(root, 'test/fixtures/onnx/trees.manifest.json');
 /** onnxruntime-web's files as the build names them: its lazy chunks and its .wasm */
 const ORT_ASSET = /\/assets\/ort[-.][^/]*\.(js|wasm)$/;
+const GRAPH = join(root, 'test/fixtures/graph');
 
 let app: App;
 
@@ -58,6 +59,25 @@ describe('an ONNX model chosen in the page, in Chromium', () => {
     const outside = app.requests.filter((u) => !u.startsWith(app.origin) && !u.startsWith('data:') && !u.startsWith('blob:'));
     expect(outside).toEqual([]);
     expect(app.consoleErrors.filter((e) => /Content Security Policy|Refused to/i.test(e))).toEqual([]);
+    await page.close();
+  });
+
+  it('audits a TensorFlow.js graph model chosen with its shard and manifest (the converter a lazy chunk of the worker)', async () => {
+    const page = await app.newPage();
+    await page.goto(`${app.origin}/`);
+    await page.getByTestId('csv-input').setInputFiles(join(GRAPH, 'data.csv'));
+    await expect.poll(() => page.getByTestId('dataset-summary').textContent(), { timeout: 30_000 }).toContain('30 rows');
+    await page.getByTestId('model-input').setInputFiles(['model.json', 'group1-shard1of1.bin', 'model.manifest.json'].map((f) => join(GRAPH, f)));
+    const summary = page.getByTestId('model-summary');
+    await expect.poll(() => summary.textContent(), { timeout: 60_000 }).toContain('TensorFlow.js graph model');
+    expect(await summary.textContent()).toContain('5 inputs from 3 columns');
+    await page.getByTestId('tab-audit').click();
+    await page.getByTestId('metric-accuracy').waitFor({ timeout: 60_000 });
+    expect(await page.getByTestId('metric-accuracy').textContent()).toMatch(/^\d+\.\d%$/);
+    const groups = await page.getByTestId('group-table').locator('tbody tr').allTextContents();
+    expect(groups.map((g) => g.match(/north|south/)?.[0])).toEqual(['north', 'south']);
+    const outside = app.requests.filter((u) => !u.startsWith(app.origin) && !u.startsWith('data:') && !u.startsWith('blob:'));
+    expect(outside).toEqual([]);
     await page.close();
   });
 });
