@@ -29,6 +29,7 @@ import { setupNodeBackend } from './backend';
 import { loadModelFromDisk } from './load-model';
 import { GENERATED_BY, baseRoles, binsFlag, collectNotes, csvField, printNotes, protectedAttributes, targetFlags, toJson, writeResult } from './common';
 import { RANGES, UsageError, need, numberFlag, optChoice, optString, optThreshold, parseFlags } from './flags';
+import { explainInChunks, explainOnThreads, resolveThreads } from './explain-pool';
 
 /**
  * Reads a CSV and encodes every row with the manifest; with it, the notes about that file
@@ -68,6 +69,8 @@ const EXPLAIN_OPTIONS = {
   permutations: { type: 'string' },
   output: { type: 'string' },
   seed: { type: 'string' },
+  sampling: { type: 'string' },
+  threads: { type: 'string' },
   format: { type: 'string' },
   out: { type: 'string' },
 } as const;
@@ -79,6 +82,8 @@ export async function explainCommand(args: string[]): Promise<number> {
   const permutations = numberFlag(v, 'permutations', RANGES.count, DEFAULT_PERMUTATIONS);
   const seed = numberFlag(v, 'seed', RANGES.seed, 0);
   const method = optChoice(v, 'method', ['auto', 'exact', 'permutation'] as const, 'auto');
+  const sampling = optChoice(v, 'sampling', ['orthogonal', 'antithetic'] as const, 'orthogonal');
+  const threadsFlag = v.threads === 'auto' || v.threads === undefined ? 'auto' : numberFlag(v, 'threads', RANGES.count, 1);
   const output = optChoice(v, 'output', ['probability', 'logit'] as const, 'probability');
   const format = optChoice(v, 'format', ['json', 'csv'] as const, 'json');
   const dataPath = need(v, 'data');
@@ -142,10 +147,10 @@ export async function explainCommand(args: string[]): Promise<number> {
     printNotes(notes);
 
     const t0 = performance.now();
-    const res = await explain(
-      { scorer, X, nRows: N, background: bg, nBackground: B, players },
-      { method: resolved, permutations, seed, output },
-    );
+    // rows in fixed chunks, on worker threads when there are several: the same values either way
+    const job = { X, nRows: N, background: bg, nBackground: B, players, options: { method: resolved, permutations, seed, output, sampling } };
+    const threads = resolveThreads(threadsFlag, cost.maxEvaluations);
+    const res = N === 0 ? await explain({ scorer, ...job }, job.options) : threads > 1 ? await explainOnThreads(job, threads, modelPath, manifestPath) : await explainInChunks(scorer, job);
     const seconds = (performance.now() - t0) / 1000;
     scorer.dispose();
 
@@ -169,7 +174,9 @@ export async function explainCommand(args: string[]): Promise<number> {
         method: res.method,
         output: res.output,
         permutations: res.permutations,
+        ...(res.method === 'permutation' ? { sampling } : {}),
         seed,
+        threads,
         features,
         baseValue: res.baseValue,
         rowsFrom: rowsFrom ?? dataPath,

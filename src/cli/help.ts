@@ -37,11 +37,14 @@ const USAGE: Record<CommandName, string> = {
   explain: `  bias-workbench explain --data FILE --model model.json [--manifest FILE]
                          [--rows N | --rows-from FILE] [--background N | --background-from FILE]
                          [--method auto|exact|permutation] [--permutations P]
+                         [--sampling orthogonal|antithetic] [--threads N|auto]
                          [--output probability|logit] [--seed S] [--format json|csv] [--out FILE]
       Shapley values per manifest column for the first N rows of --data (default 100) or every
       row of --rows-from, against N background rows sampled from --data (default 100, seeded)
       or the rows of --background-from. auto = exact up to 10 columns, else permutation
-      (default 10 permutations). baseValue + sum(values) = prediction for every row.`,
+      (default 10 permutations; orthogonal sampling, or shap's antithetic). --threads: worker
+      threads (default auto: one per core when the work is large); the values do not depend on it.
+      baseValue + sum(values) = prediction for every row.`,
 
   importance: `  bias-workbench importance --data FILE --model model.json [--manifest FILE] --target COL
                             --positive VALUE [--protected COL] [--bins COL=cuts] [--weight COL]
