@@ -3,11 +3,14 @@
  * (test/fixtures/scores/leads-with-scores.csv, made by scripts/make-scores-fixture.ts). The
  * score column is chosen as the scores, the audit shows its numbers and its per-group table,
  * Explain says plainly that it needs a model, the group-threshold scenario runs on the scores
- * while retraining scenarios say why they do not, and no request leaves the origin.
+ * while retraining scenarios say why they do not, and no request leaves the origin. And the
+ * manifest writer: model files chosen without a manifest open a form that writes one from the
+ * data, shows validateManifest's message inline, downloads it and loads the model with it.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { root, startApp, type App } from './harness';
+import { openDemo, root, startApp, type App } from './harness';
 
 const FIXTURE = join(root, 'test/fixtures/scores/leads-with-scores.csv');
 
@@ -64,6 +67,41 @@ describe('scores from a column of the data, in Chromium', () => {
 
     const outside = app.requests.filter((u) => !u.startsWith(app.origin) && !u.startsWith('data:') && !u.startsWith('blob:'));
     expect(outside).toEqual([]);
+    await page.close();
+  });
+
+  it('writes the manifest for model files chosen without one, from the loaded data, and loads the model with it', async () => {
+    const { page } = await openDemo(app);
+    await page.getByTestId('tab-data').click();
+    const demo = join(root, 'public/demo/bank');
+    await page.getByTestId('model-input').setInputFiles([join(demo, 'model.json'), join(demo, 'model.weights.bin')]);
+    const writer = page.getByTestId('manifest-writer');
+    await writer.waitFor({ timeout: 10_000 });
+    expect(await page.getByTestId('problem').count()).toBe(0);
+    // the demo model reads age and marital too (protected here, so not inputs by default)
+    await page.getByLabel('age is a model input').check();
+    await page.getByLabel('marital is a model input').check();
+    await expect.poll(() => page.getByTestId('writer-summary').textContent()).toContain('15 columns');
+
+    // validateManifest's message, inline
+    await page.getByTestId('writer-threshold').fill('1.5');
+    await expect.poll(() => page.getByTestId('writer-problem').textContent()).toContain('threshold');
+    expect(await page.getByTestId('writer-use').isDisabled()).toBe(true);
+    await page.getByTestId('writer-threshold').fill('0.5');
+    await expect.poll(() => page.getByTestId('writer-problem').count()).toBe(0);
+
+    const [download] = await Promise.all([page.waitForEvent('download'), page.getByTestId('writer-download').click()]);
+    const written = JSON.parse(readFileSync((await download.path())!, 'utf8'));
+    const demoManifest = JSON.parse(readFileSync(join(demo, 'model.manifest.json'), 'utf8'));
+    expect(written.features.map((f: { column: string }) => f.column)).toEqual(demoManifest.features.map((f: { column: string }) => f.column));
+    expect(written.features.filter((f: { kind: string }) => f.kind === 'categorical')).toEqual(demoManifest.features.filter((f: { kind: string }) => f.kind === 'categorical'));
+
+    await page.getByTestId('writer-use').click();
+    await expect.poll(() => page.getByTestId('model-summary').textContent(), { timeout: 30_000 }).toContain('50 inputs from 15 columns');
+    expect(await writer.count()).toBe(0);
+    await page.getByTestId('tab-audit').click();
+    await page.getByTestId('metric-accuracy').waitFor({ timeout: 60_000 });
+    expect(Number(await page.getByTestId('metric-auc').textContent())).toBeGreaterThan(0.6);
     await page.close();
   });
 });
