@@ -14,16 +14,20 @@ import { UsageError } from './flags';
 import { COMMANDS, commandHelp, globalHelp, isCommand, type CommandName } from './help';
 import { scoreCommand } from './score';
 import { auditCommand } from './audit';
+import { auditCountsCommand, wantsCounts } from './audit-counts';
+import { sqlCommand } from './sql';
 import { explainCommand, importanceCommand } from './explain';
 import { compareCommand } from './compare';
 import { generateCommand } from './generate';
 import { simulateCommand } from './simulate';
 import { workshopCommand } from './workshop';
 import { logCommand } from './log';
+import { reportCommand } from './report';
+import { monitorCommand } from './monitor';
 
 const RUN: Record<CommandName, (args: string[]) => Promise<number>> = {
   score: scoreCommand,
-  audit: auditCommand,
+  audit: (args) => (wantsCounts(args) ? auditCountsCommand(args) : auditCommand(args)),
   explain: explainCommand,
   importance: importanceCommand,
   compare: compareCommand,
@@ -31,6 +35,9 @@ const RUN: Record<CommandName, (args: string[]) => Promise<number>> = {
   simulate: simulateCommand,
   workshop: workshopCommand,
   log: logCommand,
+  monitor: monitorCommand,
+  sql: sqlCommand,
+  report: reportCommand,
 };
 
 const wantsHelp = (args: readonly string[]): boolean => args.includes('--help') || args.includes('-h');

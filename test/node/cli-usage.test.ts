@@ -21,6 +21,7 @@ const BASE: Record<(typeof COMMANDS)[number], string[]> = {
   simulate: ['--out', 'no-such-folder/simulation.json'],
   workshop: ['summarize', '--results', 'no-such.json'],
   log: ['verify', '--log', 'no-such.jsonl'],
+  sql: ['--dialect', 'duckdb', '--table', 't', '--target', 'y', '--positive', '1', '--protected', 'g', '--score', 's', '--out', 'no-such-folder/q.sql'],
 };
 
 /** How each command's usage line starts after its name. */
@@ -34,6 +35,7 @@ const FIRST: Record<(typeof COMMANDS)[number], string> = {
   simulate: '[--leads',
   workshop: 'summarize',
   log: 'verify',
+  sql: '--dialect',
 };
 
 describe('help', () => {

@@ -66,3 +66,4 @@ export {
   type CountsAuditRequest,
   type CountsColumns,
 } from './counts';
+export { SQL_DIALECTS, auditCommandLine, countsQuery, quoteIdentifier, stringLiteral, type CountsQueryRequest, type SqlDialect } from './counts-sql';
