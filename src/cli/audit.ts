@@ -7,14 +7,13 @@
 import { basename } from 'node:path';
 import { stat } from 'node:fs/promises';
 import { checkManifestAgainstTable, encodeTable, type Manifest } from '../core/manifest';
-import { createModelScorer } from '../core/model';
 import { validateRoles } from '../core/roles';
 import { CLI_HINTS, predictionColumn, scoreColumn } from '../core/score-column';
 import { auditReport, NO_SCORES, type AuditSources, type ReportNote, type ThresholdSource } from '../core/audit';
 import type { DecisionRule } from '../core/metrics';
 import { readCsvFile } from './read-csv';
 import { setupNodeBackend } from './backend';
-import { loadModelFromDisk } from './load-model';
+import { openModelFromDisk } from './load-model';
 import { baseRoles, collectNotes, printNotes, requiredProtected, sha256File, targetFlags, toJson, writeResult } from './common';
 import { RANGES, UsageError, numberFlag, optChoice, optString, parseFlags, type FlagValues } from './flags';
 import { renderAuditHtml } from './report-html';
@@ -129,10 +128,10 @@ function noScoresNote(predCol: string): ReportNote {
 
 export async function auditCommand(args: string[]): Promise<number> {
   const f = readFlags(args);
-  let model: Awaited<ReturnType<typeof loadModelFromDisk>> | null = null;
+  let model: Awaited<ReturnType<typeof openModelFromDisk>> | null = null;
   if (f.modelPath) {
     await setupNodeBackend();
-    model = await loadModelFromDisk(f.modelPath, f.manifestPath);
+    model = await openModelFromDisk(f.modelPath, f.manifestPath);
   }
   try {
     const manifest = model?.manifest ?? null;
@@ -149,12 +148,7 @@ export async function auditCommand(args: string[]): Promise<number> {
     if (f.scoreCol) scores = scoreColumn(table, f.scoreCol, CLI_HINTS);
     if (model) {
       manifestWarnings = checkManifestAgainstTable(model.manifest, table, { requireTarget: false }).warnings;
-      const scorer = createModelScorer(model.model, model.manifest);
-      try {
-        scores = await scorer.predict(encodeTable(table, model.manifest), table.nRows);
-      } finally {
-        scorer.dispose();
-      }
+      scores = await model.opened.scorer.predict(encodeTable(table, model.manifest), table.nRows);
     }
     const predictions = f.predCol ? predictionColumn(table, f.predCol, positive, CLI_HINTS) : undefined;
     const notes = collectNotes(table, { manifest, target: roles.target, protected: f.attrs, csvWarnings: parsed.warnings, manifestWarnings });
@@ -184,6 +178,6 @@ export async function auditCommand(args: string[]): Promise<number> {
     if (f.out) process.stderr.write(`audit of ${report.rows} rows → ${f.out}\n`);
     return 0;
   } finally {
-    model?.model.dispose();
+    model?.opened.dispose();
   }
 }

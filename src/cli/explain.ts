@@ -1,12 +1,11 @@
 /**
  * `bias-workbench explain`: per-row Shapley values of a model's score, per manifest column;
  * `bias-workbench importance`: permutation importance of each column for a performance or a
- * fairness score. Both run the core explainers (src/core/explain) on the tfjs model.
+ * fairness score. Both run the core explainers (src/core/explain) on the model (TensorFlow.js or ONNX).
  */
 import { performance } from 'node:perf_hooks';
 import { WorkbenchError } from '../core/errors';
 import { checkManifestAgainstTable, encodeTable, featureSlices, manifestWidth, type Manifest } from '../core/manifest';
-import { createModelScorer } from '../core/model';
 import { targetLabels, validateRoles } from '../core/roles';
 import type { ColumnTable } from '../core/table';
 import {
@@ -26,7 +25,7 @@ import { protectedGroups, rowWeights, type ReportNote } from '../core/audit';
 import { count, num } from '../core/format';
 import { readCsvFile } from './read-csv';
 import { setupNodeBackend } from './backend';
-import { loadModelFromDisk } from './load-model';
+import { openModelFromDisk } from './load-model';
 import { GENERATED_BY, baseRoles, binsFlag, collectNotes, csvField, printNotes, protectedAttributes, targetFlags, toJson, writeResult } from './common';
 import { RANGES, UsageError, need, numberFlag, optChoice, optString, optThreshold, parseFlags } from './flags';
 import { explainInChunks, explainOnThreads, resolveThreads } from './explain-pool';
@@ -96,9 +95,9 @@ export async function explainCommand(args: string[]): Promise<number> {
   const out = optString(v, 'out');
 
   await setupNodeBackend();
-  const { model, manifest, manifestPath } = await loadModelFromDisk(modelPath, optString(v, 'manifest'));
+  const { opened, manifest, manifestPath } = await openModelFromDisk(modelPath, optString(v, 'manifest'));
   try {
-    const scorer = createModelScorer(model, manifest);
+    const scorer = opened.scorer;
     const width = manifestWidth(manifest);
     const players = playersFromSlices(featureSlices(manifest));
     const M = players.length;
@@ -202,7 +201,7 @@ export async function explainCommand(args: string[]): Promise<number> {
     if (out) process.stderr.write(`explained ${N} rows in ${num(seconds, 2)} s → ${out}\n`);
     return 0;
   } finally {
-    model.dispose();
+    opened.dispose();
   }
 }
 
@@ -245,7 +244,7 @@ export async function importanceCommand(args: string[]): Promise<number> {
   const out = optString(v, 'out');
 
   await setupNodeBackend();
-  const { model, manifest, manifestPath } = await loadModelFromDisk(modelPath, optString(v, 'manifest'));
+  const { opened, manifest, manifestPath } = await openModelFromDisk(modelPath, optString(v, 'manifest'));
   try {
     const { target, positive } = targetFlags(v, manifest);
     const data = await encodedRows(dataPath, manifest, '--data');
@@ -262,7 +261,7 @@ export async function importanceCommand(args: string[]): Promise<number> {
     const notes = [...data.notes, ...collectNotes(table, { target: roles.target, protected: attrs })];
     printNotes(notes);
 
-    const scorer = createModelScorer(model, manifest);
+    const scorer = opened.scorer;
     const t0 = performance.now();
     const res = await permutationImportance({
       scorer,
@@ -316,6 +315,6 @@ export async function importanceCommand(args: string[]): Promise<number> {
     if (out) process.stderr.write(`importance of ${players.length} columns → ${out}\n`);
     return 0;
   } finally {
-    model.dispose();
+    opened.dispose();
   }
 }

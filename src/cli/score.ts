@@ -4,11 +4,10 @@
  */
 import { createWriteStream } from 'node:fs';
 import { checkManifestAgainstTable, encodeTable } from '../core/manifest';
-import { createModelScorer } from '../core/model';
 import { cellText } from '../core/table';
 import { readCsvFile } from './read-csv';
 import { setupNodeBackend } from './backend';
-import { loadModelFromDisk } from './load-model';
+import { openModelFromDisk } from './load-model';
 import { collectNotes, csvField, printNotes } from './common';
 import { need, optString, parseFlags } from './flags';
 
@@ -27,17 +26,11 @@ export async function scoreCommand(args: string[]): Promise<number> {
   const outPath = optString(values, 'out');
   await setupNodeBackend();
   const parsed = await readCsvFile(dataPath);
-  const { model, manifest } = await loadModelFromDisk(modelPath, manifestPath);
+  const { opened, manifest } = await openModelFromDisk(modelPath, manifestPath);
   try {
     const { table } = parsed;
     const check = checkManifestAgainstTable(manifest, table, { requireTarget: false });
-    const scorer = createModelScorer(model, manifest);
-    let scores: Float32Array;
-    try {
-      scores = await scorer.predict(encodeTable(table, manifest), table.nRows);
-    } finally {
-      scorer.dispose();
-    }
+    const scores = await opened.scorer.predict(encodeTable(table, manifest), table.nRows);
     printNotes(collectNotes(table, { manifest, csvWarnings: parsed.warnings, manifestWarnings: check.warnings }));
     // the output keeps the input's delimiter; whitespace-separated input is written with commas
     const d = parsed.delimiter === 'whitespace' ? ',' : parsed.delimiter;
@@ -60,6 +53,6 @@ export async function scoreCommand(args: string[]): Promise<number> {
     }
     return 0;
   } finally {
-    model.dispose();
+    opened.dispose();
   }
 }
