@@ -3,7 +3,7 @@
  * `bias-workbench help audit`) and all of them together (`bias-workbench --help`).
  */
 
-export const COMMANDS = ['score', 'audit', 'explain', 'importance', 'compare', 'generate', 'simulate', 'workshop', 'log'] as const;
+export const COMMANDS = ['score', 'audit', 'explain', 'importance', 'compare', 'generate', 'simulate', 'workshop', 'log', 'sql', 'monitor'] as const;
 export type CommandName = (typeof COMMANDS)[number];
 
 export function isCommand(s: string): s is CommandName {
@@ -34,7 +34,16 @@ const USAGE: Record<CommandName, string> = {
       (0 < P ≤ 100). --bootstrap N ≥ 0 resamples (seed S), --confidence-level in (0, 1)
       (default 0.95), --min-group-size N ≥ 1 (default 30). --bins cuts a numeric protected
       column (repeatable); one with more than 20 distinct values needs it.
-      --format html writes one self-contained report file.`,
+      --format html writes one self-contained report file.
+
+  bias-workbench audit --counts FILE --target COL --positive VALUE --protected COL[,COL...]
+                       (--score COL | --prediction COL) [--count COL] [--weight COL]
+                       [other audit flags, no --model]
+      The same audit from a counts table (one row per cell: the protected values, a score
+      or 0/1 decision, the label, the row count n (--count, default n) and, with --weight,
+      the cell's weight sum), as bias-workbench sql's query returns it. The numbers equal
+      the row-level audit's (docs/scale.md); a top-k or top-% cut that falls among rows of
+      one score is refused (counts do not keep the row order that breaks such ties).`,
 
   explain: `  bias-workbench explain --data FILE --model model.json|model.onnx [--manifest FILE]
                          [--rows N | --rows-from FILE] [--background N | --background-from FILE]
@@ -131,6 +140,52 @@ const USAGE: Record<CommandName, string> = {
       first entry that was edited, deleted, inserted or reordered, or the first line that is
       not JSON. Removing the newest entries leaves an intact shorter log: --head HASH (a head
       recorded earlier) also requires the log to end there. See docs/oversight.md.`,
+
+  sql: `  bias-workbench sql --dialect duckdb|spark|bigquery --table T --target COL --positive VALUE
+                     --protected COL[,COL...] (--score COL | --prediction COL) [--weight COL]
+                     [--round DIGITS] [--out FILE]
+      Prints the one GROUP BY query that turns a warehouse table of scored rows into the
+      counts table audit --counts reads: the protected columns, the score (rounded to
+      DIGITS decimals with --round: fewer cells, and the audit of the rounded scores), the
+      label (1 where the target as text equals VALUE), COUNT(*) AS n and SUM(weight). Run it
+      on the warehouse and bring back only the counts (docs/scale.md).`,
+  monitor: `  bias-workbench monitor --reference FILE --current FILE (--model model.json | --score COL)
+                         --target COL --positive VALUE --protected COL[,COL...]
+                         [--bins evidently|deciles|N] [--bins COL=c1,c2,...]
+                         [--time-column COL --window week|month|quarter] [--policy policy.json]
+                         [--format json|html] [--out FILE]
+      Drift between a reference and a current CSV: per column PSI, Jensen–Shannon distance,
+      normed Wasserstein and KS p-value (numeric), chi-square p-value (categorical), missing
+      values and unseen categories, as Evidently's stattests define them; the same for the
+      scores and each group's selection rate. --bins: PSI's bins (evidently = Sturges or one
+      per value, the default; deciles or N = reference quantiles); COL=cuts bins a numeric
+      protected column. --time-column: ISO dates in the current data, audited per --window
+      (default month) with drift of each window. --policy: the committee's rules
+      (bias-workbench.policy/1); exit 3 when one breaks, each named on standard error.
+      See docs/monitoring.md.`,
+  report: `  bias-workbench report --data FILE (--model model.json [--manifest FILE] | --score COL)
+                        --target COL --positive VALUE --protected COL[,COL...] [--bins COL=cuts]
+                        [--weight COL] [--threshold T | --top-k K | --top-percent P]
+                        [--intersections] [--bootstrap N] [--seed S] [--min-group-size N]
+                        [--scenarios RESULTS.json [--chosen NAME]] [--policy FILE]
+                        [--log FILE] [--workshop SUMMARY.json] [--system TEXT] [--purpose TEXT]
+                        [--use TEXT] [--affected TEXT] [--owner TEXT] [--why COL=TEXT]
+                        [--oversight TEXT] [--monitoring TEXT] [--k N] [--quasi COL,...]
+                        [--identifiers drop|hash] [--importance-repeats N]
+                        [--format html|json] [--out FILE]
+      The algorithmic impact assessment (docs/report.md): system and purpose, data
+      (provenance, profile, representation), protected attributes and why, the model (file
+      hashes, manifest), performance, fairness by group with intervals (--bootstrap, default
+      200) and definitions, explanations (proxies; permutation importance with --model,
+      --importance-repeats, default 3, 0 skips it), mitigations (--scenarios: compare's JSON
+      output; --chosen: the scenario adopted, with its accuracy cost), residual risks, human
+      oversight (--log: a decision log; --workshop: a debrief), monitoring (--policy),
+      privacy, reproducibility and sign-off. One self-contained HTML file (default; no
+      script, no request, prints to A4) or its JSON twin (bias-workbench.assessment/1).
+      Groups with fewer than k rows (--k, default 10) are shown as "fewer than k" with their
+      rates withheld, with complementary suppression; identifier-like columns are dropped (or
+      pseudonymised with --identifiers hash); k-anonymity is checked over the protected and
+      --quasi columns. --project FILE is not available yet (exit 2).`,
 };
 
 const HEADER = 'bias-workbench — fairness audits of lead-scoring models, offline.';
