@@ -13,6 +13,17 @@
  * λ · penalty is added to each batch's loss (the soft group-rate gaps defined in
  * ./train-penalty); without it nothing changes, bit for bit.
  *
+ * Logistic models can instead be fitted exactly (`optimizer: 'newton'`): the full-batch
+ * L2-regularised fit to convergence of ./fit/logistic — scikit-learn's LogisticRegression
+ * objective with its C — in float64 on the encoded rows, its coefficients then set into the
+ * same Dense(1, sigmoid) Layers model, so saving, the manifest and scoring do not change. It
+ * takes no fairness penalty (that stays on the Adam loop).
+ *
+ * Early stopping (`earlyStopping`, Adam): after each epoch the validation loss is compared with
+ * the best so far; after `patience` epochs without improvement training ends and the weights of
+ * the best epoch are restored. Without validation rows, a seeded stratified share of the
+ * distinct training rows is held out of training to be the validation rows.
+ *
  * Cancel: `shouldStop()` is polled before every batch. When it returns true after at least one
  * full epoch, training stops there and the model so far is returned with `stoppedEarly: true`
  * (its validation metrics are recomputed for the weights returned). Before the first epoch
@@ -25,6 +36,8 @@ import { encodeTable, encodeTarget, manifestWidth, MANIFEST_FORMAT } from './man
 import type { Manifest, ManifestFeature, ProtectedAttribute, TrainingProvenance } from './manifest';
 import { checkFairnessPenalty, defaultFairnessPenalty, fillPenaltyMatrix, penaltyColumns, penaltyTerm, softDecision } from './train-penalty';
 import type { FairnessPenalty, SoftDecision } from './train-penalty';
+import { fitLogistic } from './fit/logistic';
+import type { LogisticFit } from './fit/logistic';
 import { createRng, shuffleInPlace } from './rng';
 import type { ColumnTable } from './table';
 import { tf } from './tf';
@@ -81,10 +94,31 @@ export interface TrainOptions {
    * then includes the penalty term.
    */
   fairnessPenalty?: FairnessPenalty;
+  /**
+   * How the weights are found: 'adam' (default), the seeded mini-batch loop; 'newton', for
+   * kind 'logistic' only and without a fairness penalty, the exact L2-regularised fit of
+   * ./fit/logistic (epochs, batchSize and learningRate do not apply; one EpochStats is reported).
+   */
+  optimizer?: 'adam' | 'newton';
+  /** inverse L2 penalty strength for 'newton', as scikit-learn's C; default 1 */
+  C?: number;
+  /**
+   * Adam only: end training once the validation loss has not improved for `patience` epochs,
+   * and return the weights of the best epoch. Without validation rows, `holdOut` (default 0.1)
+   * of the distinct training rows, stratified by label and seeded, leave training to be them.
+   */
+  earlyStopping?: EarlyStopping;
   onEpoch?: (e: EpochStats) => void | Promise<void>;
   shouldStop?: () => boolean;
   /** ISO date for the provenance; default now; null leaves it out (reproducible files) */
   date?: string | null;
+}
+
+export interface EarlyStopping {
+  /** epochs without a lower validation loss before training ends (≥ 1) */
+  patience: number;
+  /** share of the training rows held out when there are no validation rows; default 0.1 */
+  holdOut?: number;
 }
 
 export const defaultTrainOptions = {
@@ -93,6 +127,9 @@ export const defaultTrainOptions = {
   learningRate: 0.01,
   hidden: [32, 16],
   validationFraction: 0.2,
+  optimizer: 'adam',
+  C: 1,
+  holdOut: 0.1,
 } as const;
 
 export interface TrainResult {
@@ -102,6 +139,8 @@ export interface TrainResult {
   history: EpochStats[];
   /** true when shouldStop ended training before the last epoch */
   stoppedEarly: boolean;
+  /** with early stopping: the epoch whose weights the model holds (1-based) */
+  bestEpoch?: number;
 }
 
 /** Seeded stratified split of the labelled rows: round(fraction × n) of each class validate. */
@@ -253,6 +292,9 @@ interface TrainSettings {
   hidden: number[];
   validationFraction: number;
   seed: number;
+  optimizer: 'adam' | 'newton';
+  C: number;
+  earlyStopping: Required<EarlyStopping> | null;
 }
 
 /** Stage 1: the spec, the options (defaults filled in), the weights and the penalty, checked. */
@@ -265,7 +307,11 @@ function resolveSettings(table: ColumnTable, spec: TrainSpec, options: TrainOpti
     hidden: [...(options.hidden ?? defaultTrainOptions.hidden)],
     validationFraction: options.validationFraction ?? defaultTrainOptions.validationFraction,
     seed: options.seed >>> 0,
+    optimizer: options.optimizer ?? defaultTrainOptions.optimizer,
+    C: options.C ?? defaultTrainOptions.C,
+    earlyStopping: options.earlyStopping ? { patience: options.earlyStopping.patience, holdOut: options.earlyStopping.holdOut ?? defaultTrainOptions.holdOut } : null,
   };
+  checkSolver(s, options);
   if (!Number.isInteger(s.epochs) || s.epochs < 1) throw new WorkbenchError('internal', `epochs must be a whole number ≥ 1, not ${s.epochs}`);
   if (!Number.isInteger(s.batchSize) || s.batchSize < 1) throw new WorkbenchError('internal', `batchSize must be a whole number ≥ 1, not ${s.batchSize}`);
   if (!(s.learningRate > 0)) throw new WorkbenchError('internal', `learningRate must be > 0, not ${s.learningRate}`);
@@ -284,11 +330,43 @@ function resolveSettings(table: ColumnTable, spec: TrainSpec, options: TrainOpti
   return s;
 }
 
+/** The optimizer, C and early stopping fit together and with the model kind. */
+function checkSolver(s: TrainSettings, options: TrainOptions): void {
+  if (s.optimizer !== 'adam' && s.optimizer !== 'newton') throw new WorkbenchError('internal', `optimizer must be 'adam' or 'newton', not '${String(s.optimizer)}'`);
+  if (s.optimizer === 'newton') {
+    if (options.kind !== 'logistic') throw new WorkbenchError('internal', `optimizer 'newton' fits logistic models only, not '${options.kind}'`);
+    if (options.fairnessPenalty) throw new WorkbenchError('internal', `optimizer 'newton' takes no fairness penalty; train with 'adam'`);
+    if (s.earlyStopping) throw new WorkbenchError('internal', `optimizer 'newton' fits to convergence: early stopping does not apply`);
+  }
+  if (!(s.C > 0)) throw new WorkbenchError('internal', `C must be > 0, not ${s.C}`);
+  const es = s.earlyStopping;
+  if (es && (!Number.isInteger(es.patience) || es.patience < 1)) throw new WorkbenchError('internal', `earlyStopping.patience must be a whole number ≥ 1, not ${es.patience}`);
+  if (es && !(es.holdOut > 0 && es.holdOut < 1)) throw new WorkbenchError('internal', `earlyStopping.holdOut must be in (0, 1), not ${es.holdOut}`);
+}
+
 /**
  * Stage 2: the labelled training and validation rows — the explicit `trainRows` (validation:
  * `validationRows`, else every other labelled row), or a seeded stratified split.
  */
 function chooseRows(table: ColumnTable, labels: Int8Array, options: TrainOptions, settings: TrainSettings): { train: Uint32Array; validation: Uint32Array } {
+  const rows = givenOrSplitRows(table, labels, options, settings);
+  const es = settings.earlyStopping;
+  return es && rows.validation.length === 0 ? holdOutForEarlyStopping(rows.train, labels, es.holdOut, settings.seed) : rows;
+}
+
+/**
+ * The early-stopping rows when none validate: `fraction` of the distinct training rows,
+ * stratified by label (seeded), leave training — every copy of a row, so a resampled
+ * duplicate never trains on what it is judged on.
+ */
+function holdOutForEarlyStopping(train: Uint32Array, labels: Int8Array, fraction: number, seed: number): { train: Uint32Array; validation: Uint32Array } {
+  const distinct = Uint32Array.from(new Set(train)).sort();
+  const { validation } = stratifiedSplit(labels, fraction, (seed ^ 0x5bd1e995) >>> 0, distinct);
+  const held = new Set(validation);
+  return { train: train.filter((r) => !held.has(r)), validation };
+}
+
+function givenOrSplitRows(table: ColumnTable, labels: Int8Array, options: TrainOptions, settings: TrainSettings): { train: Uint32Array; validation: Uint32Array } {
   if (!options.trainRows) return stratifiedSplit(labels, settings.validationFraction, settings.seed);
   const inTrain = new Uint8Array(table.nRows);
   const t: number[] = [];
@@ -434,11 +512,17 @@ interface EpochsRun {
   history: EpochStats[];
   stoppedEarly: boolean;
   final: Validation;
+  /** with early stopping: the epoch whose weights are returned */
+  bestEpoch?: number;
+  /** with optimizer 'newton': the fit */
+  exact?: LogisticFit;
 }
 
 /**
  * Stage 5: the epochs. Each epoch shuffles the row order with `rng`, steps through it in
- * batches (polling `shouldStop` before each), then validates and reports the epoch.
+ * batches (polling `shouldStop` before each), then validates and reports the epoch; with early
+ * stopping it then keeps the best weights so far, or ends when `patience` epochs passed
+ * without a lower validation loss (the best weights are restored at the end).
  */
 async function runEpochs(fit: Fit, data: TrainingData, settings: TrainSettings, options: TrainOptions): Promise<EpochsRun> {
   const { epochs, batchSize } = settings;
@@ -446,6 +530,7 @@ async function runEpochs(fit: Fit, data: TrainingData, settings: TrainSettings, 
   const order = new Uint32Array(data.train.length);
   for (let i = 0; i < order.length; i++) order[i] = i;
   const history: EpochStats[] = [];
+  const best = settings.earlyStopping ? new BestWeights(settings.earlyStopping.patience) : null;
   let stoppedEarly = false;
   let dirty = false; // weights changed since the last validation
   outer: for (let epoch = 1; epoch <= epochs; epoch++) {
@@ -469,9 +554,85 @@ async function runEpochs(fit: Fit, data: TrainingData, settings: TrainSettings, 
     const stats: EpochStats = { epoch, epochs, loss: lossRows > 0 ? lossSum / lossRows : NaN, ...val };
     history.push(stats);
     await options.onEpoch?.(stats);
+    if (best && best.afterEpoch(stats, fit.vars) === 'stop') break;
+  }
+  if (best && best.epoch > 0) {
+    if (dirty || best.epoch < history.length) best.restore(fit.vars);
+    return { history, stoppedEarly, final: history[best.epoch - 1], bestEpoch: best.epoch };
   }
   const final = dirty ? await evaluate(fit.model, data.Xva, data.yva, data.width) : history[history.length - 1];
   return { history, stoppedEarly, final };
+}
+
+/**
+ * Early stopping's memory: the epoch with the lowest validation loss so far and a copy of its
+ * weights. An epoch improves only by a strictly lower loss, so ties keep the earlier epoch.
+ */
+class BestWeights {
+  epoch = 0;
+  private loss = Infinity;
+  private weights: Float32Array[] = [];
+  constructor(private readonly patience: number) {}
+
+  /** Records the epoch; 'stop' once `patience` epochs passed since the best. */
+  afterEpoch(stats: EpochStats, vars: tf.Variable[]): 'go' | 'stop' {
+    if (stats.valLoss < this.loss) {
+      this.loss = stats.valLoss;
+      this.epoch = stats.epoch;
+      this.weights = vars.map((v) => (v.dataSync() as Float32Array).slice());
+      return 'go';
+    }
+    return this.epoch > 0 && stats.epoch - this.epoch >= this.patience ? 'stop' : 'go';
+  }
+
+  /** Sets the variables back to the best epoch's weights. */
+  restore(vars: tf.Variable[]): void {
+    vars.forEach((v, i) => {
+      const t = tf.tensor(this.weights[i], v.shape, 'float32');
+      try {
+        v.assign(t);
+      } finally {
+        t.dispose();
+      }
+    });
+  }
+}
+
+/**
+ * Stage 5 with optimizer 'newton': the exact fit (./fit/logistic) of the encoded training
+ * rows with their weights, its coefficients set into the model's output layer, validated and
+ * reported as one epoch whose loss is mean_i(w_i · bce_i) over the training rows, as Adam's.
+ */
+async function runNewton(model: LayersModel, data: TrainingData, settings: TrainSettings, options: TrainOptions): Promise<EpochsRun> {
+  if (options.shouldStop?.()) throw new WorkbenchError('aborted', 'training was stopped before the fit finished', 'Start training again when ready.');
+  const exact = fitLogistic(data.Xtr, data.ytr, data.width, { C: settings.C, sampleWeight: data.wtr });
+  const kernel = tf.tensor2d(Float32Array.from(exact.coef), [data.width, 1]);
+  const bias = tf.tensor1d([exact.intercept]);
+  try {
+    model.getLayer('output').setWeights([kernel, bias]);
+  } finally {
+    kernel.dispose();
+    bias.dispose();
+  }
+  const val = await evaluate(model, data.Xva, data.yva, data.width);
+  const stats: EpochStats = { epoch: 1, epochs: 1, loss: meanWeightedLoss(data, exact), ...val };
+  await options.onEpoch?.(stats);
+  return { history: [stats], stoppedEarly: false, final: val, exact };
+}
+
+/** mean_i(w_i · bce_i) over the training rows under the exact fit (float64). */
+function meanWeightedLoss(data: TrainingData, exact: LogisticFit): number {
+  const n = data.ytr.length;
+  const { coef, intercept } = exact;
+  let sum = 0;
+  for (let i = 0, o = 0; i < n; i++, o += data.width) {
+    let z = intercept;
+    for (let j = 0; j < data.width; j++) z += data.Xtr[o + j] * coef[j];
+    // bce = log(1 + e^z) − y z, written to avoid overflow
+    const softplus = z > 0 ? z + Math.log1p(Math.exp(-z)) : Math.log1p(Math.exp(z));
+    sum += data.wtr[i] * (softplus - data.ytr[i] * z);
+  }
+  return n > 0 ? sum / n : NaN;
 }
 
 /** Stage 6: the provenance written into manifest.training. */
@@ -481,8 +642,8 @@ function provenance(
   run: EpochsRun,
   rows: { train: Uint32Array; validation: Uint32Array; nPos: number; nValPos: number },
 ): TrainingProvenance {
-  const { seed, learningRate, batchSize, epochs, hidden, validationFraction } = settings;
-  const { history, stoppedEarly, final } = run;
+  const { seed, hidden, validationFraction } = settings;
+  const { history, final } = run;
   const fair = options.fairnessPenalty;
   const sw = options.sampleWeight;
   const last = history[history.length - 1];
@@ -492,14 +653,8 @@ function provenance(
     library: `@tensorflow/tfjs-core ${tf.version_core}`,
     backend: tf.getBackend(),
     seed,
-    optimizer: 'adam',
-    loss: (sw ? 'weighted binary cross-entropy' : 'binary cross-entropy') + (fair ? ` + λ·Σ_g (soft ${fair.constraint} rate_g − overall)²` : ''),
-    learningRate,
-    batchSize,
-    epochs,
-    epochsRun: history.length,
+    ...(run.exact ? exactFitProvenance(run.exact, sw !== undefined) : adamProvenance(options, settings, run)),
     ...(options.kind === 'mlp' ? { hidden } : {}),
-    ...(stoppedEarly ? { stoppedEarly: true } : {}),
     sampleWeighted: sw !== undefined,
     ...(fair
       ? {
@@ -530,13 +685,39 @@ function provenance(
   };
 }
 
+/** Provenance of the Adam loop: its settings, epochs run, early stopping. */
+function adamProvenance(options: TrainOptions, settings: TrainSettings, run: EpochsRun): TrainingProvenance {
+  const { learningRate, batchSize, epochs, earlyStopping } = settings;
+  const fair = options.fairnessPenalty;
+  return {
+    optimizer: 'adam',
+    loss: (options.sampleWeight ? 'weighted binary cross-entropy' : 'binary cross-entropy') + (fair ? ` + λ·Σ_g (soft ${fair.constraint} rate_g − overall)²` : ''),
+    learningRate,
+    batchSize,
+    epochs,
+    epochsRun: run.history.length,
+    ...(earlyStopping ? { earlyStopping: { patience: earlyStopping.patience, bestEpoch: run.bestEpoch ?? null } } : {}),
+    ...(run.stoppedEarly ? { stoppedEarly: true } : {}),
+  };
+}
+
+/** Provenance of the exact fit: the objective, C, and how far the solver went. */
+function exactFitProvenance(exact: LogisticFit, weighted: boolean): TrainingProvenance {
+  return {
+    optimizer: exact.solver,
+    loss: `${weighted ? 'weighted ' : ''}binary cross-entropy summed + ‖w‖²/(2C) (scikit-learn's LogisticRegression objective)`,
+    C: exact.C,
+    solver: { precision: 'float64', iterations: exact.iterations, converged: exact.converged, gradientMax: exact.gradMax },
+  };
+}
+
 /**
  * Trains a model on `table` and returns it with its manifest (numeric mean/std from the
  * training rows, categorical categories = the table's levels in table order, output
  * 'probability', threshold 0.5, provenance in manifest.training).
  *
  * Stages: settings checked → training/validation rows → both classes present → manifest and
- * encoded rows → epochs → provenance.
+ * encoded rows → epochs (or the exact fit) → provenance.
  *
  * Throws 'target-missing', 'roles-invalid' (bad feature list), 'target-one-class' (the
  * training rows hold one class), 'aborted' (stopped before the first epoch ended).
@@ -550,10 +731,30 @@ export async function trainModel(table: ColumnTable, spec: TrainSpec, options: T
   const manifest = buildManifest(table, spec, train);
   const data = encodeRows(table, manifest, { labels, train, validation, ...(options.sampleWeight ? { sampleWeight: options.sampleWeight } : {}) });
 
-  const fair = options.fairnessPenalty;
   const model = buildModel(options.kind, data.width, settings.hidden, settings.seed);
-  const optimizer = tf.train.adam(settings.learningRate);
   let ok = false;
+  try {
+    const run = settings.optimizer === 'newton' ? await runNewton(model, data, settings, options) : await runAdam(model, data, settings, options);
+    const nValPos = data.yva.reduce((a, b) => a + b, 0);
+    manifest.training = provenance(options, settings, run, { train, validation, nPos, nValPos });
+    ok = true;
+    return {
+      model,
+      manifest,
+      split: { train, validation, seed: settings.seed },
+      history: run.history,
+      stoppedEarly: run.stoppedEarly,
+      ...(run.bestEpoch !== undefined ? { bestEpoch: run.bestEpoch } : {}),
+    };
+  } finally {
+    if (!ok) model.dispose();
+  }
+}
+
+/** Stage 5 with optimizer 'adam': the epoch loop with its optimiser (disposed after). */
+async function runAdam(model: LayersModel, data: TrainingData, settings: TrainSettings, options: TrainOptions): Promise<EpochsRun> {
+  const fair = options.fairnessPenalty;
+  const optimizer = tf.train.adam(settings.learningRate);
   try {
     const fit: Fit = {
       model,
@@ -563,14 +764,9 @@ export async function trainModel(table: ColumnTable, spec: TrainSpec, options: T
       soft: softDecision(fair ?? {}),
       buf: batchBuffers(settings.batchSize, data.width, fair),
     };
-    const run = await runEpochs(fit, data, settings, options);
-    const nValPos = data.yva.reduce((a, b) => a + b, 0);
-    manifest.training = provenance(options, settings, run, { train, validation, nPos, nValPos });
-    ok = true;
-    return { model, manifest, split: { train, validation, seed: settings.seed }, history: run.history, stoppedEarly: run.stoppedEarly };
+    return await runEpochs(fit, data, settings, options);
   } finally {
     optimizer.dispose();
-    if (!ok) model.dispose();
   }
 }
 

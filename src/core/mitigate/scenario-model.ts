@@ -15,7 +15,7 @@ import { trainWithConstraint } from './constraint';
 import type { ConstrainedTrainResult } from './constraint';
 import { resample } from './resample';
 import { reweigh } from './reweigh';
-import type { ScenarioConstraintReport } from './scenario-result';
+import type { ScenarioBaseline, ScenarioConstraintReport } from './scenario-result';
 import { labelsAndGroups, stageSeed } from './scenario-run';
 import type { ScenarioRun } from './scenario-run';
 import { findIntervention } from './scenario-spec';
@@ -110,21 +110,8 @@ export async function fitModel(run: ScenarioRun): Promise<FittedModel> {
     return { model: null, scorer: b.scorer, ownsScorer: false, manifest: b.manifest, trainedRows: 0, constraint: null };
   }
   const inputs = trainingInputs(run);
-  const options: TrainOptions = {
-    kind: b.trainKind,
-    seed: run.seed,
-    ...(b.epochs !== undefined ? { epochs: b.epochs } : {}),
-    ...(b.batchSize !== undefined ? { batchSize: b.batchSize } : {}),
-    ...(b.learningRate !== undefined ? { learningRate: b.learningRate } : {}),
-    ...(b.hidden !== undefined ? { hidden: b.hidden } : {}),
-    trainRows: inputs.rows,
-    validationRows: new Uint32Array(0),
-    ...(inputs.sampleWeight ? { sampleWeight: inputs.sampleWeight } : {}),
-    date: null,
-    ...(run.ctx.shouldStop ? { shouldStop: run.ctx.shouldStop } : {}),
-    onEpoch: (e) => run.progress('train', `epoch ${e.epoch} of ${e.epochs}`),
-  };
   const con = findIntervention(run.scenario, 'constraint');
+  const options = trainOptions(run, b, inputs, con !== undefined);
   const { result, report } = con
     ? await trainConstrained(run, con, { spec: inputs.spec, options })
     : { result: await trainModel(run.ctx.table, inputs.spec, options), report: null };
@@ -136,6 +123,36 @@ export async function fitModel(run: ScenarioRun): Promise<FittedModel> {
     throw e;
   }
   return { model: result.model, scorer, ownsScorer: true, manifest: result.manifest, trainedRows: inputs.rows.length, constraint: report };
+}
+
+/** Early stopping of a scenario's MLP: epochs without a lower loss on the held-out tenth of its training rows. */
+const mlpPatience = 3;
+
+/**
+ * How a scenario trains its model. A logistic baseline is fitted exactly ('newton': the
+ * L2-regularised fit to convergence, C = 1, scikit-learn's LogisticRegression objective),
+ * unless the baseline asks for 'adam' or the fairness constraint is on (its penalty trains
+ * with Adam). An MLP trains with Adam and early stopping on a seeded tenth of the distinct
+ * training rows, held out of training, restoring the best epoch's weights.
+ */
+function trainOptions(run: ScenarioRun, b: Extract<ScenarioBaseline, { kind: 'trained' }>, inputs: TrainingInputs, constrained: boolean): TrainOptions {
+  const exact = b.trainKind === 'logistic' && !constrained && (b.optimizer ?? 'newton') === 'newton';
+  return {
+    kind: b.trainKind,
+    seed: run.seed,
+    ...(b.epochs !== undefined ? { epochs: b.epochs } : {}),
+    ...(b.batchSize !== undefined ? { batchSize: b.batchSize } : {}),
+    ...(b.learningRate !== undefined ? { learningRate: b.learningRate } : {}),
+    ...(b.hidden !== undefined ? { hidden: b.hidden } : {}),
+    ...(exact ? { optimizer: 'newton' as const } : {}),
+    ...(b.trainKind === 'mlp' && !constrained ? { earlyStopping: { patience: mlpPatience } } : {}),
+    trainRows: inputs.rows,
+    validationRows: new Uint32Array(0),
+    ...(inputs.sampleWeight ? { sampleWeight: inputs.sampleWeight } : {}),
+    date: null,
+    ...(run.ctx.shouldStop ? { shouldStop: run.ctx.shouldStop } : {}),
+    onEpoch: (e) => run.progress('train', exact ? 'fitted to convergence' : `epoch ${e.epoch} of ${e.epochs}`),
+  };
 }
 
 /** constraint: training with the fairness penalty, λ chosen on the split's training rows. */

@@ -17,7 +17,8 @@ import type { Intervention, ThresholdConstraintKind } from './scenario-spec';
 import type { ScenarioSplit } from './scenario-split';
 
 export type ScenarioBaseline =
-  | { kind: 'trained'; trainKind: 'logistic' | 'mlp'; epochs?: number; batchSize?: number; learningRate?: number; hidden?: number[] }
+  /** optimizer: how a logistic baseline is fitted — 'newton' (default: exact, see ./scenario-model) or 'adam' (epochs) */
+  | { kind: 'trained'; trainKind: 'logistic' | 'mlp'; epochs?: number; batchSize?: number; learningRate?: number; hidden?: number[]; optimizer?: 'adam' | 'newton' }
   | { kind: 'imported'; scorer: Scorer; manifest: Manifest };
 
 export interface ScenarioContext {
