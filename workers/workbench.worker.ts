@@ -252,7 +252,9 @@ function thresholdOf(rule: DecisionRule, scores: Float32Array): number {
   return cut > 0 ? sorted[cut - 1] : Number.POSITIVE_INFINITY;
 }
 
-function featureColumns(m: ModelEntry<ModelSummary>): string[] {
+/** The model's input columns; for scores read from a column (no inputs), the data's feature columns when `roles` are given. */
+function featureColumns(m: ModelEntry<ModelSummary>, roles?: DatasetRoles): string[] {
+  if (m.summary.format === 'scores') return roles ? roles.features.filter((c) => c !== m.summary.manifest.model?.scoreColumn) : [];
   return m.summary.manifest.features.map((f) => f.column);
 }
 
@@ -516,7 +518,7 @@ const api = {
     return guarded(async () => {
       const table = checkedTable(req.dataset, req.roles);
       const { scores } = await scoresFor(req);
-      return runSlices(table, req.roles, scores, featureColumns(state.model(req.model)), req.decision, req.metric, req.minSupport);
+      return runSlices(table, req.roles, scores, featureColumns(state.model(req.model), req.roles), req.decision, req.metric, req.minSupport);
     });
   },
 
@@ -525,7 +527,7 @@ const api = {
     return guarded(async () => {
       const table = checkedTable(req.dataset, req.roles);
       const { scores } = await scoresFor(req);
-      return runSliceAudit(table, req.roles, scores, featureColumns(state.model(req.model)), req.decision, req.predicates, req.description);
+      return runSliceAudit(table, req.roles, scores, featureColumns(state.model(req.model), req.roles), req.decision, req.predicates, req.description);
     });
   },
 

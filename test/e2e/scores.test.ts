@@ -50,6 +50,12 @@ describe('scores from a column of the data, in Chromium', () => {
     expect(groups.length).toBe(4); // age <25, 25–40, 40–60, ≥60
     expect(groups[0]).toContain('<25');
     expect(await page.getByTestId('audit-provenance').textContent()).toContain('threshold 0.50');
+    // worst slices over the data's columns: the score column is no input of anything
+    await page.getByTestId('find-slices').click();
+    await page.getByTestId('open-slice').first().waitFor({ timeout: 30_000 });
+    const slices = await page.getByTestId('open-slice').allTextContents();
+    expect(slices.length).toBeGreaterThan(0);
+    expect(slices.some((n) => n.includes('vendor_score'))).toBe(false);
 
     await page.getByTestId('tab-explain').click();
     expect(await page.getByTestId('explain-needs-model').textContent()).toContain('Explanations need a model to call on changed rows');
