@@ -5,10 +5,9 @@
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import { WorkbenchError } from '../core/errors';
-import { createModelScorer } from '../core/model';
 import { setupNodeBackend } from './backend';
 import { explainChunk, type ChunkResult, type PoolJob } from './explain-pool';
-import { loadModelFromDisk } from './load-model';
+import { openModelFromDisk } from './load-model';
 
 const port = parentPort!;
 const { modelPath, manifestPath, job } = workerData as { modelPath: string; manifestPath: string; job: PoolJob };
@@ -20,8 +19,8 @@ function report(e: unknown): void {
 
 try {
   await setupNodeBackend();
-  const { model, manifest } = await loadModelFromDisk(modelPath, manifestPath);
-  const scorer = createModelScorer(model, manifest);
+  const { opened } = await openModelFromDisk(modelPath, manifestPath);
+  const scorer = opened.scorer;
   port.on('message', (m: { type: 'chunk'; start: number; n: number }) => {
     explainChunk(scorer, job, m.start, m.n).then(
       (chunk: ChunkResult) => port.postMessage({ type: 'done', chunk }, [chunk.values.buffer as ArrayBuffer, chunk.errors.buffer as ArrayBuffer, chunk.predictions.buffer as ArrayBuffer]),

@@ -70,4 +70,14 @@ describe('CLI with .onnx models', () => {
       expect(Math.abs(row.prediction - ref[i])).toBeLessThan(1e-6);
     });
   });
+
+  it('explain on worker threads opens the ONNX model in each worker: the same values as on one thread', async () => {
+    const args = ['explain', '--data', data, '--model', join(onnxDir, 'trees.onnx'), '--rows', '12', '--background', '10', '--method', 'exact'];
+    const one = await run([...args, '--threads', '1']);
+    const two = await run([...args, '--threads', '2']);
+    expect(two.code).toBe(0);
+    const values = (r: { out: string }) => (JSON.parse(r.out) as { rows: { values: number[] }[] }).rows.map((x) => x.values);
+    expect((JSON.parse(two.out) as { threads: number }).threads).toBe(2);
+    expect(values(two)).toEqual(values(one));
+  });
 });
