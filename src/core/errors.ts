@@ -25,6 +25,7 @@ export type ProblemCode =
   | 'log-invalid'
   | 'appeal-invalid'
   | 'review-invalid'
+  | 'policy-invalid'
   | 'aborted'
   | 'internal';
 

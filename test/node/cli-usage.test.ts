@@ -21,6 +21,7 @@ const BASE: Record<(typeof COMMANDS)[number], string[]> = {
   simulate: ['--out', 'no-such-folder/simulation.json'],
   workshop: ['summarize', '--results', 'no-such.json'],
   log: ['verify', '--log', 'no-such.jsonl'],
+  monitor: ['--reference', 'no-such.csv', '--current', 'no-such-2.csv', '--score', 's', '--target', 'y', '--positive', '1', '--protected', 'g'],
   sql: ['--dialect', 'duckdb', '--table', 't', '--target', 'y', '--positive', '1', '--protected', 'g', '--score', 's', '--out', 'no-such-folder/q.sql'],
 };
 
@@ -35,6 +36,7 @@ const FIRST: Record<(typeof COMMANDS)[number], string> = {
   simulate: '[--leads',
   workshop: 'summarize',
   log: 'verify',
+  monitor: '--reference',
   sql: '--dialect',
 };
 
