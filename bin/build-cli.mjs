@@ -1,20 +1,55 @@
 #!/usr/bin/env node
 // Compiles the Node CLI (src/cli/main.ts and its explain worker) to plain JavaScript in
 // dist-cli/, so the CLI starts without compiling TypeScript at run time. esbuild bundles our
-// sources into one file per entry and leaves every npm package as an import (tfjs finds its
-// .wasm files beside its own modules). `npm run build` runs it; bin/bias-workbench.mjs runs it
-// when dist-cli/ is missing or older than a source it was built from.
+// sources and TensorFlow.js, minified: tfjs's CommonJS builds from node_modules take ~3× longer
+// to load than the same code as one minified module (bench/shap.ts prints start-up both ways).
+// The wasm backend finds its .wasm files beside the bundle (copied here); packages that load
+// their own files or native code (onnxruntime-web, DuckDB) stay imports of node_modules, and
+// dynamic imports become chunks loaded only when used. `npm run build` runs it;
+// bin/bias-workbench.mjs runs it when dist-cli/ is missing or older than a source it was built
+// from.
 //
 // dist-cli/inputs.json, written last, lists those sources: the launcher compares their
 // modification times with it. Files are written under temporary names and renamed into place,
 // so two launchers building at once never leave a half-written file.
-import { mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 
 export const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 export const outDir = join(root, 'dist-cli');
 export const ENTRIES = { main: 'src/cli/main.ts', 'explain-worker': 'src/cli/explain-worker.ts' };
+/** Left as imports: packages that find their own files next to themselves, or native ones. */
+const EXTERNAL = ['onnxruntime-web', 'onnxruntime-web/*', 'onnxruntime-common', '@duckdb/*'];
+/** CommonJS inside an ES module: tfjs's bundles call require('fs') and read __dirname. */
+const BANNER = [
+  "import { createRequire as __bwCreateRequire } from 'node:module';",
+  "import { fileURLToPath as __bwFileURLToPath } from 'node:url';",
+  "import { dirname as __bwDirname } from 'node:path';",
+  'const require = __bwCreateRequire(import.meta.url);',
+  'const __filename = __bwFileURLToPath(import.meta.url);',
+  'const __dirname = __bwDirname(__filename);',
+].join('\n');
+const WASM_DIR = join(root, 'node_modules', '@tensorflow', 'tfjs-backend-wasm', 'dist');
+
+/**
+ * `import('@tensorflow/tfjs-converter')` (a CommonJS package) would give only a default export
+ * once bundled, where Node gives named ones; a small ES module that names its exports keeps
+ * them (core's loadConverter reads loadGraphModel from it).
+ */
+const converterNamedExports = {
+  name: 'tfjs-converter-named-exports',
+  setup(build) {
+    build.onResolve({ filter: /^@tensorflow\/tfjs-converter$/ }, (args) =>
+      args.kind === 'dynamic-import' ? { path: 'tfjs-converter', namespace: 'bw-reexport' } : undefined);
+    build.onLoad({ filter: /.*/, namespace: 'bw-reexport' }, () => ({
+      contents: "import c from '@tensorflow/tfjs-converter';\n" +
+        'export const { GraphModel, deregisterOp, loadGraphModel, loadGraphModelSync, registerOp, version_converter } = c;',
+      resolveDir: root,
+      loader: 'js',
+    }));
+  },
+};
 
 /** Builds dist-cli/; returns the sources it read (relative to the root). Throws when esbuild fails. */
 export async function buildCli() {
@@ -28,18 +63,29 @@ export async function buildCli() {
       entryPoints: Object.fromEntries(Object.entries(ENTRIES).map(([k, v]) => [k, join(root, v)])),
       outdir: tmp,
       outExtension: { '.js': '.mjs' },
+      chunkNames: 'chunk-[hash]',
       bundle: true,
-      splitting: false,
+      splitting: true,
+      minify: process.env.BW_NO_MINIFY !== "1",
+      keepNames: true,
       platform: 'node',
       format: 'esm',
       target: 'node20',
-      packages: 'external',
+      external: EXTERNAL,
+      banner: { js: BANNER },
+      plugins: [converterNamedExports],
       metafile: true,
       logLevel: 'silent',
       legalComments: 'none',
     });
-    const inputs = Object.keys(result.metafile.inputs).map((p) => relative(root, join(root, p)));
-    for (const name of Object.keys(ENTRIES)) renameSync(join(tmp, `${name}.mjs`), join(outDir, `${name}.mjs`));
+    // our own sources (node_modules changes only with npm ci, which a rebuild does not watch)
+    const inputs = Object.keys(result.metafile.inputs).map((p) => relative(root, join(root, p))).filter((p) => !p.includes('node_modules') && !p.includes(':'));
+    for (const f of readdirSync(WASM_DIR)) if (f.endsWith('.wasm')) copyFileSync(join(WASM_DIR, f), join(tmp, f));
+    const made = new Set(readdirSync(tmp));
+    // chunks first, entries last: an entry never points at a chunk that is not there yet
+    const order = [...made].sort((a, b) => Number(a.startsWith('chunk-') ? 0 : 1) - Number(b.startsWith('chunk-') ? 0 : 1));
+    for (const f of order) renameSync(join(tmp, f), join(outDir, f));
+    for (const f of readdirSync(outDir)) if (f.startsWith('chunk-') && !made.has(f)) rmSync(join(outDir, f), { force: true });
     const stamp = join(tmp, 'inputs.json');
     writeFileSync(stamp, JSON.stringify({ builtAt: startedAt, inputs }));
     renameSync(stamp, join(outDir, 'inputs.json'));
