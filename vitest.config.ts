@@ -19,7 +19,7 @@ export default defineConfig({
       {
         plugins: [react()],
         worker: { format: 'es' },
-        optimizeDeps: { include: ['@tensorflow/tfjs-core', '@tensorflow/tfjs-layers', '@tensorflow/tfjs-backend-cpu', '@tensorflow/tfjs-backend-wasm', 'comlink', 'react', 'react-dom', 'react-dom/client'] },
+        optimizeDeps: { include: ['@tensorflow/tfjs-core', '@tensorflow/tfjs-layers', '@tensorflow/tfjs-backend-cpu', '@tensorflow/tfjs-backend-wasm', 'comlink', 'react', 'react-dom', 'react-dom/client', '@tensorflow/tfjs-converter', 'onnxruntime-web/wasm'] },
         test: {
           name: 'browser',
           include: ['test/browser/**/*.test.{ts,tsx}'],
