@@ -253,7 +253,7 @@ function boundText(b: Bounds): string {
   return b.max !== undefined ? `≤ ${b.max}` : `≥ ${b.min}`;
 }
 
-const fmt = (v: number): string => (Number.isInteger(v) ? String(v) : Math.abs(v) < 1e-4 ? v.toExponential(3) : v.toPrecision(4));
+const fmt = (v: number): string => (Number.isInteger(v) ? String(v) : Math.abs(v) < 1e-4 ? v.toExponential(3) : String(Number(v.toPrecision(4))));
 
 /** The rule's readings: one value, or several (groups, columns) each of which must hold. */
 function readings(rule: PolicyRule, ctx: PolicyContext): Reading[] | string {
