@@ -3,7 +3,7 @@
  * `bias-workbench help audit`) and all of them together (`bias-workbench --help`).
  */
 
-export const COMMANDS = ['score', 'audit', 'explain', 'importance', 'compare', 'generate', 'simulate', 'workshop', 'log', 'sql', 'monitor'] as const;
+export const COMMANDS = ['score', 'audit', 'explain', 'importance', 'compare', 'generate', 'simulate', 'workshop', 'log', 'sql', 'monitor', 'report'] as const;
 export type CommandName = (typeof COMMANDS)[number];
 
 export function isCommand(s: string): s is CommandName {

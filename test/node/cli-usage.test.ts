@@ -22,6 +22,7 @@ const BASE: Record<(typeof COMMANDS)[number], string[]> = {
   workshop: ['summarize', '--results', 'no-such.json'],
   log: ['verify', '--log', 'no-such.jsonl'],
   monitor: ['--reference', 'no-such.csv', '--current', 'no-such-2.csv', '--score', 's', '--target', 'y', '--positive', '1', '--protected', 'g'],
+  report: ['--data', 'no-such.csv', '--target', 'y', '--positive', '1', '--protected', 'g', '--score', 's'],
   sql: ['--dialect', 'duckdb', '--table', 't', '--target', 'y', '--positive', '1', '--protected', 'g', '--score', 's', '--out', 'no-such-folder/q.sql'],
 };
 
@@ -38,6 +39,7 @@ const FIRST: Record<(typeof COMMANDS)[number], string> = {
   log: 'verify',
   monitor: '--reference',
   sql: '--dialect',
+  report: '--data',
 };
 
 describe('help', () => {

@@ -134,8 +134,10 @@ function mitigationsSection(inputs: AssessmentInputs, hidden: ReadonlyMap<string
     throw new WorkbenchError('roles-invalid', `The chosen scenario "${chosenName}" is not among the scenarios (${s.scenarios.map((x) => `"${x.name}"`).join(', ')}).`, 'Name a scenario exactly as the compare results name it.');
   }
   const counts = scenarioGroupCounts(inputs, s);
-  // a group's held-out rate is withheld when the group is hidden, or when its held-out share is expected below k
-  const withheld = (g: string) => counts === null || hidden.has(cellKey(s.groups.name, g)) || (counts.get(g) ?? 0) * s.split.testFraction < k;
+  // a group's held-out rate is withheld when the group has fewer than k rows, or when its held-out share is
+  // expected below k; a group hidden only to cover another (complementary) keeps its rate here, because
+  // the compare results publish no held-out group sizes to subtract from
+  const withheld = (g: string) => counts === null || hidden.get(cellKey(s.groups.name, g)) === 'small' || (counts.get(g) ?? 0) * s.split.testFraction < k;
   const rows: ScenarioRow[] = s.scenarios.map((sc) => {
     const selectionRate: Record<string, Num> = {};
     for (const g of s.groups.levels) selectionRate[g] = withheld(g) ? null : (sc.metrics.selectionRate?.[g] ?? null);

@@ -49,6 +49,7 @@ ol.toc { columns: 2; }
   section.sec { break-before: page; }
   h2, h3 { break-after: avoid; }
   table, svg.chart, .keep { break-inside: avoid; }
+  table.long { break-inside: auto; }
   thead { display: table-header-group; }
   tr { break-inside: avoid; }
   a { color: inherit; text-decoration: none; }
@@ -124,7 +125,7 @@ function dataBody(a: Assessment): string {
       return `<tr><th scope="row"><code>${e(p.name)}</code></th><td>${e(p.type)}${p.role !== 'other' ? ` <span class="tag ref">${e(p.role)}</span>` : ''}</td><td class="num">${count(p.missing)}</td><td class="num">${count(p.distinct)}</td><td>${values}</td></tr>`;
     })
     .join('');
-  const profile = `<h3>Profile</h3><p class="def">Minimum and maximum are not shown (they are single rows' values); values held by ${fewerThan(k)} rows are not named.</p><table><thead><tr><th>column</th><th>type</th><th>missing</th><th>distinct</th><th>values</th></tr></thead><tbody>${profRows}</tbody></table>`;
+  const profile = `<h3>Profile</h3><p class="def">Minimum and maximum are not shown (they are single rows' values); values held by ${fewerThan(k)} rows are not named.</p><table class="long"><thead><tr><th>column</th><th>type</th><th>missing</th><th>distinct</th><th>values</th></tr></thead><tbody>${profRows}</tbody></table>`;
   const rep = d.representation
     .map((r) => {
       const rows = r.groups.map((g) => `<tr><th scope="row">${e(g.group)}</th>${countCell(g.count, k)}<td class="num">${g.share === null ? withheld(k) : pct(g.share)}</td><td class="num">${g.hidden ? withheld(k) : formatMetric('baseRate', g.baseRate)}</td></tr>`).join('');
@@ -256,7 +257,7 @@ function mitigationsBody(a: Assessment): string {
 
 function risksBody(a: Assessment): string {
   if (a.residualRisks.length === 0) return '<p>No rule raised a residual risk.</p>';
-  return `<table><thead><tr><th>severity</th><th>area</th><th>risk</th><th>rule</th></tr></thead><tbody>${a.residualRisks.map((r) => `<tr><td class="sev-${r.severity}">${r.severity}</td><td>${e(r.area)}</td><td>${e(r.message)}</td><td class="def">${e(r.rule)}</td></tr>`).join('')}</tbody></table>`;
+  return `<table class="long"><thead><tr><th>severity</th><th>area</th><th>risk</th><th>rule</th></tr></thead><tbody>${a.residualRisks.map((r) => `<tr><td class="sev-${r.severity}">${r.severity}</td><td>${e(r.area)}</td><td>${e(r.message)}</td><td class="def">${e(r.rule)}</td></tr>`).join('')}</tbody></table>`;
 }
 
 function oversightBody(a: Assessment): string {
@@ -322,7 +323,7 @@ function signOffBody(a: Assessment): string {
 }
 
 function definitionsBody(a: Assessment): string {
-  return `<p class="def">TP, FP, TN, FN are (weighted) confusion counts at the decision rule; P = TP + FN, N = FP + TN; SR = selection rate. A rate whose denominator is 0 is undefined, with the reason, never 0.</p><table><thead><tr><th>metric</th><th>formula</th><th>meaning</th><th>unit</th></tr></thead><tbody>${Object.entries(a.definitions).map(([key, d]) => `<tr><th scope="row">${e(d.label)}<br><code>${e(key)}</code></th><td><code>${e(d.formula)}</code></td><td>${e(d.plain)}${d.convention ? ` <span class="def">(${e(d.convention)})</span>` : ''}</td><td>${e(unitOf(key))}</td></tr>`).join('')}</tbody></table>`;
+  return `<p class="def">TP, FP, TN, FN are (weighted) confusion counts at the decision rule; P = TP + FN, N = FP + TN; SR = selection rate. A rate whose denominator is 0 is undefined, with the reason, never 0.</p><table class="long"><thead><tr><th>metric</th><th>formula</th><th>meaning</th><th>unit</th></tr></thead><tbody>${Object.entries(a.definitions).map(([key, d]) => `<tr><th scope="row">${e(d.label)}<br><code>${e(key)}</code></th><td><code>${e(d.formula)}</code></td><td>${e(d.plain)}${d.convention ? ` <span class="def">(${e(d.convention)})</span>` : ''}</td><td>${e(unitOf(key))}</td></tr>`).join('')}</tbody></table>`;
 }
 
 const SECTIONS: [string, string, (a: Assessment) => string][] = [

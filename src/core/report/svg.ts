@@ -34,7 +34,7 @@ export interface BarChartSpec {
 }
 
 const ROW = 22;
-const TOP = 28;
+const TOP = 40;
 const LABEL_W = 170;
 const VALUE_W = 150;
 
