@@ -19,6 +19,7 @@ import { permutationImportance, playersFromSlices, proxyStrength, type ProxyColu
 import { parseJsonLines, verifyLog } from '../core/oversight';
 import { conditionLabel, WORKSHOP_SUMMARY_FORMAT, type WorkshopSummaryJson } from '../core/workshop';
 import { DEFAULT_K, detectIdentifiers } from '../core/anonymise';
+import { POLICY_FORMAT, validatePolicy } from '../core/monitor/policy';
 import { buildAssessment, renderAssessmentHtml, type AssessmentInputs, type ExplanationsInput, type FileHash, type OversightInput, type PolicyInput, type ProxyInput, type ScenarioResultsInput } from '../core/report';
 import type { DecisionRule } from '../core/metrics';
 import { exact, pct } from '../core/format';
@@ -147,8 +148,6 @@ function readFlags(args: string[]) {
   };
 }
 
-type Flags = ReturnType<typeof readFlags>;
-
 // ---------------------------------------------------------------------------------------
 // side files
 
@@ -201,10 +200,16 @@ export async function readScenarioResults(path: string): Promise<ScenarioResults
   };
 }
 
+/** A monitoring policy (core/monitor/policy.ts), validated: a bad one exits 1 naming its problems. */
 async function readPolicy(path: string): Promise<PolicyInput> {
-  const content = await readJson(path, 'policy', 'Pass a monitoring policy as a JSON file.');
-  const format = content && typeof content === 'object' && typeof (content as { format?: unknown }).format === 'string' ? (content as { format: string }).format : null;
-  return { file: basename(path), sha256: await sha256File(path), format, content };
+  const content = await readJson(path, 'policy', 'Pass a monitoring policy (bias-workbench.policy/1, docs/monitoring.md) as a JSON file.');
+  try {
+    validatePolicy(content);
+  } catch (e) {
+    if (e instanceof WorkbenchError) throw new WorkbenchError(e.code, `${path}: ${e.message}`, e.hint);
+    throw e;
+  }
+  return { file: basename(path), sha256: await sha256File(path), format: POLICY_FORMAT, content };
 }
 
 async function readLog(path: string): Promise<NonNullable<OversightInput['log']>> {

@@ -197,3 +197,29 @@ describe('mitigations from compare results', () => {
     expect(() => buildAssessment({ ...inputs, scenarios, chosenScenario: 'nope' })).toThrow(/not among the scenarios/);
   });
 });
+
+describe('the monitoring policy', () => {
+  it("judges the policy's audit rules on this audit and leaves the drift rules to a monitoring run", () => {
+    const content = {
+      format: 'bias-workbench.policy/1',
+      rules: [
+        { metric: 'demographicParityDifference', attribute: 'group', max: 1, action: 'review' },
+        { metric: 'demographicParityDifference', attribute: 'group', max: 0, action: 'retrain' },
+        { drift: 'psi', max: 0.2, action: 'review' },
+      ],
+    };
+    const d = buildAssessment({ ...inputs, monitoring: { plan: 'Quarterly', policy: { file: 'policy.json', sha256: 'cd'.repeat(32), format: 'bias-workbench.policy/1', content } } });
+    const dpd = auditJson.attributes[0].disparities.demographicParityDifference;
+    expect(d.monitoring.today).toEqual({
+      verdict: dpd !== null && dpd > 0 ? 'retrain' : 'ok',
+      driftRules: 1,
+      rules: [
+        expect.objectContaining({ value: dpd, broken: false, action: 'review' }),
+        expect.objectContaining({ value: dpd, broken: dpd !== null && dpd > 0, action: 'retrain' }),
+      ],
+    });
+    expect(d.residualRisks.map((r) => r.rule)).not.toContain('no monitoring policy supplied');
+    expect(d.reproducibility.hashes.policy).toBe('cd'.repeat(32));
+    expect(renderAssessmentHtml(d)).toContain('The policy on this audit');
+  });
+});

@@ -13,6 +13,7 @@ import { describeIntervention, type Intervention } from '../mitigate/scenario-sp
 import { DEFAULT_K, detectIdentifiers, kAnonymity, suppressSmallCells, type IdentifierFinding, type SuppressionKind } from '../anonymise';
 import { groupColumn, intersectGroups } from '../roles';
 import { WorkbenchError } from '../errors';
+import { POLICY_FORMAT, evaluatePolicy, validatePolicy } from '../monitor/policy';
 import { NO_GROUP, cellKey, splitCellKey, suppressGroups } from './cells';
 import { DISPARITY_KEYS_SHOWN, GROUP_KEYS, PERFORMANCE_KEYS, attributeFairness, performance, representation } from './fairness';
 import { publishedProfile } from './profile';
@@ -20,6 +21,7 @@ import { residualRisks } from './risks';
 import {
   ASSESSMENT_FORMAT,
   NOT_STATED,
+  SCENARIO_KEYS,
   SUPPRESSED,
   type Assessment,
   type AssessmentInputs,
@@ -116,7 +118,6 @@ function scenarioGroupCounts(inputs: AssessmentInputs, s: ScenarioResultsInput):
   return new Map(column.levels.map((l, i) => [l, n[i]]));
 }
 
-const SCENARIO_KEYS = ['accuracy', 'balancedAccuracy', 'rocAuc', 'demographicParityDifference', 'equalOpportunityDifference', 'equalizedOddsDifference'] as const;
 
 function heldOutRatio(rates: Record<string, Num>): Num {
   const v = Object.values(rates).filter((x): x is number => x !== null);
@@ -182,6 +183,21 @@ function oversightSection(inputs: AssessmentInputs, k: number, suppressed: Asses
   });
   const supplied = !!(o && (o.log || appealsIn.length > 0 || o.workshop || o.statement));
   return { supplied, statement: o?.statement?.trim() || NOT_STATED, log: o?.log ?? null, appeals, workshop: o?.workshop ?? null };
+}
+
+/**
+ * The policy's rules that read the audit, judged on this audit today. A policy that does not
+ * validate is not judged here (the CLI refuses it before; the page shows its own message).
+ */
+function policyToday(inputs: AssessmentInputs): Assessment['monitoring']['today'] {
+  const p = inputs.monitoring?.policy;
+  if (!p || p.format !== POLICY_FORMAT) return null;
+  const policy = validatePolicy(p.content);
+  const auditRules = policy.rules.filter((r) => r.kind === 'metric' || r.kind === 'minRows' || r.kind === 'minGroupRows');
+  const driftRules = policy.rules.length - auditRules.length;
+  if (auditRules.length === 0) return { verdict: 'ok', rules: [], driftRules };
+  const res = evaluatePolicy({ ...policy, rules: auditRules }, { audit: inputs.audit, rows: inputs.audit.rows, drift: { columns: [], score: null }, selectionRates: [] });
+  return { verdict: res.verdict, rules: res.rules.map((r) => ({ rule: r.rule, value: r.value, broken: r.broken, undetermined: r.undetermined, action: r.action })), driftRules };
 }
 
 function definitionsUsed(): Record<string, Definition> {
@@ -266,7 +282,7 @@ export function buildAssessment(inputs: AssessmentInputs): Assessment {
     explanations,
     mitigations,
     oversight,
-    monitoring: { plan: inputs.monitoring?.plan?.trim() || NOT_STATED, policy: inputs.monitoring?.policy ?? null },
+    monitoring: { plan: inputs.monitoring?.plan?.trim() || NOT_STATED, policy: inputs.monitoring?.policy ?? null, today: policyToday(inputs) },
     privacy: {
       k,
       identifiers: identifiers.map((f) => ({ column: f.column, kind: f.kind, reason: f.reason, action })),

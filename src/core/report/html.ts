@@ -291,7 +291,11 @@ function monitoringBody(a: Assessment): string {
         ['format', m.policy.format ? `<code>${e(m.policy.format)}</code>` : text(NOT_STATED)],
       ])}<pre class="keep"><code>${e(JSON.stringify(m.policy.content, null, 2))}</code></pre>`
     : `<p class="notstated">No monitoring policy was supplied.</p>`;
-  return `${kv([['plan', text(m.plan)]])}${policy}`;
+  const t = m.today;
+  const today = t
+    ? `<h3>The policy on this audit</h3><p>Verdict today: <strong>${e(t.verdict)}</strong>${t.driftRules > 0 ? ` (${t.driftRules} drift rule${t.driftRules === 1 ? '' : 's'} need a monitoring run on new data and are not judged here)` : ''}.</p>${t.rules.length > 0 ? `<table><thead><tr><th>rule</th><th>value</th><th>result</th><th>action</th></tr></thead><tbody>${t.rules.map((r) => `<tr><td>${e(r.rule)}</td><td class="num">${r.value === null ? 'undefined' : exact(r.value)}</td><td>${r.undetermined ? 'undetermined' : r.broken ? '<span class="fail">broken</span>' : '<span class="pass">holds</span>'}</td><td>${e(r.action)}</td></tr>`).join('')}</tbody></table>` : ''}`
+    : '';
+  return `${kv([['plan', text(m.plan)]])}${policy}${today}`;
 }
 
 function privacyBody(a: Assessment): string {

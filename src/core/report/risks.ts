@@ -82,6 +82,7 @@ export function residualRisks(a: Omit<Assessment, 'residualRisks'>): RiskJson[] 
   out.push(...privacyRisks(a.privacy.kAnonymity, a.privacy.unprotected));
   if (!a.oversight.supplied) out.push({ area: 'oversight', severity: 'medium', attribute: null, rule: 'no oversight evidence supplied', message: 'No decision log, appeals or workshop results were supplied: human oversight is not evidenced in this report.' });
   if (!a.monitoring.policy) out.push({ area: 'monitoring', severity: 'medium', attribute: null, rule: 'no monitoring policy supplied', message: 'No monitoring policy was supplied: nothing says when the disparities must be measured again or what happens if they grow.' });
+  if (a.monitoring.today && a.monitoring.today.verdict !== 'ok') out.push({ area: 'monitoring', severity: a.monitoring.today.verdict === 'review' ? 'medium' : 'high', attribute: null, rule: 'the monitoring policy, applied to this audit', message: `The monitoring policy already says "${a.monitoring.today.verdict}" on this audit: ${a.monitoring.today.rules.filter((r) => r.broken || r.undetermined).map((r) => r.rule).join('; ')}.` });
   if (!a.performance.intervals) out.push({ area: 'fairness', severity: 'low', attribute: null, rule: 'no bootstrap intervals', message: 'The numbers have no intervals: how much they would move on other data of the same kind is not shown.' });
   const order = { high: 0, medium: 1, low: 2 };
   return out.sort((x, y) => order[x.severity] - order[y.severity]);

@@ -84,16 +84,20 @@ export interface ExplanationsInput {
   gap?: GapInput | null;
 }
 
+/** The held-out metrics the report shows per scenario (compare's JSON names them so). */
+export const SCENARIO_KEYS = ['accuracy', 'balancedAccuracy', 'rocAuc', 'demographicParityDifference', 'equalOpportunityDifference', 'equalizedOddsDifference'] as const;
+export type ScenarioKey = (typeof SCENARIO_KEYS)[number];
+
 /** One scenario as `bias-workbench compare --format json` writes it (the fields read here). */
 export interface ScenarioInput {
   name: string;
   interventions: unknown[];
   heldOutRows: number;
   selected: number;
-  metrics: Record<string, Num> & { selectionRate?: Record<string, Num> };
-  intervals?: Record<string, Pair | Record<string, Pair> | undefined>;
+  metrics: Partial<Record<ScenarioKey, Num>> & { selectionRate?: Record<string, Num> };
+  intervals?: Partial<Record<ScenarioKey, Pair>>;
   undefined?: Record<string, string>;
-  differencesFromBaseline?: (Record<string, Num> & { selectionRate?: Record<string, Num> }) | null;
+  differencesFromBaseline?: (Partial<Record<ScenarioKey, Num>> & { selectionRate?: Record<string, Num> }) | null;
   notes?: string[];
 }
 
@@ -269,7 +273,16 @@ export interface Assessment {
   };
   residualRisks: RiskJson[];
   oversight: { supplied: boolean; statement: string; log: OversightInput['log'] | null; appeals: { group: string; decided: number | null; overturned: number | null; overturnRate: Num; hidden: SuppressionKind | null }[]; workshop: OversightInput['workshop'] | null };
-  monitoring: { plan: string; policy: { file: string; sha256: string; format: string | null; content: unknown } | null };
+  monitoring: {
+    plan: string;
+    policy: { file: string; sha256: string; format: string | null; content: unknown } | null;
+    /**
+     * The policy's audit rules (metric, minRows, minGroupRows) applied to this audit
+     * (core/monitor evaluatePolicy); drift rules need a monitoring run and are only counted.
+     * Null without a policy of format bias-workbench.policy/1.
+     */
+    today: { verdict: string; rules: { rule: string; value: Num; broken: boolean; undetermined: boolean; action: string }[]; driftRules: number } | null;
+  };
   privacy: {
     k: number;
     identifiers: { column: string; kind: IdentifierKind; reason: string; action: IdentifierAction }[];
