@@ -38,6 +38,8 @@ import { bytesToHex } from '@noble/hashes/utils.js';
 import { WorkerState, type DatasetEntry, type ModelEntry } from './state';
 import { canonicalJson, modelFingerprint, reviewQueue, type ReviewItem } from '../src/core/oversight';
 import { generateLeads, leadsToCsv, simulate, type LeadKnobs, type RoundResult, type SimulationConfig, type SimulationProgress, type SimulationResult } from '../src/core/simulate';
+import { judgePolicy, monitorRun, monitorView, monitorWindowsJob, parsePolicy, timeColumns, type MonitorRun, type MonitorSettings } from './monitor-jobs';
+import type { WindowUnit } from '../src/core/monitor';
 
 /**
  * A model's id in the decision log and in a workshop's material: core/oversight
@@ -294,6 +296,21 @@ function materialFor(req: Pair & WorkshopMaterialRequest): Promise<Material> {
     }
     const { scores } = await scoresFor(req);
     return buildMaterial(table, m.summary.manifest, scores, { kind: req.kind, ...(truth ? { truth } : {}), ...(req.groupColumn ? { groupColumn: req.groupColumn } : {}) });
+  });
+}
+
+/**
+ * The monitoring run of the loaded dataset (reference) against a second loaded dataset
+ * (current) under one model, computed once per (tables, model, settings): ./monitor-jobs.
+ */
+function monitorRunFor(req: Pair & MonitorSettings & { current: string }): Promise<MonitorRun> {
+  const ref = state.dataset(req.dataset).table;
+  const cur = state.dataset(req.current).table;
+  const m = state.model(req.model);
+  const key = JSON.stringify({ roles: req.roles, decision: req.decision, bins: req.bins ?? 'evidently', time: req.timeColumn ?? null });
+  return state.memo([ref, cur, m], 'monitor', key, async () => {
+    const [r, c] = await Promise.all([scoresFor(req), scoresFor({ dataset: req.current, model: req.model })]);
+    return monitorRun({ table: ref, scores: r.scores }, { table: cur, scores: c.scores }, req);
   });
 }
 
@@ -756,6 +773,42 @@ const api = {
   /** The debrief (bias-workbench.workshop-summary/1) from participants' results files, as the CLI's `workshop summarize` writes it. */
   async workshopDebrief(req: { files: { name: string; text: string }[]; intervalLevel?: number }): Promise<WorkshopSummaryJson> {
     return guarded(async () => debrief(req.files, req.intervalLevel));
+  },
+
+  // --- monitoring (issue 12): the loaded dataset against a second one (./monitor-jobs) ---
+
+  /** Drift of every column, the scores and each group's selection rate, with a compact audit of both sides. */
+  async monitorDrift(req: Pair & MonitorSettings & { current: string }) {
+    return guarded(async () => monitorView(await monitorRunFor(req)));
+  },
+
+  /** The columns of a dataset that hold ISO dates (a log's time column). */
+  async monitorTimeColumns(req: { dataset: string }): Promise<string[]> {
+    return guarded(async () => timeColumns(state.dataset(req.dataset).table));
+  },
+
+  /** The current data by week, month or quarter: each window's audit with intervals and its drift against the reference. */
+  async monitorWindows(req: Pair & MonitorSettings & { current: string; timeColumn: string; unit: WindowUnit }) {
+    return guarded(async () => {
+      const [r, c] = await Promise.all([scoresFor(req), scoresFor({ dataset: req.current, model: req.model })]);
+      return monitorWindowsJob({ table: state.dataset(req.dataset).table, scores: r.scores }, { table: state.dataset(req.current).table, scores: c.scores }, req);
+    });
+  },
+
+  /** A policy's text checked (bias-workbench.policy/1): its name and rule count, or a policy-invalid Problem naming each problem. */
+  async monitorCheckPolicy(req: { text: string }): Promise<{ name: string | null; rules: number }> {
+    return guarded(async () => {
+      const p = parsePolicy(req.text);
+      return { name: p.name ?? null, rules: p.rules.length };
+    });
+  },
+
+  /** A policy judged on the monitoring run: the verdict and each rule with its evidence. */
+  async monitorPolicy(req: Pair & MonitorSettings & { current: string; text: string }) {
+    return guarded(async () => {
+      const policy = parsePolicy(req.text);
+      return judgePolicy(policy, await monitorRunFor(req));
+    });
   },
 
   /** Test hook: a job that runs until the worker is terminated (to prove abort works). */

@@ -37,12 +37,24 @@ export class WorkbenchSession {
   readonly jobs: WorkbenchBridge;
   private replay: ReplayStep[] = [];
   private retypes: { datasetId: string; column: string; type: ColumnType }[] = [];
+  /** the Monitor tab's second dataset (the current data), replayed after the record */
+  private monitorStep: ReplayStep | null = null;
+  /**
+   * The Monitor tab's settings, kept with the session (not in the panel) so they outlive the
+   * panel and a worker restart: the current dataset's summary and the policy's text as typed.
+   */
+  readonly monitor: { current: DatasetSummary | null; policy: string | null; timeColumn: string | null } = { current: null, policy: null, timeColumn: null };
+
+  /** Everything a fresh worker must load, in order. */
+  private steps(): ReplayStep[] {
+    return this.monitorStep ? [...this.replay, this.monitorStep] : this.replay;
+  }
 
   constructor() {
     this.audit = createWorkbenchBridge();
     this.jobs = createWorkbenchBridge();
     const restore = async (api: Comlink.Remote<WorkbenchApi>) => {
-      for (const step of this.replay) {
+      for (const step of this.steps()) {
         await replayStep(api, step);
       }
       for (const r of this.retypes) await api.retype({ dataset: r.datasetId, column: r.column, type: r.type });
@@ -63,6 +75,20 @@ export class WorkbenchSession {
     this.retypes = [];
     this.replay.push({ kind: 'csv', source, options, id });
     for (const st of this.synced.values()) st.retypes = 0;
+    return summary;
+  }
+
+  /**
+   * Load a second CSV as the Monitor tab's current data: its own id, recorded apart from the
+   * loaded dataset (which stays the reference) and replayed after it; a previous one is released.
+   */
+  async loadMonitorCsv(source: DataSource, onProgress?: (p: Progress) => void, signal?: AbortSignal): Promise<DatasetSummary> {
+    const id = newId('c');
+    const summary = await this.audit.call(signal, (api) => api.loadCsv({ id, source, options: {} }, onProgress ? Comlink.proxy(onProgress) : undefined));
+    const previous = this.monitorStep;
+    this.monitorStep = { kind: 'csv', source, options: {}, id };
+    if (previous) this.releaseEverywhere(previous.id);
+    this.monitor.current = summary;
     return summary;
   }
 
@@ -134,7 +160,7 @@ export class WorkbenchSession {
       state = { epoch: bridge.epoch, ids: new Set(), retypes: 0 };
       this.synced.set(bridge, state);
     }
-    for (const step of this.replay) {
+    for (const step of this.steps()) {
       if (state.ids.has(step.id)) continue;
       await bridge.call(signal, (api) => replayStep(api, step));
       state.ids.add(step.id);
