@@ -6,9 +6,10 @@
  */
 import { describe, expect, it } from 'vitest';
 import { auditReport, type AuditReport } from '../../src/core/audit';
-import { ASSESSMENT_FORMAT, NOT_STATED, SECTION_TITLES, buildAssessment, renderAssessmentHtml, type AssessmentInputs, type ScenarioResultsInput } from '../../src/core/report';
+import { ASSESSMENT_FORMAT, NOT_STATED, SECTION_TITLES, barChartSvg, buildAssessment, renderAssessmentHtml, type AssessmentInputs, type ScenarioResultsInput } from '../../src/core/report';
 import type { CategoricalColumn, ColumnTable, NumericColumn } from '../../src/core/table';
 import { createRng } from '../../src/core/rng';
+import { niceCeil } from '../../src/core/report/svg';
 
 /** 400 A, 300 B, 5 C leads with ids, e-mails, a converted flag and a score that favours A. */
 function leads(): ColumnTable {
@@ -221,5 +222,26 @@ describe('the monitoring policy', () => {
     expect(d.residualRisks.map((r) => r.rule)).not.toContain('no monitoring policy supplied');
     expect(d.reproducibility.hashes.policy).toBe('cd'.repeat(32));
     expect(renderAssessmentHtml(d)).toContain('The policy on this audit');
+  });
+});
+
+describe('the SVG bar chart', () => {
+  it('draws a bar and whisker per group, writes the note where a value is withheld, and escapes labels', () => {
+    const svg = barChartSvg({ title: 'Selection rate', metric: 'selectionRate', unit: 'percent', data: [
+      { label: 'A<b>', value: 0.2, lower: 0.15, upper: 0.25 },
+      { label: 'C', value: null, note: 'fewer than 10' },
+    ] });
+    expect(svg.match(/<rect /g)).toHaveLength(1);
+    expect(svg).toContain('<path d="M');
+    expect(svg).toContain('>fewer than 10<');
+    expect(svg).toContain('A&lt;b&gt;');
+    expect(svg).toContain('20.0% (15.0–25.0%)');
+    expect(svg).not.toContain('xmlns');
+    // a 0.2 top value rounds the axis up to 25%
+    expect(svg).toContain('>25.0%<');
+  });
+
+  it('rounds the axis to 1, 2, 2.5 or 5 times a power of ten', () => {
+    expect([0.18, 0.21, 0.3, 0.7, 7, 0].map(niceCeil)).toEqual([0.2, 0.25, 0.5, 1, 10, 1]);
   });
 });

@@ -38,6 +38,14 @@ const TOP = 40;
 const LABEL_W = 170;
 const VALUE_W = 150;
 
+/** The smallest of 1, 2, 2.5, 5 × 10^n at or above x (1 for x ≤ 0), so the axis ticks read well. */
+export function niceCeil(x: number): number {
+  if (!(x > 0)) return 1;
+  const p = 10 ** Math.floor(Math.log10(x));
+  for (const m of [1, 2, 2.5, 5, 10]) if (m * p >= x * (1 - 1e-12)) return m * p;
+  return 10 * p;
+}
+
 function fix(x: number): string {
   return Number(x.toFixed(1)).toString();
 }
@@ -48,7 +56,7 @@ export function barChartSvg(spec: BarChartSpec): string {
   const plotW = width - LABEL_W - VALUE_W;
   const values = spec.data.flatMap((d) => [d.value, d.upper ?? null]).filter((v): v is number => v !== null && Number.isFinite(v));
   const top = Math.max(spec.max ?? 0, ...values, spec.rule?.value ?? 0, spec.unit === 'percent' ? 0 : 1e-9);
-  const max = spec.unit === 'percent' ? Math.min(1, top * 1.1 || 1) : top * 1.1 || 1;
+  const max = spec.unit === 'percent' ? Math.min(1, niceCeil(top * 1.05)) : niceCeil(top * 1.05);
   const x = (v: number) => LABEL_W + (Math.max(0, Math.min(v, max)) / max) * plotW;
   const height = TOP + spec.data.length * ROW + 26;
   const parts: string[] = [];
