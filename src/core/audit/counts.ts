@@ -9,9 +9,10 @@
  * a count column `n` (the rows in the cell, a whole number ≥ 1) and optionally a weight-sum
  * column (Σ w over the cell's rows).
  *
- * How the same numbers come out: each cell is handed to the metric frame's one-pass
- * accumulator as one row with multiplicity `n` (the same multiplicity vector a bootstrap
- * resample uses) and per-row weight `W / n`, so a cell adds exactly what its `n` rows add.
+ * How the same numbers come out: the cells are the metric frame's input rows with their
+ * counts (`MetricFrameInput.counts`): the frame's one pass takes each cell `n` times (the
+ * same multiplicity a bootstrap resample uses) with per-row weight `W / n`, so a cell adds
+ * exactly what its `n` rows add, and the same code resolves decisions and draws resamples.
  *
  * What is identical to the row-level audit of the rows the cells were counted from:
  * - every count, every unweighted rate, ROC AUC and the inequality indices: exact (integer
@@ -27,40 +28,21 @@
  */
 import { WorkbenchError } from '../errors';
 import { count as formatCount } from '../format';
-import { createRng } from '../rng';
-import { accumulate, makeLayout, slotCounts, slotRows, slotScores, sortRows, STRIDE, type SlotLayout, type SortedRows } from '../metrics/accumulate';
-import { collectLeaves, percentileInterval, type Leaf } from '../metrics/bootstrap';
-import { computeGroupMetrics, RATE_KEYS, type GroupMetrics, type RowCounts } from '../metrics/confusion';
-import { resolveCut, type DecisionRule } from '../metrics/decision';
-import { computeDisparities } from '../metrics/disparities';
-import {
-  DEFAULT_DECISION,
-  attributeFacts,
-  attributeResultAt,
-  frameSettings,
-  inequalityOf,
-  reasonsOf,
-  validateFrameInput,
-  type AttributeFacts,
-  type AttributeInput,
-  type BootstrapOptions,
-  type Evaluated,
-  type FrameSettings,
-  type MetricFrame,
-  type MetricFrameOptions,
-  type RateIntervals,
-} from '../metrics/metric-frame';
+import { computeMetricFrame, type AttributeInput, type MetricFrame, type MetricFrameInput, type MetricFrameOptions } from '../metrics/metric-frame';
 import { targetLabels, type ProtectedAttribute } from '../roles';
 import { CLI_HINTS, predictionColumn, scoreColumn, type ScoreColumnHints } from '../score-column';
 import { findColumn, type ColumnTable } from '../table';
 import { attributeName, buildAttributes, protectedGroups } from './inputs';
 import { buildAuditReport, NO_SOURCES, resolveReferences, type AuditReport, type AuditRequest, type ReportNote } from './report';
 
+/** How a resample of cells is drawn (bootstrap.ts); re-exported for the audit index. */
+export { drawCellMultiplicities } from '../metrics/bootstrap';
+
 /** The count column's name when none is given (what counts-sql.ts writes). */
 export const DEFAULT_COUNT_COLUMN = 'n';
 
 /** The cells of a counts table, ready for the frame: one entry per cell. */
-export interface CountCells {
+export interface CountCells extends MetricFrameInput {
   /** rows each cell stands for (whole numbers ≥ 1) */
   counts: Float64Array;
   /** 1 = positive */
@@ -155,87 +137,6 @@ export function readCountCells(
 // ---------------------------------------------------------------------------------------
 // the frame from cells
 
-/** One pass over the cells in score order, and what it needs again for every resample. */
-interface CellPass {
-  rows: SortedRows;
-  /** per cell in score order: its row count */
-  counts: Uint32Array;
-  decisions: Uint8Array;
-  layout: SlotLayout;
-  stats: Float64Array;
-  area: Float64Array;
-  fairlearnCompatible: boolean;
-}
-
-function evaluateCells(pass: CellPass, mult: Uint32Array): Evaluated {
-  const { layout, stats, area } = pass;
-  accumulate({ rows: pass.rows, decisions: pass.decisions, mult, layout, stats, area });
-  const metrics: GroupMetrics[] = [];
-  const rows: RowCounts[] = [];
-  for (let s = 0; s < layout.nSlots; s++) {
-    metrics.push(computeGroupMetrics(slotCounts(stats, s), slotScores(stats, area, s), { fairlearnCompatible: pass.fairlearnCompatible }));
-    rows.push(slotRows(stats, s));
-  }
-  return { metrics, rows };
-}
-
-/**
- * The cut in cells for a top-k or top-% rule: the rule's cut in rows (as the row-level
- * audit resolves it over all N rows) must fall between two cells of different scores.
- */
-function topCut(rule: DecisionRule, rows: SortedRows, counts: Uint32Array, total: number): number {
-  const k = resolveCut(rule, { length: total });
-  let acc = 0;
-  let j = 0;
-  while (j < rows.n && acc + counts[j] <= k) acc += counts[j++];
-  const inside = acc !== k || (j > 0 && j < rows.n && rows.scores[j] === rows.scores[j - 1]);
-  if (inside) {
-    const s = rows.scores[Math.min(j, rows.n - 1)];
-    throw countsError(
-      `The ${rule.rule === 'top-k' ? `top ${k}` : `top ${k} rows (${(rule as { percent: number }).percent} %)`} cut falls among rows that share the score ${s}; a counts table does not keep the row order the row-level audit breaks such ties with.`,
-      'Use a threshold rule (--threshold), which selects whole cells, or count with unrounded scores.',
-    );
-  }
-  return j;
-}
-
-/** The decisions per cell in score order, and the frame's decision summary in rows. */
-function decideCells(cells: CountCells, rows: SortedRows, counts: Uint32Array, total: number, rule: DecisionRule): { decisions: Uint8Array; decision: MetricFrame['decision'] } {
-  const C = rows.n;
-  const decisions = new Uint8Array(C);
-  let selected = 0;
-  if (cells.predictions) {
-    for (let j = 0; j < C; j++) {
-      decisions[j] = cells.predictions[rows.order[j]];
-      selected += decisions[j] * counts[j];
-    }
-    return { decisions, decision: { source: 'predictions', rule: null, selected, cutScore: null } };
-  }
-  const cut = rule.rule === 'threshold' ? resolveCut(rule, rows.scores) : topCut(rule, rows, counts, total);
-  decisions.fill(1, 0, cut);
-  for (let j = 0; j < cut; j++) selected += counts[j];
-  return { decisions, decision: { source: 'rule', rule, selected, cutScore: cut > 0 ? rows.scores[cut - 1] : null } };
-}
-
-/** Rows (Σ counts) whose code for an attribute is missing. */
-function missingRowsOf(codes: Int32Array, counts: Uint32Array): number {
-  let n = 0;
-  for (let j = 0; j < codes.length; j++) if (codes[j] < 0) n += counts[j];
-  return n;
-}
-
-function checkCells(cells: CountCells): Uint32Array {
-  const C = cells.labels.length;
-  if (cells.counts.length !== C) throw new WorkbenchError('internal', `counts has ${cells.counts.length} cells, labels ${C}.`);
-  const out = new Uint32Array(C);
-  for (let i = 0; i < C; i++) {
-    const c = cells.counts[i];
-    if (!(Number.isInteger(c) && c >= 1 && c <= 0xffffffff)) throw new WorkbenchError('internal', `cell ${i + 1} counts ${c} rows; counts are whole numbers in [1, 2³²).`);
-    out[i] = c;
-  }
-  return out;
-}
-
 /**
  * The metric frame from cells: the same frame `computeMetricFrame` gives for the rows the
  * cells were counted from (see the module comment for what is exact and what is equal to
@@ -247,7 +148,7 @@ function checkCells(cells: CountCells): Uint32Array {
  * are positions in the cells laid end to end in score order, and a cell's multiplicity is the
  * number of draws that land in it: the cells' drawn counts are multinomial(N, n_c / N), the
  * distribution of a row-level resample's cell counts, so the intervals are equal in
- * distribution. They are equal draw for draw (the same intervals for the same seed, to
+ * distribution (bootstrap.ts, `drawCellMultiplicities`). They are equal draw for draw (the same intervals for the same seed, to
  * rounding) when the row-level score order lays each cell's rows side by side in the same
  * order — as when no two cells share a score. When cells tie on a score (rounded scores),
  * the draws map to cells differently and the intervals differ by Monte-Carlo noise. With a
@@ -256,139 +157,7 @@ function checkCells(cells: CountCells): Uint32Array {
  * one's: N draws and one pass over the cells per resample.
  */
 export function computeCountsFrame(cells: CountCells, options: MetricFrameOptions = {}): MetricFrame {
-  const counts0 = checkCells(cells);
-  validateFrameInput({ labels: cells.labels, scores: cells.scores, ...(cells.predictions ? { predictions: cells.predictions } : {}), ...(cells.weights ? { weights: cells.weights } : {}), attributes: cells.attributes });
-  const settings = frameSettings(options);
-  const rows = sortRows(cells.scores, cells.labels, cells.weights, cells.attributes.map((a) => a.codes));
-  const counts = new Uint32Array(rows.n);
-  let total = 0;
-  for (let j = 0; j < rows.n; j++) total += counts[j] = counts0[rows.order[j]];
-  const { decisions, decision } = decideCells(cells, rows, counts, total, options.decision ?? { ...DEFAULT_DECISION });
-  const layout = makeLayout(cells.attributes.map((a) => a.levels.length));
-  const pass: CellPass = {
-    rows,
-    counts,
-    decisions,
-    layout,
-    stats: new Float64Array(layout.nSlots * STRIDE),
-    area: new Float64Array(layout.nSlots),
-    fairlearnCompatible: settings.fairlearnCompatible,
-  };
-  const point = evaluateCells(pass, counts);
-  const facts = cells.attributes.map((a, ai) => {
-    const offset = layout.offsets[ai];
-    const weightSums = point.metrics.slice(offset, offset + a.levels.length).map((m) => m.weightSum);
-    const f = attributeFacts({ attribute: a, attributeIndex: ai, offset, weightSums, option: options.reference });
-    return { ...f, missingRows: missingRowsOf(rows.codes[ai], counts) };
-  });
-  const frame: MetricFrame = {
-    n: total,
-    weightSum: point.metrics[0].weightSum,
-    fairlearnCompatible: settings.fairlearnCompatible,
-    minGroupSize: settings.minGroupSize,
-    decision,
-    overall: { metrics: point.metrics[0], undefinedReasons: reasonsOf(point.metrics[0]) },
-    attributes: facts.map((f) => attributeResultAt(f, point, settings)),
-    inequality: inequalityOf(point.rows[0], settings.entropyAlphas),
-    bootstrap: null,
-  };
-  if (options.bootstrap && options.bootstrap.resamples > 0) bootstrapCells(frame, { pass, facts, settings, options: options.bootstrap, total });
-  return frame;
-}
-
-// ---------------------------------------------------------------------------------------
-// bootstrap over cells
-
-/** N uniform positions over the cells laid end to end (`ends[j]` = rows up to and including cell j); `out[j]` = draws in cell j. */
-export function drawCellMultiplicities(rng: ReturnType<typeof createRng>, ends: Float64Array, total: number, out: Uint32Array): void {
-  out.fill(0);
-  const C = ends.length;
-  for (let d = 0; d < total; d++) {
-    const u = rng.int(total);
-    let lo = 0;
-    let hi = C - 1;
-    while (lo < hi) {
-      const mid = (lo + hi) >>> 1;
-      if (ends[mid] > u) hi = mid;
-      else lo = mid + 1;
-    }
-    out[lo]++;
-  }
-}
-
-interface CellBootstrap {
-  pass: CellPass;
-  facts: AttributeFacts[];
-  settings: FrameSettings;
-  options: BootstrapOptions;
-  total: number;
-}
-
-/** Percentile intervals as the row-level frame's bootstrap gives them (same leaves, same order, same fixed references and sizes). */
-function bootstrapCells(frame: MetricFrame, ctx: CellBootstrap): void {
-  const { pass, facts, settings } = ctx;
-  const { layout } = pass;
-  const R = Math.floor(ctx.options.resamples);
-  const level = ctx.options.level ?? 0.95;
-  const rng = createRng(ctx.options.seed);
-  const ends = new Float64Array(pass.rows.n);
-  let acc = 0;
-  for (let j = 0; j < ends.length; j++) ends[j] = acc += pass.counts[j];
-  const mult = new Uint32Array(pass.rows.n);
-  const K = RATE_KEYS.length;
-  const rateBuf = new Float64Array(layout.nSlots * K * R);
-  const pointLeaves: Leaf[][] = frame.attributes.map((a) => collectLeaves(a.disparities.named));
-  const sizes = frame.attributes.map((a) => a.groups.map((g) => g.count));
-  const ineqLeaves = collectLeaves(frame.inequality);
-  const leafBufs = pointLeaves.map((l) => new Float64Array(l.length * R));
-  const ineqBuf = new Float64Array(ineqLeaves.length * R);
-  const put = (buf: Float64Array, leaves: Leaf[], r: number): void => {
-    for (let j = 0; j < leaves.length; j++) buf[j * R + r] = leaves[j].value === null ? NaN : (leaves[j].value as number);
-  };
-
-  for (let r = 0; r < R; r++) {
-    drawCellMultiplicities(rng, ends, ctx.total, mult);
-    const ev = evaluateCells(pass, mult);
-    for (let s = 0; s < layout.nSlots; s++) {
-      for (let k = 0; k < K; k++) {
-        const v = ev.metrics[s][RATE_KEYS[k]].value;
-        rateBuf[(s * K + k) * R + r] = v === null ? NaN : v;
-      }
-    }
-    facts.forEach((f, ai) => {
-      const L = f.levels.length;
-      const d = computeDisparities({
-        levels: f.levels,
-        groups: ev.metrics.slice(f.offset, f.offset + L),
-        overall: ev.metrics[0],
-        reference: f.reference,
-        fairlearnCompatible: settings.fairlearnCompatible,
-        groupRows: ev.rows.slice(f.offset, f.offset + L),
-        entropyAlphas: settings.entropyAlphas,
-        minGroupSize: settings.minGroupSize,
-        groupSizes: sizes[ai],
-        withNotes: false,
-      });
-      put(leafBufs[ai], collectLeaves(d.named), r);
-    });
-    put(ineqBuf, collectLeaves(inequalityOf(ev.rows[0], settings.entropyAlphas)), r);
-  }
-
-  const intervalsOf = (slot: number): RateIntervals => {
-    const out: RateIntervals = {};
-    for (let k = 0; k < K; k++) out[RATE_KEYS[k]] = percentileInterval(rateBuf.subarray((slot * K + k) * R, (slot * K + k + 1) * R), level);
-    return out;
-  };
-  frame.overall.intervals = intervalsOf(0);
-  frame.attributes.forEach((a, ai) => {
-    a.groups.forEach((g, gi) => {
-      g.intervals = intervalsOf(layout.offsets[ai] + gi);
-    });
-    const leaves = pointLeaves[ai];
-    for (let j = 0; j < leaves.length; j++) leaves[j].interval = percentileInterval(leafBufs[ai].subarray(j * R, (j + 1) * R), level);
-  });
-  for (let j = 0; j < ineqLeaves.length; j++) ineqLeaves[j].interval = percentileInterval(ineqBuf.subarray(j * R, (j + 1) * R), level);
-  frame.bootstrap = { resamples: R, seed: ctx.options.seed, level };
+  return computeMetricFrame(cells, options);
 }
 
 // ---------------------------------------------------------------------------------------

@@ -9,6 +9,11 @@
  * and calibration bins of every group of every attribute, and one pass in score order for all
  * ROC AUCs. Each bootstrap resample repeats the two passes with a multiplicity vector.
  *
+ * Multiplicity: an input row may stand for several identical rows (`counts`, a counts table's
+ * cells: see audit/counts.ts). The pass takes each row `count` times (the multiplicity a
+ * bootstrap resample also uses), so every count, sum and tie block is what the rows it stands
+ * for would give; `n`, group sizes, missing rows and selections are then in rows (Σ counts).
+ *
  * Groups: every level of an attribute is a group, including levels with no rows (empty
  * intersections are kept, with null metrics and reason 'empty-group', as in the fixture's
  * convention). Rows whose code is −1 (missing) are in no group of that attribute but are
@@ -30,7 +35,7 @@ import {
   type SlotLayout,
   type SortedRows,
 } from './accumulate';
-import { collectLeaves, drawMultiplicities, percentileInterval, type Leaf } from './bootstrap';
+import { collectLeaves, multiplicityDrawer, percentileInterval, type Leaf } from './bootstrap';
 import {
   computeGroupMetrics,
   RATE_KEYS,
@@ -64,8 +69,13 @@ export interface MetricFrameInput {
   scores: Float32Array | Float64Array;
   /** if given, these are the decisions and `options.decision` is ignored */
   predictions?: Uint8Array;
-  /** sample weights, finite and ≥ 0 (default 1) */
+  /** sample weights, finite and ≥ 0 (default 1); with `counts`, the weight of each row it stands for */
   weights?: Float64Array | Float32Array;
+  /**
+   * per row: how many identical rows it stands for (whole numbers in [1, 2³²); default 1 each).
+   * With counts, a top-k or top-% cut that falls among rows of one score is refused.
+   */
+  counts?: ArrayLike<number>;
   attributes: AttributeInput[];
 }
 
@@ -170,6 +180,7 @@ export function validateFrameInput(input: MetricFrameInput): void {
   if (input.weights && input.weights.length !== n) {
     throw new WorkbenchError('internal', `weights has ${input.weights.length} rows, labels ${n}.`);
   }
+  if (input.counts) validateCounts(input.counts, n);
   for (let i = 0; i < n; i++) {
     if (input.labels[i] > 1) {
       throw invalid(
@@ -205,6 +216,17 @@ export function validateFrameInput(input: MetricFrameInput): void {
   }
 }
 
+/** Row counts: one per row, whole numbers in [1, 2³²). */
+function validateCounts(counts: ArrayLike<number>, n: number): void {
+  if (counts.length !== n) throw new WorkbenchError('internal', `counts has ${counts.length} cells, labels ${n}.`);
+  for (let i = 0; i < n; i++) {
+    const c = counts[i];
+    if (!(Number.isInteger(c) && c >= 1 && c <= 0xffffffff)) {
+      throw new WorkbenchError('internal', `cell ${i + 1} counts ${c} rows; counts are whole numbers in [1, 2³²).`);
+    }
+  }
+}
+
 export function reasonsOf(m: GroupMetrics): Partial<Record<RateKey, RateReason>> {
   const out: Partial<Record<RateKey, RateReason>> = {};
   for (const k of RATE_KEYS) {
@@ -223,6 +245,10 @@ export interface Evaluated {
 /** What one pass over the sorted rows needs, reused by every bootstrap resample. */
 interface PassContext {
   rows: SortedRows;
+  /** rows each sorted row stands for (score order); null = one each */
+  counts: Uint32Array | null;
+  /** Σ counts (= rows.n without counts) */
+  total: number;
   /** 0/1 per row in score order */
   decisions: Uint8Array;
   layout: SlotLayout;
@@ -310,13 +336,17 @@ export interface AttributeFacts {
   referenceNotes: Note[];
 }
 
-/** The fixed facts of one attribute, from its groups' weight sums; `offset` is its first slot. */
-export function attributeFacts(query: ReferenceQuery & { offset: number }): AttributeFacts {
+/**
+ * The fixed facts of one attribute, from its groups' weight sums; `offset` is its first slot,
+ * `counts` (row order) the rows each input row stands for.
+ */
+export function attributeFacts(query: ReferenceQuery & { offset: number; counts?: ArrayLike<number> }): AttributeFacts {
   const a = query.attribute;
   const referenceNotes: Note[] = [];
   const ref = resolveReference(query, referenceNotes);
+  const counts = query.counts;
   let missingRows = 0;
-  for (let i = 0; i < a.codes.length; i++) if (a.codes[i] < 0) missingRows++;
+  for (let i = 0; i < a.codes.length; i++) if (a.codes[i] < 0) missingRows += counts ? counts[i] : 1;
   const values = a.levelValues.map((lv) => {
     const v: Record<string, string> = {};
     a.columns.forEach((c, k) => {
@@ -389,18 +419,45 @@ export function inequalityOf(overall: RowCounts, alphas: number[]): InequalityRe
 }
 
 /** The decisions in score order: the given predictions, or the rule's first `cut` rows. */
-function decide(input: MetricFrameInput, rows: SortedRows, rule: DecisionRule): { decisions: Uint8Array; decision: MetricFrame['decision'] } {
+function decide(input: MetricFrameInput, ctx: Pick<PassContext, 'rows' | 'counts' | 'total'>, rule: DecisionRule): { decisions: Uint8Array; decision: MetricFrame['decision'] } {
+  const { rows, counts } = ctx;
   const n = rows.n;
   if (input.predictions) {
     const decisions = gatherSorted(input.predictions, rows.order);
     let selected = 0;
-    for (let i = 0; i < n; i++) selected += decisions[i];
+    for (let i = 0; i < n; i++) selected += counts ? decisions[i] * counts[i] : decisions[i];
     return { decisions, decision: { source: 'predictions', rule: null, selected, cutScore: null } };
   }
-  const cut = resolveCut(rule, rows.scores);
+  const cut = counts && rule.rule !== 'threshold' ? topCutInCounts(rule, rows, counts, ctx.total) : resolveCut(rule, rows.scores);
   const decisions = new Uint8Array(n);
   decisions.fill(1, 0, cut);
-  return { decisions, decision: { source: 'rule', rule, selected: cut, cutScore: cut > 0 ? rows.scores[cut - 1] : null } };
+  let selected = cut;
+  if (counts) {
+    selected = 0;
+    for (let j = 0; j < cut; j++) selected += counts[j];
+  }
+  return { decisions, decision: { source: 'rule', rule, selected, cutScore: cut > 0 ? rows.scores[cut - 1] : null } };
+}
+
+/**
+ * The cut, in sorted rows, of a top-k or top-% rule when rows stand for several: the rule's
+ * cut over all Σ counts rows must fall between two rows of different scores (the rows one
+ * row stands for share its score, and their order among equal scores is not kept).
+ */
+function topCutInCounts(rule: DecisionRule, rows: SortedRows, counts: Uint32Array, total: number): number {
+  const k = resolveCut(rule, { length: total });
+  let acc = 0;
+  let j = 0;
+  while (j < rows.n && acc + counts[j] <= k) acc += counts[j++];
+  const inside = acc !== k || (j > 0 && j < rows.n && rows.scores[j] === rows.scores[j - 1]);
+  if (inside) {
+    const s = rows.scores[Math.min(j, rows.n - 1)];
+    throw invalid(
+      `The ${rule.rule === 'top-k' ? `top ${k}` : `top ${k} rows (${(rule as { percent: number }).percent} %)`} cut falls among rows that share the score ${s}; a counts table does not keep the row order the row-level audit breaks such ties with.`,
+      'Use a threshold rule (--threshold), which selects whole cells, or count with unrounded scores.',
+    );
+  }
+  return j;
 }
 
 /** The rule when none is given (copy it: frames hold the rule they were computed with). */
@@ -428,24 +485,27 @@ export function computeMetricFrame(input: MetricFrameInput, options: MetricFrame
     input.weights,
     input.attributes.map((a) => a.codes),
   );
-  const { decisions, decision } = decide(input, rows, options.decision ?? { ...DEFAULT_DECISION });
+  const { counts, total } = sortedCounts(input.counts, rows);
+  const { decisions, decision } = decide(input, { rows, counts, total }, options.decision ?? { ...DEFAULT_DECISION });
   const layout = makeLayout(input.attributes.map((a) => a.levels.length));
   const pass: PassContext = {
     rows,
+    counts,
+    total,
     decisions,
     layout,
     stats: new Float64Array(layout.nSlots * STRIDE),
     area: new Float64Array(layout.nSlots),
     fairlearnCompatible: settings.fairlearnCompatible,
   };
-  const point = evaluateSlots(pass, null);
+  const point = evaluateSlots(pass, counts);
   const facts = input.attributes.map((a, ai) => {
     const offset = layout.offsets[ai];
     const weightSums = point.metrics.slice(offset, offset + a.levels.length).map((m) => m.weightSum);
-    return attributeFacts({ attribute: a, attributeIndex: ai, offset, weightSums, option: options.reference });
+    return attributeFacts({ attribute: a, attributeIndex: ai, offset, weightSums, option: options.reference, ...(input.counts ? { counts: input.counts } : {}) });
   });
   const frame: MetricFrame = {
-    n: rows.n,
+    n: total,
     weightSum: point.metrics[0].weightSum,
     fairlearnCompatible: settings.fairlearnCompatible,
     minGroupSize: settings.minGroupSize,
@@ -461,6 +521,15 @@ export function computeMetricFrame(input: MetricFrameInput, options: MetricFrame
   return frame;
 }
 
+/** The counts gathered into score order, and the rows they stand for in all. */
+function sortedCounts(counts: ArrayLike<number> | undefined, rows: SortedRows): { counts: Uint32Array | null; total: number } {
+  if (!counts) return { counts: null, total: rows.n };
+  const out = new Uint32Array(rows.n);
+  let total = 0;
+  for (let j = 0; j < rows.n; j++) total += out[j] = counts[rows.order[j]];
+  return { counts: out, total };
+}
+
 interface BootstrapContext {
   pass: PassContext;
   facts: AttributeFacts[];
@@ -473,15 +542,17 @@ interface BootstrapContext {
  * the inequality indices. The decisions are those of the original sample (a resample carries
  * each drawn row's decision; top-k is not re-applied), the reference groups stay fixed, and so
  * do the groups large enough to enter the aggregates (decided on the original sample's sizes).
+ * With counts, a resample draws Σ counts rows, each landing in the input row that stands for
+ * it (bootstrap.ts, `multiplicityDrawer`).
  */
 function runBootstrap(frame: MetricFrame, ctx: BootstrapContext): void {
   const { pass, facts, settings } = ctx;
   const { layout } = pass;
   const R = Math.floor(ctx.options.resamples);
   const level = ctx.options.level ?? 0.95;
-  const n = pass.rows.n;
   const rng = createRng(ctx.options.seed);
-  const mult = new Uint32Array(n);
+  const draw = multiplicityDrawer(pass.counts, pass.total);
+  const mult = new Uint32Array(pass.rows.n);
   const K = RATE_KEYS.length;
   const rateBuf = new Float64Array(layout.nSlots * K * R);
   const pointLeaves: Leaf[][] = frame.attributes.map((a) => collectLeaves(a.disparities.named));
@@ -491,7 +562,7 @@ function runBootstrap(frame: MetricFrame, ctx: BootstrapContext): void {
   const ineqBuf = new Float64Array(ineqLeaves.length * R);
 
   for (let r = 0; r < R; r++) {
-    drawMultiplicities(rng, n, mult);
+    draw(rng, mult);
     const ev = evaluateSlots(pass, mult);
     for (let s = 0; s < layout.nSlots; s++) {
       const m = ev.metrics[s];
