@@ -26,6 +26,8 @@ export type ProblemCode =
   | 'appeal-invalid'
   | 'review-invalid'
   | 'policy-invalid'
+  | 'project-invalid'
+  | 'storage-unavailable'
   | 'aborted'
   | 'internal';
 
