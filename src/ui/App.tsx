@@ -18,12 +18,13 @@ import { ComparePanel } from './components/ComparePanel';
 import { SimulatePanel } from './components/SimulatePanel';
 import { OversightPanel } from './components/OversightPanel';
 import { WorkshopPanel } from './components/WorkshopPanel';
+import { MonitorPanel } from './components/MonitorPanel';
 import { ProblemBanner } from './components/ProblemBanner';
 import { TabPanel, Tabs } from './components/Tabs';
 import { useEscape } from './hooks';
 import { count } from '../core/format';
 
-type Tab = 'data' | 'audit' | 'explain' | 'compare' | 'simulate' | 'oversight' | 'workshop';
+type Tab = 'data' | 'audit' | 'explain' | 'compare' | 'simulate' | 'oversight' | 'monitor' | 'workshop';
 
 export interface Busy {
   label: string;
@@ -359,7 +360,8 @@ export function App() {
       { id: 'compare' as const, label: '4 · Mitigate & compare', disabled: !ready, reason: notReady },
       { id: 'simulate' as const, label: '5 · Simulate' },
       { id: 'oversight' as const, label: '6 · Oversight', disabled: !ready, reason: notReady },
-      { id: 'workshop' as const, label: '7 · Workshop' },
+      { id: 'monitor' as const, label: '7 · Monitor', disabled: !ready, reason: notReady },
+      { id: 'workshop' as const, label: '8 · Workshop' },
     ],
     [ready, notReady],
   );
@@ -488,6 +490,9 @@ export function App() {
             </TabPanel>
             <TabPanel id="oversight" selected={tab === 'oversight'} className="panel wide">
               <OversightPanel key={`${dataset.id}/${model.id}`} session={session.current!} dataset={dataset} model={model} roles={roles} attribute={s.attribute} decision={tab === 'oversight' ? s.decision : deferredDecision} />
+            </TabPanel>
+            <TabPanel id="monitor" selected={tab === 'monitor'} className="panel wide">
+              <MonitorPanel key={`${dataset.id}/${model.id}`} session={session.current!} dataset={dataset} model={model} roles={roles} attribute={s.attribute} decision={tab === 'monitor' ? s.decision : deferredDecision} />
             </TabPanel>
           </>
         )}

@@ -227,7 +227,7 @@ export const WorkshopPanel = memo(function WorkshopPanel(props: { session: Workb
 
   return (
     <>
-      <h2>7 · Workshop</h2>
+      <h2>8 · Workshop</h2>
       <p className="hint">
         Train a sales team against automation bias: each participant decides on real-looking leads, sometimes with the model's score, sometimes with its explanation, sometimes
         without it, and some of the scores are wrong. The debrief shows whether people followed the score when it was wrong. No server: the link carries the setup, each
