@@ -9,12 +9,15 @@
  * - else model.json + .bin shards → a TensorFlow.js Layers model.
  *
  * A manifest's `model.format`, when given, must agree with the files.
+ *
+ * The ONNX and graph branches import their modules (./onnx, ./graph-model) only when a model
+ * of that format is opened, so a bundle that opens Layers models only (the worker, until a
+ * person chooses an .onnx or a graph model.json) does not carry them.
  */
 import { WorkbenchError } from './errors';
 import type { Manifest, ModelFormat } from './manifest';
-import { createGraphScorer, describeGraphModel, loadGraphModelFromFiles } from './graph-model';
 import { baseName, bytesOf, createModelScorer, isGraphModelJson, isObject, loadLayersModelFromFiles, parseModelJsonObject, type ModelFile } from './model';
-import { openOnnxModel, type OrtModule } from './onnx';
+import type { OrtModule } from './onnx';
 import type { Scorer } from './scorer';
 import type { LayersModel } from './tf';
 
@@ -87,7 +90,7 @@ async function openOnnx(files: ModelFile[], manifest: Manifest, runtimes: ModelR
     throw new WorkbenchError('model-invalid', `choose one .onnx file, not ${file.length} (${file.map((f) => `'${baseName(f.name)}'`).join(', ')})`, 'An ONNX model is a single .onnx file; choose it with its manifest.');
   }
   if (!runtimes.ort) throw new WorkbenchError('internal', 'no ONNX runtime was given to openModel', 'The caller must pass runtimes.ort.');
-  const ort = await runtimes.ort();
+  const [ort, { openOnnxModel }] = await Promise.all([runtimes.ort(), import('./onnx')]);
   const model = await openOnnxModel(ort, bytesOf(file[0].data), manifest, { fileName: baseName(file[0].name) });
   return { format: 'onnx', scorer: model.scorer, layers: null, describe: model.describe, dispose: () => model.scorer.dispose() };
 }
@@ -115,6 +118,7 @@ async function openLayers(files: ModelFile[], manifest: Manifest): Promise<Opene
 }
 
 async function openGraph(files: ModelFile[], manifest: Manifest): Promise<OpenedModel> {
+  const { createGraphScorer, describeGraphModel, loadGraphModelFromFiles } = await import('./graph-model');
   const graph = await loadGraphModelFromFiles(files);
   let scorer: Scorer;
   try {
