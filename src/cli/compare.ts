@@ -5,15 +5,18 @@
  * builds the context the way the app's worker does and flattens the results:
  * `{ value, reason, interval }` → `metrics[key] = value`, `undefined[key] = reason`,
  * `intervals[key] = [lower, upper]`.
+ *
+ * `--model` takes any model the CLI opens (core's openModel: a TensorFlow.js Layers or graph
+ * model, or an ONNX file): an imported baseline only scores, so its format does not matter.
+ * With `--train`, the model gives only its manifest's columns: the retrained models are the
+ * workbench's logistic regression or MLP on those columns, whatever the file's architecture.
  */
 import { basename } from 'node:path';
 import { readFile } from 'node:fs/promises';
 import { WorkbenchError } from '../core/errors';
-import { checkManifestAgainstTable, type Manifest } from '../core/manifest';
-import { createModelScorer } from '../core/model';
+import { checkManifestAgainstTable, type Manifest, type ModelFormat } from '../core/manifest';
 import { validateRoles, type DatasetRoles, type ProtectedAttribute } from '../core/roles';
 import type { Interval } from '../core/metrics';
-import type { Scorer } from '../core/scorer';
 import {
   compareScenarios,
   createSplit,
@@ -35,7 +38,7 @@ import { count, exact, num, pct, signed as signedText, undefinedText } from '../
 import { protectedGroups, type ReportNote } from '../core/audit';
 import { readCsvFile } from './read-csv';
 import { setupNodeBackend } from './backend';
-import { loadModelFromDisk } from './load-model';
+import { openModelFromDisk } from './load-model';
 import { GENERATED_BY, baseRoles, collectNotes, printNotes, requiredProtected, sha256File, splitList, targetFlags, toJson, warningNotes, writeResult } from './common';
 import { RANGES, UsageError, numberFlag, optChoice, optString, parseFlags } from './flags';
 import { escapeHtml, reportDocument } from './report-style';
@@ -98,7 +101,7 @@ export interface CompareReport {
   groups: { name: string; levels: string[] };
   split: { seed: number; train: number; test: number; testFraction: number };
   baseline:
-    | { kind: 'imported'; model: string; manifest: string; features: string[]; threshold: number }
+    | { kind: 'imported'; model: string; /** the model's format (Layers, graph, ONNX) */ format: ModelFormat; manifest: string; features: string[]; threshold: number }
     | {
         kind: 'trained';
         trainKind: 'logistic' | 'mlp';
@@ -310,8 +313,7 @@ export async function compareCommand(args: string[]): Promise<number> {
   const scenarios = await readScenarios(scenariosPath);
 
   await setupNodeBackend();
-  const loaded = modelPath ? await loadModelFromDisk(modelPath, manifestPath) : null;
-  let scorer: Scorer | null = null;
+  const loaded = modelPath ? await openModelFromDisk(modelPath, manifestPath) : null;
   try {
     const manifest: Manifest | null = loaded?.manifest ?? null;
     const { target, positive } = targetFlags(v, manifest);
@@ -359,15 +361,16 @@ export async function compareCommand(args: string[]): Promise<number> {
       baseline = { kind: 'trained', trainKind, epochs };
       baselineJson = { kind: 'trained', trainKind, epochs, features, featuresFrom: manifest ? 'model' : 'data', includeProtected, model: modelPath ?? null };
     } else {
-      scorer = createModelScorer(loaded!.model, loaded!.manifest);
-      baseline = { kind: 'imported', scorer, manifest: loaded!.manifest };
-      baselineJson = { kind: 'imported', model: modelPath!, manifest: loaded!.manifestPath, features, threshold: loaded!.manifest.threshold };
+      baseline = { kind: 'imported', scorer: loaded!.opened.scorer, manifest: loaded!.manifest };
+      baselineJson = { kind: 'imported', model: modelPath!, format: loaded!.opened.format, manifest: loaded!.manifestPath, features, threshold: loaded!.manifest.threshold };
     }
 
     // one seeded split for every scenario, stratified by label × protected groups (as the app)
     const split = createSplit(table, base, seed);
     const protectedAttribute = attrs.length === 1 ? attrs[0] : attrs;
-    const what = trainKind ? `${trainKind === 'mlp' ? 'an MLP' : 'a logistic regression'} trained on ${features.length} column${features.length === 1 ? '' : 's'} (${epochs} epoch${epochs === 1 ? '' : 's'})` : `the imported model ${basename(modelPath!)}`;
+    const what = trainKind
+      ? `${trainKind === 'mlp' ? 'an MLP' : 'a logistic regression'} trained on ${features.length} column${features.length === 1 ? '' : 's'} (${epochs} epoch${epochs === 1 ? '' : 's'})${loaded && loaded.opened.format !== 'tfjs-layers' ? ` — the workbench's model on the columns of ${basename(modelPath!)} (${loaded.opened.format}), not that model retrained` : ''}`
+      : `the imported model ${basename(modelPath!)}${loaded ? ` (${loaded.opened.format})` : ''}`;
     process.stderr.write(`compare: ${scenarios.length} scenario${scenarios.length === 1 ? '' : 's'}, ${what}; ${split.train.length} training / ${split.test.length} held-out rows (seed ${seed})\n`);
     const results: ScenarioResult[] = [];
     for (let i = 0; i < scenarios.length; i++) {
@@ -403,8 +406,7 @@ export async function compareCommand(args: string[]): Promise<number> {
     if (out) process.stderr.write(`${results.length} scenarios → ${out}\n`);
     return 0;
   } finally {
-    scorer?.dispose();
-    loaded?.model.dispose();
+    loaded?.opened.dispose();
   }
 }
 
@@ -431,7 +433,7 @@ export function renderCompareHtml(r: CompareReport): string {
   const b = r.baseline;
   const baselineText =
     b.kind === 'imported'
-      ? `the imported model <code>${escapeHtml(b.model)}</code>, evaluated as it is (threshold ${exact(b.threshold)})`
+      ? `the imported model <code>${escapeHtml(b.model)}</code> (${escapeHtml(b.format)}), evaluated as it is (threshold ${exact(b.threshold)})`
       : `${b.trainKind === 'mlp' ? 'an MLP' : 'a logistic regression'} trained by the workbench for ${b.epochs} epochs on ${b.features.length} column${b.features.length === 1 ? '' : 's'} (${b.featuresFrom === 'model' ? `the columns of <code>${escapeHtml(b.model ?? '')}</code>` : 'every column but the target' + (b.includeProtected ? '' : ' and the protected ones')}): ${b.features.map((f) => `<code>${escapeHtml(f)}</code>`).join(', ')}`;
   const head =
     '<tr><th>scenario</th><th>interventions</th><th>s</th>' +

@@ -66,9 +66,9 @@ const USAGE: Record<CommandName, string> = {
 
   compare: `  bias-workbench compare --data FILE --target COL --positive VALUE --protected COL[,COL...]
                          [--bins COL=cuts] [--weight COL]
-                         (--model model.json [--manifest FILE] |
+                         (--model model.json|model.onnx [--manifest FILE] |
                           --train logistic|mlp [--include-protected] [--exclude COL,...]
-                          [--epochs N] | --model model.json --train logistic|mlp [--epochs N])
+                          [--epochs N] | --model FILE --train logistic|mlp [--epochs N])
                          --scenarios scenarios.json [--seed S] [--bootstrap N]
                          [--format json|html] [--out FILE]
       What-if mitigation scenarios (drop-features, neutralise, reweigh, resample,
@@ -76,7 +76,7 @@ const USAGE: Record<CommandName, string> = {
       stratified by label × group) shared by all. --model alone: the imported model as it
       is (retraining interventions are refused). --train: a workbench model retrained per
       scenario on every column but the target, the protected and weight columns (or, with
-      --model, on the model's columns). Default 20 epochs, seed 0, 200 bootstrap resamples.
+      --model, on the model's columns, whatever the model's own architecture). Default 20 epochs, seed 0, 200 bootstrap resamples.
       Writes held-out metrics, differences from the baseline scenario and the Pareto frontier
       (accuracy vs demographic parity difference); progress per scenario on standard error.
       examples/scenarios.json holds the app's standard scenarios.`,
