@@ -105,6 +105,12 @@ function driftColumns(reference: ColumnTable, timeColumn: string | null | undefi
   return reference.columns.map((c) => c.name).filter((n) => n !== timeColumn);
 }
 
+/** Columns of the current data the reference does not have (the time column says so). */
+function onlyInCurrent(reference: ColumnTable, current: ColumnTable, timeColumn: string | null | undefined): { column: string; reason: string }[] {
+  const known = new Set(reference.columns.map((c) => c.name));
+  return current.columns.filter((c) => !known.has(c.name)).map((c) => ({ column: c.name, reason: c.name === timeColumn ? 'the time column, not in the reference data' : 'not in the reference data' }));
+}
+
 /** Drift of every column, of the scores and of each group's selection rate, and both audits. */
 export function monitorRun(reference: MonitorSide, current: MonitorSide, settings: MonitorSettings): MonitorRun {
   const options = { bins: settings.bins ?? 'evidently' };
@@ -114,7 +120,7 @@ export function monitorRun(reference: MonitorSide, current: MonitorSide, setting
   return {
     rows: { reference: reference.table.nRows, current: current.table.nRows, referenceWithOutcome: ref.rowsWithOutcome, currentWithOutcome: cur.rowsWithOutcome },
     columns: drift.columns,
-    skipped: drift.skipped,
+    skipped: [...drift.skipped, ...onlyInCurrent(reference.table, current.table, settings.timeColumn)],
     score: scoreDrift(reference.scores, current.scores, options),
     selectionRates: ref.audit && cur.audit ? selectionRateDrift(ref.audit, cur.audit) : [],
     reference: ref,
