@@ -18,14 +18,17 @@
  */
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { setupNodeBackend } from '../src/cli/backend';
 import { loadModelFromDisk } from '../src/cli/load-model';
 import { createModelScorer } from '../src/core/model';
-import { exactShapley, permutationShap, permutationsForMaxEvals, singleInputPlayers, type ShapleyResult } from '../src/core/explain';
-import { FEATURES, WIDTH, writeShapWorkload } from './shap-fixture';
+import { exactShapley, permutationShap, permutationsForMaxEvals, singleInputPlayers, type PermutationSampling, type ShapleyResult } from '../src/core/explain';
+import type { Scorer } from '../src/core/scorer';
+import { tf } from '../src/core/tf';
+import type { LayersModel } from '../src/core/tf';
+import { FEATURES, WIDTH, writeShapWorkload, type ShapWorkload } from './shap-fixture';
 
 const root = resolve(fileURLToPath(new URL('..', import.meta.url)));
 const nRows = Number(process.argv.slice(2).find((a) => /^\d+$/.test(a)) ?? 1000);
@@ -53,12 +56,15 @@ interface CliRunFigures {
   values: Float64Array;
 }
 
-function runCli(w: Awaited<ReturnType<typeof writeShapWorkload>>, env: Record<string, string>, extra: string[]): CliRunFigures {
+function runCli(w: ShapWorkload, env: Record<string, string>, extra: string[], rows = w.nRows): CliRunFigures {
   const out = join(w.dir, 'out.json');
   rmSync(out, { force: true });
   const args = [
-    join(root, 'bin/bias-workbench.mjs'), 'explain', '--data', w.rows, '--rows', String(w.nRows), '--background-from', w.background,
-    '--model', w.model, '--manifest', w.manifest, '--method', 'permutation', '--permutations', String(P), '--seed', '1', '--out', out, ...extra,
+    join(root, 'bin/bias-workbench.mjs'), 'explain', '--data', w.rows, '--rows', String(rows), '--background-from', w.background,
+    '--model', w.model, '--manifest', w.manifest,
+    ...(extra.includes('--method') ? [] : ['--method', 'permutation']),
+    ...(extra.includes('--permutations') || extra.includes('exact') ? [] : ['--permutations', String(P)]),
+    '--seed', '1', '--out', out, ...extra,
   ];
   const t0 = performance.now();
   const r = spawnSync(process.execPath, args, { env: { ...process.env, ...env }, encoding: 'utf8' });
@@ -66,6 +72,47 @@ function runCli(w: Awaited<ReturnType<typeof writeShapWorkload>>, env: Record<st
   if (r.status !== 0) throw new Error(`CLI failed (${r.status}): ${r.stderr}`);
   const json = JSON.parse(readFileSync(out, 'utf8')) as { seconds: number; evaluations: number; rows: { values: number[] }[] };
   return { wall, compute: json.seconds, evaluations: json.evaluations, values: Float64Array.from(json.rows.flatMap((row) => row.values)) };
+}
+
+/**
+ * Would incremental first-layer updates pay? A permutation step changes one column, so the
+ * first layer's pre-activation could be updated in JS (32 multiply-adds) and only the layers
+ * after it run in tfjs. Prints tfjs's rate for the full model on 8 inputs beside the rest of
+ * the model (16 → 1 after 32 relu inputs) on 32 inputs, at the explainer's batch size.
+ */
+async function firstLayerProbe(model: LayersModel, scorer: Scorer, X: Float32Array): Promise<void> {
+  const rest = tf.sequential();
+  model.layers.slice(1).forEach((l, i) => {
+    const cfg = l.getConfig() as { units: number; activation: string };
+    rest.add(tf.layers.dense({ units: cfg.units, activation: cfg.activation as 'relu', ...(i === 0 ? { inputShape: [32] } : {}) }));
+  });
+  rest.setWeights(model.layers.slice(1).flatMap((l) => l.getWeights()));
+  const n = 8192;
+  const H = new Float32Array(n * 32).map((_, k) => Math.max(0, Math.sin(k)));
+  const Xn = new Float32Array(n * WIDTH).map((_, k) => X[k % X.length]);
+  const rate = async (f: () => Promise<unknown>): Promise<number> => {
+    for (let k = 0; k < 20; k++) await f();
+    let best = 0;
+    for (let rep = 0; rep < 3; rep++) {
+      const t0 = performance.now();
+      for (let k = 0; k < 50; k++) await f();
+      best = Math.max(best, (50 * n) / ((performance.now() - t0) / 1000));
+    }
+    return best;
+  };
+  const full = await rate(() => scorer.predict(Xn, n));
+  const tail = await rate(async () => {
+    const x = tf.tensor2d(H, [n, 32]);
+    const y = rest.predict(x, { batchSize: n }) as tf.Tensor;
+    await y.data();
+    x.dispose();
+    y.dispose();
+  });
+  rest.dispose();
+  console.log(
+    `incremental first layer (probe): tfjs on the whole model, 8 inputs: ${fmt(full / 1e6, 2)} M rows/s; on the layers after the first, 32 inputs: ${fmt(tail / 1e6, 2)} M rows/s ` +
+      `(${fmt(tail / full, 2)}×, before the JS update of 32 pre-activations per row): ${tail / full < 1.5 ? 'does not pay; not used' : 'might pay'}`,
+  );
 }
 
 async function main(): Promise<void> {
@@ -94,47 +141,73 @@ async function main(): Promise<void> {
     const exact = await exactShapley(input);
     const tExact = (performance.now() - t0) / 1000;
 
-    console.log(`workload: ${fmt(nRows)} rows × ${WIDTH} columns, ${w.nBackground} background rows, ${P} permutations (max_evals 500), peer MLP 8-32-16-1, output 'probability'; tfjs ${backend}`);
+    console.log(`workload: ${fmt(nRows)} rows × ${WIDTH} columns, ${w.nBackground} background rows, ${P} permutations (max_evals 500), peer MLP 8-32-16-1, output 'probability'; tfjs ${backend}; load average ${loadavg().map((x) => fmt(x, 1)).join(', ')} on ${availableParallelism()} cores`);
     console.log(`raw model rate (one predict call of ${fmt(rawRows)} rows, best of 3): ${fmt(raw / 1e6, 3)} M rows/s`);
     console.log(`exact Shapley values (256 coalitions): ${fmt(tExact, 2)} s, ${fmt(exact.evaluations)} model rows`);
 
-    // in-process compute at the same budget, one thread
+    // in-process compute, one thread: both samplers at shap's budget, then the orthogonal
+    // sampler's smallest budget whose error is no more than antithetic's at 29
     await permutationShap({ ...input, nRows: 20 }, { permutations: P });
-    let perm: ShapleyResult | null = null;
-    const times: number[] = [];
-    for (let rep = 0; rep < 3; rep++) {
+    const inProcess = async (sampling: PermutationSampling, perms: number): Promise<{ t: number; r: ShapleyResult; e: { mean: number; max: number } }> => {
       t0 = performance.now();
-      perm = await permutationShap(input, { permutations: P, seed: 1 });
-      times.push((performance.now() - t0) / 1000);
+      const r = await permutationShap(input, { permutations: perms, seed: 1, sampling });
+      const t = (performance.now() - t0) / 1000;
+      return { t, r, e: errorAgainst(r.values, exact.values) };
+    };
+    const line = (label: string, x: { t: number; r: ShapleyResult; e: { mean: number; max: number } }): void =>
+      console.log(
+        `in-process, 1 thread, ${label}: ${fmt(x.t, 3)} s, ${fmt(x.r.evaluations)} model rows (${fmt(x.r.plannedEvaluations)} by shap's formula), ` +
+          `${fmt(x.r.evaluations / x.t / 1e6, 3)} M rows/s = ${fmt((100 * x.r.evaluations) / x.t / raw, 1)} % of raw; error vs exact: mean ${exp(x.e.mean)}, max ${exp(x.e.max)}`,
+      );
+    const anti = await inProcess('antithetic', P);
+    line(`antithetic ×${P}`, anti);
+    const orth = await inProcess('orthogonal', P);
+    line(`orthogonal ×${P}`, orth);
+    let pEq = P;
+    for (const perms of [14, 16, 18, 21, 24]) {
+      const x = await inProcess('orthogonal', perms);
+      if (x.e.mean <= anti.e.mean) {
+        pEq = perms;
+        line(`orthogonal ×${perms} (the fewest of 14, 16, 18, 21, 24 at or below antithetic ×${P}'s mean error)`, x);
+        break;
+      }
     }
-    times.sort((a, b) => a - b);
-    const e = errorAgainst(perm!.values, exact.values);
-    console.log(
-      `in-process, 1 thread: ${fmt(times[1], 3)} s (median of 3), ${fmt(perm!.evaluations)} model rows (${fmt(perm!.plannedEvaluations)} by shap's formula), ` +
-        `${fmt(perm!.evaluations / times[1] / 1e6, 3)} M rows/s = ${fmt((100 * perm!.evaluations) / times[1] / raw, 1)} % of raw; error vs exact: mean ${exp(e.mean)}, max ${exp(e.max)}`,
-    );
+    await firstLayerProbe(model, scorer, w.X);
     scorer.dispose();
     model.dispose();
 
     // the CLI as a whole process
     const shapMid = (SHAP_RECORDED.computeLow + SHAP_RECORDED.computeHigh) / 2;
-    console.log(`shap 0.44 PermutationExplainer, recorded in shared/design/PEERS.md (not run here): ${SHAP_RECORDED.computeLow}–${SHAP_RECORDED.computeHigh} s of compute, ${fmt(SHAP_RECORDED.rows / 1e6, 1)} M model rows`);
+    console.log(`shap 0.44 PermutationExplainer, recorded in shared/design/PEERS.md (not run here): ${SHAP_RECORDED.computeLow}–${SHAP_RECORDED.computeHigh} s of compute, ${fmt(SHAP_RECORDED.rows / 1e6, 1)} M model rows, 29 antithetic permutations`);
+    runCli(w, {}, ['--threads', '1'], 1); // builds dist-cli when it is missing or stale
+    for (const env of [{ BW_CLI_TSX: '1' }, {}] as Record<string, string>[]) {
+      const runs = [0, 1, 2].map(() => runCli(w, env, ['--threads', '1'], 1)).sort((a, b) => a.wall - b.wall);
+      console.log(`start-up, ${env.BW_CLI_TSX ? 'TypeScript through tsx' : 'compiled dist-cli'}: a 1-row explain as a whole process (start-up, reading, the first model calls, writing): ${fmt(runs[1].wall, 3)} s (median of 3; ${fmt(runs[0].wall, 3)}–${fmt(runs[2].wall, 3)})`);
+    }
     const cases: { label: string; env: Record<string, string>; extra: string[] }[] = [
-      { label: 'CLI, tsx, 1 thread', env: { BW_CLI_TSX: '1' }, extra: ['--threads', '1'] },
-      { label: 'CLI, default start, 1 thread', env: {}, extra: ['--threads', '1'] },
-      { label: 'CLI, default start, default threads', env: {}, extra: [] },
+      { label: `tsx, 1 thread, antithetic ×${P} (as before)`, env: { BW_CLI_TSX: '1' }, extra: ['--threads', '1', '--sampling', 'antithetic'] },
+      { label: `compiled, 1 thread, antithetic ×${P}`, env: {}, extra: ['--threads', '1', '--sampling', 'antithetic'] },
+      { label: `compiled, ${availableParallelism()} threads, antithetic ×${P}`, env: {}, extra: ['--sampling', 'antithetic'] },
+      { label: `compiled, ${availableParallelism()} threads, orthogonal ×${P}`, env: {}, extra: [] },
+      { label: `compiled, ${availableParallelism()} threads, orthogonal ×${pEq} (equal error)`, env: {}, extra: ['--permutations', String(pEq)] },
     ];
-    runCli(w, {}, ['--threads', '1']); // a first run builds dist-cli when it is missing or stale
-    for (const c of cases) {
-      const runs = [runCli(w, c.env, c.extra), runCli(w, c.env, c.extra), runCli(w, c.env, c.extra)].sort((a, b) => a.wall - b.wall);
+    // rounds: each case once per round, so a busy spell of the shared machine hits all of them
+    const byCase = cases.map(() => [] as CliRunFigures[]);
+    for (let round = 0; round < 3; round++) cases.forEach((c, k) => byCase[k].push(runCli(w, c.env, c.extra)));
+    console.log(`(load average while the CLI ran: ${loadavg().map((x) => fmt(x, 1)).join(', ')} on ${availableParallelism()} cores)`);
+    for (const [k, c] of cases.entries()) {
+      const runs = byCase[k].sort((a, b) => a.wall - b.wall);
       const r = runs[1];
       const ce = errorAgainst(r.values, exact.values);
       console.log(
-        `${c.label}: ${fmt(r.wall, 2)} s whole process (median of 3; ${fmt(runs[0].wall, 2)}–${fmt(runs[2].wall, 2)}), ${fmt(r.compute, 2)} s computing, ` +
+        `CLI, ${c.label}: ${fmt(r.wall, 2)} s whole process (median of 3; ${fmt(runs[0].wall, 2)}–${fmt(runs[2].wall, 2)}), ${fmt(r.compute, 2)} s computing, ` +
           `${fmt(r.wall - r.compute, 2)} s else (start-up, reading, writing); ${fmt(r.evaluations)} model rows, ${fmt(r.evaluations / r.compute / 1e6, 2)} M rows/s; ` +
-          `error vs exact: mean ${exp(ce.mean)}, max ${exp(ce.max)}; vs shap's recorded compute: ${fmt(SHAP_RECORDED.computeLow / r.wall, 1)}–${fmt(SHAP_RECORDED.computeHigh / r.wall, 1)}× (${fmt(shapMid / r.wall, 1)}× at the midpoint)`,
+          `error vs exact: mean ${exp(ce.mean)}, max ${exp(ce.max)}; shap's recorded compute ÷ this whole process: ${fmt(SHAP_RECORDED.computeLow / r.wall, 1)}–${fmt(SHAP_RECORDED.computeHigh / r.wall, 1)}× (${fmt(shapMid / r.wall, 1)}× at the midpoint)`,
       );
     }
+    const ex = [0, 1, 2].map(() => runCli(w, {}, ['--method', 'exact'])).sort((a, b) => a.wall - b.wall)[1];
+    console.log(`(load average: ${loadavg().map((x) => fmt(x, 1)).join(', ')})`);
+    console.log(`CLI, compiled, default threads, --method exact (what --method auto picks for 8 columns): ${fmt(ex.wall, 2)} s whole process, ${fmt(ex.compute, 2)} s computing, ${fmt(ex.evaluations)} model rows, error vs exact ${exp(errorAgainst(ex.values, exact.values).max)} (max)`);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

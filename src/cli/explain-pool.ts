@@ -7,7 +7,8 @@
  * 1 thread (the chunks run here, in order) or on any number of threads.
  *
  * Each worker (./explain-worker.ts) opens the model itself from its files and sets up the
- * same tfjs backend as the main thread.
+ * same tfjs backend as the main thread; the main thread computes chunks too, so nothing waits
+ * for the workers to start.
  */
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
@@ -139,50 +140,86 @@ type FromWorker =
   | { type: 'done'; chunk: ChunkResult }
   | { type: 'error'; code: string; message: string; hint?: string };
 
+/** Chunks a worker holds at once: one running, one waiting, so it never idles on the main thread. */
+const IN_FLIGHT = 2;
+
 /**
- * Explains the job on `threads` worker threads, each opening the model at modelPath (with the
- * manifest at manifestPath). Resolves when every chunk is back; the first error stops them all.
+ * Explains the job on `threads` threads: this one, with `scorer`, and threads − 1 workers, each
+ * opening the model at modelPath (manifest at manifestPath). This thread starts on the chunks at
+ * once and the workers join as they finish loading (`mainThread: false`: only the `threads`
+ * workers compute). Resolves when every chunk is back; the first error stops them all.
  */
-export async function explainOnThreads(job: PoolJob, threads: number, modelPath: string, manifestPath: string): Promise<ShapleyResult> {
+export async function explainOnThreads(
+  scorer: ShapleyInput['scorer'],
+  job: PoolJob,
+  threads: number,
+  modelPath: string,
+  manifestPath: string,
+  { mainThread = true }: { mainThread?: boolean } = {},
+): Promise<ShapleyResult> {
   const chunks = chunksOf(job.nRows);
-  if (chunks.length === 0) throw new WorkbenchError('internal', 'no rows to explain on the worker pool');
-  const nWorkers = Math.max(1, Math.min(threads, chunks.length));
+  const nWorkers = mainThread ? Math.max(0, Math.min(threads - 1, chunks.length - 1)) : Math.max(1, Math.min(threads, chunks.length));
   const { code } = workerEntry();
   const workers: Worker[] = [];
   const results: ChunkResult[] = [];
   let next = 0;
+  let failure: Error | null = null;
+  let alive = nWorkers;
+  let wake: (() => void) | null = null as (() => void) | null;
+  const settle = (): void => {
+    wake?.();
+    wake = null;
+  };
+  const fail = (e: Error): void => {
+    failure ??= e;
+    settle();
+  };
+  const give = (w: Worker): void => {
+    if (failure || next >= chunks.length) return;
+    const c = chunks[next++];
+    w.postMessage({ type: 'chunk', start: c.start, n: c.n });
+  };
   try {
-    await new Promise<void>((resolve, reject) => {
-      let running = 0;
-      let failed = false;
-      const fail = (e: Error): void => {
-        if (failed) return;
-        failed = true;
-        reject(e);
+    for (let k = 0; k < nWorkers; k++) {
+      const w = new Worker(code, { eval: true, workerData: { modelPath, manifestPath, job } });
+      workers.push(w);
+      // a worker that cannot start holds no chunk: the others (and this thread) do its share
+      let ready = false;
+      let gone = false;
+      const lost = (e: Error): void => {
+        if (ready) return fail(e);
+        if (gone) return;
+        gone = true;
+        alive--;
+        void w.terminate();
+        settle();
       };
-      const give = (w: Worker): void => {
-        if (next < chunks.length) {
-          const c = chunks[next++];
-          w.postMessage({ type: 'chunk', start: c.start, n: c.n });
-        } else if (--running === 0) resolve();
-      };
-      for (let k = 0; k < nWorkers; k++) {
-        const w = new Worker(code, { eval: true, workerData: { modelPath, manifestPath, job } });
-        workers.push(w);
-        running++;
-        w.on('message', (m: FromWorker) => {
-          if (m.type === 'ready') give(w);
-          else if (m.type === 'done') {
-            results.push(m.chunk);
-            give(w);
-          } else fail(new WorkbenchError(m.code as ProblemCode, m.message, m.hint));
-        });
-        w.on('error', (e) => fail(e instanceof Error ? e : new Error(String(e))));
-        w.on('exit', (codeOut) => {
-          if (codeOut !== 0) fail(new WorkbenchError('internal', `an explain worker thread stopped (exit code ${codeOut})`));
-        });
+      w.on('message', (m: FromWorker) => {
+        if (m.type === 'ready') {
+          ready = true;
+          for (let q = 0; q < IN_FLIGHT; q++) give(w);
+        } else if (m.type === 'done') {
+          results.push(m.chunk);
+          give(w);
+          settle();
+        } else lost(new WorkbenchError(m.code as ProblemCode, m.message, m.hint));
+      });
+      w.on('error', (e) => lost(e instanceof Error ? e : new Error(String(e))));
+      w.on('exit', (exitCode) => {
+        if (exitCode !== 0 && !failure) lost(new WorkbenchError('internal', `an explain worker thread stopped (exit code ${exitCode})`));
+      });
+    }
+    // this thread takes chunks too (or, when no worker could start, all that are left)
+    for (;;) {
+      if (failure) throw failure;
+      if (results.length === chunks.length) break;
+      if ((mainThread || alive === 0) && next < chunks.length) {
+        const c = chunks[next++];
+        results.push(await explainChunk(scorer, job, c.start, c.n));
+        continue;
       }
-    });
+      await new Promise<void>((r) => (wake = r));
+    }
   } finally {
     await Promise.all(workers.map((w) => w.terminate()));
   }

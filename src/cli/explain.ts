@@ -149,7 +149,7 @@ export async function explainCommand(args: string[]): Promise<number> {
     // rows in fixed chunks, on worker threads when there are several: the same values either way
     const job = { X, nRows: N, background: bg, nBackground: B, players, options: { method: resolved, permutations, seed, output, sampling } };
     const threads = resolveThreads(threadsFlag, cost.maxEvaluations);
-    const res = N === 0 ? await explain({ scorer, ...job }, job.options) : threads > 1 ? await explainOnThreads(job, threads, modelPath, manifestPath) : await explainInChunks(scorer, job);
+    const res = N === 0 ? await explain({ scorer, ...job }, job.options) : threads > 1 ? await explainOnThreads(scorer, job, threads, modelPath, manifestPath) : await explainInChunks(scorer, job);
     const seconds = (performance.now() - t0) / 1000;
     scorer.dispose();
 

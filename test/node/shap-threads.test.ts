@@ -9,7 +9,8 @@ import { join } from 'node:path';
 import { makeTempDir, run } from './cli-harness';
 import { setupTf } from './tf-setup';
 import { writeShapWorkload, type ShapWorkload } from '../../bench/shap-fixture';
-import { chunkRows, mergeChunks, type ChunkResult, type PoolJob } from '../../src/cli/explain-pool';
+import { chunkRows, explainInChunks, explainOnThreads, mergeChunks, type ChunkResult, type PoolJob } from '../../src/cli/explain-pool';
+import { openModelFromDisk } from '../../src/cli/load-model';
 import { singleInputPlayers } from '../../src/core/explain';
 
 afterEach(() => vi.restoreAllMocks());
@@ -63,6 +64,38 @@ describe('explain on worker threads', () => {
     for (const bad of [['--threads', '0'], ['--threads', 'x'], ['--sampling', 'sobol']]) {
       const r = await run(['explain', '--data', w.rows, '--model', w.model, ...bad]);
       expect(r.code).toBe(2);
+    }
+  }, 60_000);
+});
+
+describe('the pool itself', () => {
+  it('workers alone (no chunk on this thread) give the values of the chunks run here, for exact and permutation', async () => {
+    const { opened } = await openModelFromDisk(w.model, w.manifest);
+    try {
+      for (const options of [{ method: 'permutation' as const, permutations: 3, seed: 9 }, { method: 'exact' as const }]) {
+        const job: PoolJob = { X: w.X, nRows: w.nRows, background: w.bg, nBackground: w.nBackground, players: singleInputPlayers(8), options };
+        const here = await explainInChunks(opened.scorer, job);
+        const pooled = await explainOnThreads(opened.scorer, job, 2, w.model, w.manifest, { mainThread: false });
+        expect(Array.from(pooled.values)).toEqual(Array.from(here.values));
+        expect(Array.from(pooled.errors)).toEqual(Array.from(here.errors));
+        expect(Array.from(pooled.predictions)).toEqual(Array.from(here.predictions));
+        expect(pooled.evaluations).toBe(here.evaluations);
+        expect(pooled.method).toBe(options.method);
+      }
+    } finally {
+      opened.dispose();
+    }
+  }, 60_000);
+
+  it('a worker that cannot open the model leaves the work to this thread, with the same values', async () => {
+    const { opened } = await openModelFromDisk(w.model, w.manifest);
+    try {
+      const job: PoolJob = { X: w.X, nRows: w.nRows, background: w.bg, nBackground: w.nBackground, players: singleInputPlayers(8), options: { method: 'permutation', permutations: 2 } };
+      const here = await explainInChunks(opened.scorer, job);
+      const pooled = await explainOnThreads(opened.scorer, job, 2, join(w.dir, 'no-such-model.json'), w.manifest, { mainThread: false });
+      expect(Array.from(pooled.values)).toEqual(Array.from(here.values));
+    } finally {
+      opened.dispose();
     }
   }, 60_000);
 });
