@@ -1,5 +1,5 @@
 /**
- * The one metric table: every number the audit shows, with its label, its formula, one
+ * The one metric table: every number the audit and the monitor show, with its label, its formula, one
  * sentence a workshop participant understands, the peer convention it follows, and how it is
  * shown (its unit). Next to it, the one table of reasons a value can be undefined. The page,
  * the chart specs, the CLI's JSON and the HTML reports all read these two tables; nothing
@@ -64,9 +64,47 @@ export const DISPARITY_DEFINITIONS: Record<string, Definition> = {
   betweenGroupTheilIndex: { label: 'between-group Theil index', formula: 'Theil index with each b_i replaced by its group mean', plain: 'The part of the inequality that lies between groups.' , unit: 'number' },
 };
 
-/** The definition of a metric or disparity key, or undefined for an unknown key. */
+/** The drift measures, by their key in the monitoring JSON (`drift.columns[]`, `drift.score`). */
+export const DRIFT_MEASURES = ['psi', 'jensenShannon', 'wasserstein', 'ksPValue', 'chiSquarePValue'] as const;
+export type DriftMeasure = (typeof DRIFT_MEASURES)[number];
+
+/** A drift measure's definition: which columns have it, and the decimals a report shows. */
+export interface DriftDefinition extends Definition {
+  for: 'all' | 'numeric' | 'categorical';
+  digits: number;
+}
+
+/**
+ * Drift between a reference and a current sample (core/monitor/drift.ts), with Evidently's
+ * definitions. r, c: the reference and current shares over the same bins (Evidently's: Sturges
+ * bins over both samples for a numeric column with more than 20 reference values, else one bin
+ * per value); missing values are dropped first. `psiDeciles` is not a JSON key: it is what
+ * `psi` holds when the monitor runs with `bins: 'deciles'` (or q reference quantiles).
+ */
+export const DRIFT_DEFINITIONS: Record<DriftMeasure | 'psiDeciles', DriftDefinition> = {
+  psi: { label: 'PSI', formula: 'Σᵢ (rᵢ − cᵢ) ln(rᵢ / cᵢ); an empty bin’s share becomes 0.0001, or (smallest non-zero share) / 10⁶ when that is ≤ 0.0001', plain: 'How far the spread of values has moved (0 = unchanged; 0.1 moderate, 0.25 major).', convention: "Evidently's psi stattest, drift at ≥ 0.1", unit: 'number', for: 'all', digits: 4 },
+  jensenShannon: { label: 'Jensen–Shannon distance', formula: '√(½ KL(r ‖ m) + ½ KL(c ‖ m)), m = (r + c) / 2, natural log, without the empty-bin replacement', plain: 'How different the two spreads of values are, from 0 (the same) to √ln 2 ≈ 0.83 (nothing in common).', convention: "scipy's jensenshannon; Evidently's jensenshannon stattest, drift at ≥ 0.1", unit: 'number', for: 'all', digits: 4 },
+  wasserstein: { label: 'Wasserstein (normed)', formula: 'W₁(ref, cur) / max(σ_ref, 0.001): the area between the two empirical CDFs over the reference’s standard deviation (ddof 0)', plain: 'How far values have moved, in reference standard deviations.', convention: "scipy's wasserstein_distance; Evidently's wasserstein stattest, drift at ≥ 0.1", unit: 'number', for: 'numeric', digits: 4 },
+  ksPValue: { label: 'KS p-value', formula: 'two-sided two-sample Kolmogorov–Smirnov p-value (exact up to 10,000 values per side, else the Kolmogorov distribution)', plain: 'How likely so large a gap between the two distributions is by chance alone (small = drift).', convention: "scipy's ks_2samp, mode 'auto'; Evidently's ks stattest, drift below 0.05", unit: 'number', for: 'numeric', digits: 4 },
+  chiSquarePValue: { label: 'χ² p-value', formula: 'Pearson χ² over the values of both samples, expected = reference count × n_cur / n_ref, p from χ² with k − 1 degrees of freedom; a value the reference never had gives p = 0', plain: 'How likely so large a change in the categories’ shares is by chance alone (small = drift).', convention: "scipy's chisquare; Evidently's chisquare stattest, drift below 0.05", unit: 'number', for: 'categorical', digits: 4 },
+  psiDeciles: { label: 'PSI (reference deciles)', formula: 'PSI over bins cut at the reference’s deciles (or q-quantiles), (q₁, q₂] and open at both ends, so each holds about 10 % of the reference', plain: 'How far the spread of values has moved, over ten equally filled reference bins.', convention: 'the credit-risk convention: 0.1 moderate, 0.25 major', unit: 'number', for: 'numeric', digits: 4 },
+};
+
+/** PSI's definition for numeric columns binned as asked: 'evidently' (default), 'deciles' or q reference quantiles. */
+export function psiDefinition(bins: unknown): DriftDefinition {
+  if (bins === 'deciles') return DRIFT_DEFINITIONS.psiDeciles;
+  if (typeof bins === 'number') return { ...DRIFT_DEFINITIONS.psiDeciles, label: `PSI (${bins} reference quantiles)` };
+  return DRIFT_DEFINITIONS.psi;
+}
+
+/** Whether a key names a drift measure of the monitoring JSON. */
+export function isDriftMeasure(key: string): key is DriftMeasure {
+  return (DRIFT_MEASURES as readonly string[]).includes(key);
+}
+
+/** The definition of a metric, disparity or drift key, or undefined for an unknown key. */
 export function definitionOf(key: string): Definition | undefined {
-  return METRIC_DEFINITIONS[key] ?? DISPARITY_DEFINITIONS[key];
+  return METRIC_DEFINITIONS[key] ?? DISPARITY_DEFINITIONS[key] ?? (isDriftMeasure(key) ? DRIFT_DEFINITIONS[key] : undefined);
 }
 
 /** The display label of a key ('selection rate'), or the key itself when it is not in the table. */

@@ -4,15 +4,10 @@
  * so the numbers equal Evidently's on the same data:
  *
  * - missing values (NaN, ±∞, a missing category) are counted per side and dropped first;
- * - PSI = Σᵢ (rᵢ − cᵢ) · ln(rᵢ / cᵢ) over shares with zeros replaced (binning.ts);
- * - Jensen–Shannon distance = √(½ KL(r ‖ m) + ½ KL(c ‖ m)), m = (r + c) / 2, natural log, on
- *   the same bins without the replacement (scipy's `jensenshannon`);
- * - normed Wasserstein (numeric) = W₁(ref, cur) / max(σ_ref, 0.001), W₁ = ∫ |F_ref − F_cur|,
- *   σ with ddof 0 (scipy's `wasserstein_distance` / numpy's `std`);
- * - Kolmogorov–Smirnov p-value (numeric), as scipy's `ks_2samp` in mode 'auto' (ks.ts);
- * - chi-square p-value (categorical): counts over the union of values, expected =
- *   reference count × n_cur / n_ref, statistic Σ (obs − exp)² / exp, p = chi²_{k−1} survival;
- *   a value the reference never had makes the statistic infinite and p = 0, as in scipy;
+ * - PSI, Jensen–Shannon distance, normed Wasserstein (numeric), Kolmogorov–Smirnov p-value
+ *   (numeric, ks.ts) and chi-square p-value (categorical): their keys, labels, formulas and
+ *   Evidently counterparts are the one metric table's `DRIFT_DEFINITIONS` (core/definitions.ts);
+ *   the bins and the zero-share replacement are binning.ts's;
  * - values the current sample has and the reference has not ("unseen"), with their counts.
  *
  * Options: `bins` chooses PSI's bins for numeric columns — 'evidently' (default), 'deciles'
@@ -22,6 +17,7 @@
  * A measure that cannot be computed (a side with no values; chi-square over one value) is
  * null, with its reason under `undefined`.
  */
+import type { DriftMeasure } from '../definitions';
 import { WorkbenchError } from '../errors';
 import type { AuditReport } from '../audit';
 import { wilsonInterval } from '../metrics/wilson';
@@ -32,8 +28,7 @@ import { chiSquareSurvival } from './special';
 
 export type DriftBins = 'evidently' | 'deciles' | number;
 export type DriftKind = 'numeric' | 'categorical';
-export const DRIFT_MEASURES = ['psi', 'jensenShannon', 'wasserstein', 'ksPValue', 'chiSquarePValue'] as const;
-export type DriftMeasure = (typeof DRIFT_MEASURES)[number];
+export { DRIFT_MEASURES, type DriftMeasure } from '../definitions';
 
 export interface DriftOptions {
   /** PSI's bins for numeric columns (default 'evidently') */

@@ -28,7 +28,8 @@ import { WorkbenchError } from '../errors';
 import { DISPARITY_KEYS, type AuditReport, type Num } from '../audit';
 import { RATE_KEYS } from '../metrics';
 import { isExtensionKey, isObject, show, suggest } from '../manifest/json-checks';
-import { DRIFT_MEASURES, type ColumnDrift, type DriftMeasure, type SelectionRateDrift } from './drift';
+import { DRIFT_DEFINITIONS, DRIFT_MEASURES, type DriftMeasure } from '../definitions';
+import type { ColumnDrift, SelectionRateDrift } from './drift';
 
 export const POLICY_FORMAT = 'bias-workbench.policy/1';
 export const ACTIONS = ['review', 'retrain', 'offline'] as const;
@@ -280,7 +281,8 @@ function readings(rule: PolicyRule, ctx: PolicyContext): Reading[] | string {
       const cols = rule.column === '*' ? ctx.drift.columns : ctx.drift.columns.filter((c) => c.column === rule.column);
       if (cols.length === 0) return `no drift for column '${rule.column}'`;
       const out = cols.filter((c) => c[rule.drift] !== undefined).map((c) => ({ label: c.column, value: c[rule.drift] ?? null, why: c.undefined?.[rule.drift] }));
-      return out.length > 0 ? out : `no column has ${rule.drift} (${rule.drift === 'chiSquarePValue' ? 'categorical' : rule.drift === 'ksPValue' || rule.drift === 'wasserstein' ? 'numeric' : 'any'} columns only)`;
+      const def = DRIFT_DEFINITIONS[rule.drift];
+      return out.length > 0 ? out : `no column has ${rule.drift} (the ${def.label}: ${def.for === 'all' ? 'any' : def.for} columns only)`;
     }
     case 'scoreDrift': {
       const s = ctx.drift.score;
@@ -303,6 +305,7 @@ function readings(rule: PolicyRule, ctx: PolicyContext): Reading[] | string {
   }
 }
 
+/** A rule in the policy's own words (its keys, e.g. `psi drift of every column ≤ 0.25`), so it can be found in the file. */
 function describeRule(rule: PolicyRule, b: Bounds): string {
   const head =
     rule.kind === 'metric' ? `${rule.metric}${rule.attribute ? ` of ${rule.attribute}${rule.group ? `=${rule.group}` : ''}` : ' overall'}`
