@@ -35,7 +35,7 @@ function fence(...rules) {
 const workersAsTypes = { ...UP.workers, allowTypeImports: true, message: 'Import the worker API as a type only (import type …); call it through src/client.' };
 
 export default tseslint.config(
-  { ignores: ['dist/**', 'tmp/**', 'node_modules/**', 'public/**', 'coverage/**', '.vitest-attachments/**', 'test/__screenshots__/**'] },
+  { ignores: ['dist/**', 'dist-cli/**', 'tmp/**', 'node_modules/**', 'public/**', 'coverage/**', '.vitest-attachments/**', 'test/__screenshots__/**'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
