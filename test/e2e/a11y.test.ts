@@ -4,7 +4,8 @@
  * charts keep nothing in the Tab order and say what they show in text, and Escape cancels a run.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openDemo, runAxe, startApp, type App, type AxeViolation } from './harness';
+import { join } from 'node:path';
+import { openDemo, root, runAxe, startApp, type App, type AxeViolation } from './harness';
 
 let app: App;
 
@@ -47,6 +48,12 @@ describe('accessibility', () => {
     await page.getByTestId('review-build').click();
     await page.getByTestId('review-item').first().waitFor({ timeout: 120_000 });
     found.oversight = await runAxe(page);
+    await page.getByTestId('tab-monitor').click();
+    await page.getByTestId('monitor-file').setInputFiles(join(root, 'test/fixtures/monitor/bank-later.csv'));
+    await page.getByTestId('drift-table').waitFor({ timeout: 120_000 });
+    await page.getByTestId('verdict').waitFor({ timeout: 60_000 });
+    await page.getByTestId('window-metric-chart').waitFor({ timeout: 60_000 });
+    found.monitor = await runAxe(page);
     await page.getByTestId('tab-workshop').click();
     await page.getByTestId('workshop-qr').waitFor();
     found.workshop = await runAxe(page);
@@ -63,7 +70,7 @@ describe('accessibility', () => {
   it('works the tabs with the arrow keys, one tab stop for the list, panels labelled by their tabs', async () => {
     const { page } = await openDemo(app);
     const tabs = page.getByRole('tab');
-    expect(await tabs.count()).toBe(7);
+    expect(await tabs.count()).toBe(8);
     expect(await page.locator('[role="tab"][tabindex="0"]').count()).toBe(1);
     await page.getByTestId('tab-audit').focus();
     await page.keyboard.press('ArrowRight');
