@@ -8,7 +8,7 @@
 import { createWorkbenchBridge, type ReplayStep, type WorkbenchBridge, Comlink } from './workbench';
 import type { WorkbenchApi, DataSource, DatasetSummary, ModelFile, ModelSummary, Progress, TrainEpoch } from '../../workers/workbench.worker';
 import type { ExplainJob } from '../../workers/explain-jobs';
-import type { ShapleyResult } from '../core/explain';
+import { rowChunks, type ShapleyResult } from '../core/explain';
 import type { CsvOptions } from '../core/csv';
 import type { DatasetRoles } from '../core/roles';
 import type { ColumnType } from '../core/table';
@@ -153,8 +153,17 @@ export class WorkbenchSession {
   /** per secondary worker (jobs, pool): ids already replayed into it, and its start count then */
   private synced = new Map<WorkbenchBridge, { epoch: number; ids: Set<string>; retypes: number }>();
 
-  /** Bring a secondary worker up to date with what the session has loaded (idempotent). */
-  private async sync(bridge: WorkbenchBridge, signal?: AbortSignal) {
+  /** per secondary worker: the sync in progress, so two callers never replay the same step twice */
+  private syncing = new Map<WorkbenchBridge, Promise<void>>();
+
+  /** Bring a secondary worker up to date with what the session has loaded (idempotent, one at a time per worker). */
+  private sync(bridge: WorkbenchBridge, signal?: AbortSignal): Promise<void> {
+    const run = (this.syncing.get(bridge) ?? Promise.resolve()).catch(() => undefined).then(() => this.syncNow(bridge, signal));
+    this.syncing.set(bridge, run);
+    return run;
+  }
+
+  private async syncNow(bridge: WorkbenchBridge, signal?: AbortSignal) {
     let state = this.synced.get(bridge);
     if (!state || state.epoch !== bridge.epoch) {
       state = { epoch: bridge.epoch, ids: new Set(), retypes: 0 };
@@ -181,40 +190,70 @@ export class WorkbenchSession {
     return this.pool;
   }
 
+  /** Start the pool's workers and load into them what the session holds, ahead of an explanation. */
+  warmPool(): void {
+    for (const b of this.poolBridges()) void this.sync(b).catch(() => undefined);
+  }
+
   /**
-   * Explain `rows` across the worker pool: contiguous chunks, one per worker, each seeded by its
-   * global row offset, so the merged result equals a single-worker run. Cancel with `signal`.
+   * Explain `rows` across the worker pool: fixed chunks of rows (core's rowChunks, a function of
+   * the row count only), each worker taking the next chunk as it finishes one, each row seeded by
+   * its global index, so the merged result is the same on any number of workers. Progress:
+   * (units done, units in all, model rows evaluated, seconds since the first worker started
+   * computing). Cancel with `signal`.
    */
   async explain(
     datasetId: string,
     modelId: string,
     rows: Uint32Array,
     options: Omit<ExplainJob, 'rows' | 'rowIndexOffset'>,
-    onProgress?: (done: number, total: number) => void,
+    onProgress?: (done: number, total: number, modelRows: number, computeSeconds: number) => void,
     signal?: AbortSignal,
-  ): Promise<ShapleyResult & { workers: number; ms: number }> {
+  ): Promise<ShapleyResult & { workers: number; ms: number; computeMs: number }> {
     const t0 = performance.now();
-    const bridges = this.poolBridges().slice(0, Math.max(1, Math.min(this.poolSize, Math.ceil(rows.length / 8))));
-    const chunk = Math.ceil(rows.length / bridges.length);
-    const done = new Float64Array(bridges.length);
-    const total = new Float64Array(bridges.length);
-    const parts = await Promise.all(
-      bridges.map(async (b, i) => {
-        const start = i * chunk;
-        const part = rows.slice(start, Math.min(rows.length, start + chunk));
+    const chunks = rowChunks(rows.length);
+    const bridges = this.poolBridges().slice(0, Math.max(1, Math.min(this.poolSize, chunks.length)));
+    const parts: ShapleyResult[] = new Array(chunks.length);
+    const done = new Float64Array(chunks.length);
+    const total = new Float64Array(chunks.length);
+    const modelRows = new Float64Array(chunks.length);
+    let unitsPerRow = 0;
+    let computeStart = 0;
+    let next = 0;
+    const report = (k: number, d: number, t: number, m?: number): void => {
+      done[k] = d;
+      total[k] = t;
+      modelRows[k] = m ?? 0;
+      if (!unitsPerRow && t > 0) unitsPerRow = t / chunks[k].n;
+      let sumDone = 0;
+      let sumRows = 0;
+      let sumTotal = 0;
+      for (let c = 0; c < chunks.length; c++) {
+        sumDone += done[c];
+        sumRows += modelRows[c];
+        sumTotal += total[c] > 0 ? total[c] : unitsPerRow * chunks[c].n;
+      }
+      onProgress?.(sumDone, sumTotal, sumRows, (performance.now() - computeStart) / 1000);
+    };
+    await Promise.all(
+      bridges.map(async (b) => {
         await this.sync(b, signal);
-        const report = (d: number, t: number) => {
-          done[i] = d;
-          total[i] = t;
-          onProgress?.(done.reduce((a, x) => a + x, 0), total.reduce((a, x) => a + x, 0));
-        };
-        return b.call(signal, (api) => api.explainRows({ dataset: datasetId, model: modelId, job: { ...options, rows: part, rowIndexOffset: start } }, Comlink.proxy(report)));
+        if (!computeStart) computeStart = performance.now();
+        while (next < chunks.length) {
+          const k = next++;
+          const { start, n } = chunks[k];
+          const part = rows.slice(start, start + n);
+          parts[k] = await b.call(signal, (api) =>
+            api.explainRows({ dataset: datasetId, model: modelId, job: { ...options, rows: part, rowIndexOffset: start } }, Comlink.proxy((d: number, t: number, m?: number) => report(k, d, t, m))),
+          );
+        }
       }),
     ).catch((e: unknown) => {
       for (const b of bridges) b.abort();
       throw e;
     });
-    return { ...mergeShapley(parts), workers: bridges.length, ms: performance.now() - t0 };
+    const end = performance.now();
+    return { ...mergeShapley(parts), workers: bridges.length, ms: end - t0, computeMs: end - (computeStart || t0) };
   }
 
   private inFlight = new Map<WorkbenchBridge, number>();
@@ -270,6 +309,13 @@ export class WorkbenchSession {
     return this.jobs.call(signal, fn);
   }
 
+  /** What the session has loaded, for a project to keep: the dataset's source and the model's step. */
+  loaded(): { csv: Extract<ReplayStep, { kind: 'csv' }> | null; model: Extract<ReplayStep, { kind: 'model' | 'scores' }> | null } {
+    const csv = this.replay.find((s): s is Extract<ReplayStep, { kind: 'csv' }> => s.kind === 'csv') ?? null;
+    const model = this.replay.find((s): s is Extract<ReplayStep, { kind: 'model' | 'scores' }> => isModelStep(s)) ?? null;
+    return { csv, model };
+  }
+
   dispose() {
     this.audit.dispose();
     this.jobs.dispose();
@@ -301,5 +347,6 @@ export function mergeShapley(parts: ShapleyResult[]): ShapleyResult {
     evaluations: parts.reduce((a, p) => a + p.evaluations, 0),
     plannedEvaluations: parts.reduce((a, p) => a + p.plannedEvaluations, 0),
     batches: parts.reduce((a, p) => a + p.batches, 0),
+    modelSeconds: parts.reduce((a, p) => a + (p.modelSeconds ?? 0), 0),
   };
 }

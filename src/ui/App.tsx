@@ -23,6 +23,8 @@ import { ProblemBanner } from './components/ProblemBanner';
 import { TabPanel, Tabs } from './components/Tabs';
 import { useEscape } from './hooks';
 import { count } from '../core/format';
+import { ProjectsBar } from './components/ProjectsBar';
+import { useProject, type RestoredView } from './use-project';
 
 type Tab = 'data' | 'audit' | 'explain' | 'compare' | 'simulate' | 'oversight' | 'monitor' | 'workshop';
 
@@ -88,7 +90,8 @@ type Action =
   | { type: 'history'; history: TrainEpoch[] }
   | { type: 'demo'; demo: DemoName }
   | { type: 'tab'; tab: Tab }
-  | { type: 'explain-lead'; row: number };
+  | { type: 'explain-lead'; row: number }
+  | { type: 'restore'; view: RestoredView };
 
 function reduce(s: State, a: Action): State {
   switch (a.type) {
@@ -129,6 +132,13 @@ function reduce(s: State, a: Action): State {
       return { ...s, tab: a.tab };
     case 'explain-lead':
       return { ...s, focusRow: a.row, tab: 'explain' };
+    case 'restore': {
+      // a project opened: everything it keeps, in one step, so every panel mounts with it
+      const v = a.view;
+      const tab = (v.tab ?? s.tab) as Tab;
+      const demo = v.demo && v.demo in DEMOS ? (v.demo as DemoName) : null;
+      return { ...s, dataset: v.dataset, model: v.model, modelFiles: null, roles: v.roles, misfit: null, attribute: v.attribute, decision: v.decision, tab, demo, focusRow: null, problem: null, history: [] };
+    }
   }
 }
 
@@ -161,6 +171,16 @@ export function App() {
   useEscape(Boolean(busy?.cancel), () => busy?.cancel?.());
 
   const report = useCallback((e: unknown) => dispatch({ type: 'problem', problem: problemOf(e) }), []);
+
+  // the current project: saved as it changes, restored from the address (?project=…)
+  const project = useProject({
+    session: session.current!,
+    view: { dataset, model: s.misfit ? null : model, roles, attribute: s.attribute, decision: s.decision, tab: s.tab, demo: s.demo },
+    apply: (view) => dispatch({ type: 'restore', view }),
+    onBusy: (label) => dispatch({ type: 'busy', busy: label ? { label } : null }),
+    onProblem: (problem) => dispatch({ type: 'problem', problem }),
+    demoTitle: (demo) => (demo in DEMOS ? DEMOS[demo as DemoName].title : demo),
+  });
 
   const loadCsv = useCallback(
     async (source: Parameters<WorkbenchSession['loadCsv']>[0]) => {
@@ -369,6 +389,11 @@ export function App() {
   // the panels not on screen follow the rule at low priority: a drag in the audit never waits for them
   const deferredDecision = useDeferredValue(s.decision);
   const credit = s.demo ? DEMOS[s.demo].credit : null;
+  const { saveFile, openFile, openKept, remove: removeProject, onCompare } = project;
+  const onSaveProject = useCallback((includeData: boolean) => void saveFile(includeData).catch(report), [saveFile, report]);
+  const onOpenProject = useCallback((file: File) => void openFile(file), [openFile]);
+  const onOpenKept = useCallback((id: string) => void openKept(id), [openKept]);
+  const onDeleteProject = useCallback((id: string) => void removeProject(id), [removeProject]);
   const onAttribute = useCallback((a: string) => dispatch({ type: 'attribute', attribute: a }), []);
   const onDecision = useCallback((d: DecisionRule) => dispatch({ type: 'decision', decision: d }), []);
   const onExplainLead = useCallback((row: number) => dispatch({ type: 'explain-lead', row }), []);
@@ -390,6 +415,10 @@ export function App() {
     },
     [],
   );
+  const inspectModel = useCallback(
+    (files: { name: string; data: ArrayBuffer }[]) => session.current!.audit.call(undefined, (api) => api.inspectModel({ files })),
+    [],
+  );
   const onScoreColumn = useCallback((column: string, kind: ScoreKind) => void scoresFromColumn(column, kind), [scoresFromColumn]);
   const onUseData = useCallback((bytes: Uint8Array, name: string) => void loadGeneratedLeads(bytes, name), [loadGeneratedLeads]);
 
@@ -397,6 +426,17 @@ export function App() {
     <div className="app">
       <header className="app-header">
         <h1>Bias Workbench</h1>
+        <ProjectsBar
+          currentId={project.id}
+          name={project.name}
+          status={project.status}
+          list={project.list}
+          onRename={project.rename}
+          onSave={onSaveProject}
+          onOpenFile={onOpenProject}
+          onOpen={onOpenKept}
+          onDelete={onDeleteProject}
+        />
         <p className="tagline">Audit a lead-scoring model for fairness. Everything runs in this browser; no data leaves this page.</p>
         {!dataset && !busy && (
           <span className="demo-buttons">
@@ -444,6 +484,7 @@ export function App() {
               onScoreColumn={onScoreColumn}
               roles={roles}
               draftManifest={draftManifest}
+              inspectModel={inspectModel}
             />
           </div>
         </TabPanel>
@@ -486,6 +527,8 @@ export function App() {
                 attribute={s.attribute}
                 decision={tab === 'compare' ? s.decision : deferredDecision}
                 visible={tab === 'compare'}
+                saved={project.compareFor(dataset.id, model.id)}
+                onSaved={onCompare}
               />
             </TabPanel>
             <TabPanel id="oversight" selected={tab === 'oversight'} className="panel wide">

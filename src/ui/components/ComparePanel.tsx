@@ -5,6 +5,7 @@ import { reviewedLabels } from '../../client/oversight';
 import { Comlink } from '../../client/workbench';
 import type { DatasetRoles } from '../../core/roles';
 import type { DecisionRule } from '../../core/metrics';
+import type { ProjectCompare } from '../../core/project';
 import { describeIntervention, type Intervention, type Scenario, type ScenarioResult } from '../../core/mitigate';
 import { count, describeDecision, num, signed } from '../../core/format';
 import { labelOf } from '../../core/definitions';
@@ -86,6 +87,17 @@ function loadSaved(): Entry[] {
   }
 }
 
+/** Entries from a kept project: a scenario with its result is done, one without is queued. */
+function entriesOf(saved: ProjectCompare): Entry[] {
+  return saved.scenarios.map((s, i) => ({
+    id: i + 1,
+    scenario: s.scenario,
+    base: s.base,
+    version: 1,
+    ...(s.result ? { status: 'done' as const, result: s.result as Entry['result'], resultVersion: 1 } : { status: 'queued' as const }),
+  }));
+}
+
 /**
  * Mitigate & compare: scenarios (a starting model plus interventions), each run in a worker on
  * the same held-out split as soon as it is added or the settings change, on a live
@@ -101,13 +113,17 @@ export const ComparePanel = memo(function ComparePanel(props: {
   attribute: string | null;
   decision: DecisionRule;
   visible: boolean;
+  /** the scenarios, their results and settings as a project kept them (restored at mount) */
+  saved?: ProjectCompare;
+  /** told of every change, for the project to keep */
+  onSaved?: (datasetId: string, modelId: string, state: ProjectCompare) => void;
 }) {
-  const { session, dataset, model, roles } = props;
-  const [retrainKind, setRetrainKind] = useState<'logistic' | 'mlp'>(model.manifest.training?.kind === 'logistic' ? 'logistic' : 'mlp');
-  const [epochs, setEpochs] = useState(8);
-  const [seed, setSeed] = useState(42);
-  const [parity, setParity] = useState<Parity>('demographicParityDifference');
-  const [entries, setEntries] = useState<Entry[]>(loadSaved);
+  const { session, dataset, model, roles, saved } = props;
+  const [retrainKind, setRetrainKind] = useState<'logistic' | 'mlp'>(saved?.retrainKind ?? (model.manifest.training?.kind === 'logistic' ? 'logistic' : 'mlp'));
+  const [epochs, setEpochs] = useState(saved?.epochs ?? 8);
+  const [seed, setSeed] = useState(saved?.seed ?? 42);
+  const [parity, setParity] = useState<Parity>(PARITIES.find((p) => p === saved?.parity) ?? 'demographicParityDifference');
+  const [entries, setEntries] = useState<Entry[]>(() => (saved ? entriesOf(saved) : loadSaved()));
   const nextId = useRef(entries.length + 1);
   const attrs = useMemo(() => attributeParts(props.attribute, roles), [props.attribute, roles]);
   const attrName = attributeNameOf(attrs);
@@ -115,10 +131,18 @@ export const ComparePanel = memo(function ComparePanel(props: {
   const [proxy, setProxy] = useState<string | undefined>(undefined);
   const controllers = useRef(new Set<AbortController>());
 
-  // keep the scenario list in the session (survives a reload of the tab)
+  // keep the scenario list in the session (survives a reload of the tab), and tell the project
+  const onSaved = props.onSaved;
   useEffect(() => {
     sessionStorage.setItem(STORAGE_KEY, JSON.stringify(entries.map((e) => ({ scenario: e.scenario, base: e.base }))));
-  }, [entries]);
+    onSaved?.(dataset.id, model.id, {
+      retrainKind,
+      epochs,
+      seed,
+      parity,
+      scenarios: entries.map((e) => ({ scenario: e.scenario, base: e.base, ...(e.status === 'done' && e.result && e.resultVersion === e.version ? { result: e.result } : {}) })),
+    });
+  }, [entries, onSaved, dataset.id, model.id, retrainKind, epochs, seed, parity]);
 
   useEffect(() => {
     if (!props.visible && proxy !== undefined) return;

@@ -1,0 +1,211 @@
+/**
+ * Projects in the browser: the current project saved to IndexedDB as it changes (debounced),
+ * listed with their size, opened and deleted; nothing leaves the machine.
+ *
+ * Three stores: `projects` (the document, its name, time and size: what the list reads),
+ * `data` (the dataset's bytes) and `models` (the model's files). The bytes are written only
+ * when they change (a new dataset or model), so saving a moved threshold writes a few
+ * kilobytes, not the CSV again.
+ *
+ * Storage can be refused (no IndexedDB, a private window, storage blocked) or full: each gives
+ * a Problem that says so plainly, and the page keeps working without saving.
+ */
+import { openDB, type DBSchema, type IDBPDatabase } from 'idb';
+import { WorkbenchError, type Problem } from '../core/errors';
+import { PROJECT_FORMAT, projectSize, type Project, type ProjectBundle } from '../core/project';
+import type { DataSource } from '../../workers/workbench.worker';
+
+export const PROJECTS_DB = 'bias-workbench-projects';
+const VERSION = 1;
+
+/** A project as the list shows it. */
+export interface ProjectListing {
+  id: string;
+  name: string;
+  updated: string;
+  /** bytes it takes: document, data and model files */
+  size: number;
+}
+
+type ModelBytes = { name: string; data: Uint8Array }[];
+
+interface ProjectsSchema extends DBSchema {
+  projects: { key: string; value: ProjectListing & { project: Project } };
+  data: { key: string; value: { id: string; hash: string; bytes: Uint8Array } };
+  models: { key: string; value: { id: string; key: string; files: ModelBytes } };
+}
+
+/** What a save writes: the document always; the bytes only when `changed`. */
+export interface ProjectWrite {
+  project: Project;
+  /** the dataset's bytes and their hash; undefined leaves the stored bytes as they are */
+  data?: { hash: string; bytes: Uint8Array } | null;
+  /** the model's files and a key naming them; undefined leaves the stored files as they are */
+  model?: { key: string; files: ModelBytes } | null;
+}
+
+const DENIED = 'This browser does not let the page keep projects (a private window, or site storage blocked), so this work will not be back after a reload.';
+const DENIED_HINT = 'Everything else works. Use "Save project" to keep it as a file.';
+
+/** The plain-words problem for a storage failure: full, denied, or something else. */
+export function storageProblem(e: unknown, size?: number): Problem {
+  const name = e && typeof e === 'object' && 'name' in e ? String((e as { name: unknown }).name) : '';
+  if (name === 'QuotaExceededError' || /quota/i.test(String((e as Error | undefined)?.message ?? ''))) {
+    return {
+      code: 'storage-unavailable',
+      message: `The browser's storage for this page is full: this project${size ? ` (${sizeText(size)})` : ''} was not saved.`,
+      hint: 'Delete a project you no longer need from the list, or use "Save project" to keep it as a file.',
+    };
+  }
+  if (e instanceof WorkbenchError && e.code === 'storage-unavailable') return e.toProblem();
+  if (name === 'SecurityError' || name === 'InvalidStateError' || name === 'NotAllowedError' || name === 'UnknownError') return { code: 'storage-unavailable', message: DENIED, hint: DENIED_HINT };
+  return { code: 'storage-unavailable', message: `The project could not be saved in this browser: ${(e as Error | undefined)?.message ?? String(e)}.`, hint: DENIED_HINT };
+}
+
+/** A size as people read it: 812 B, 4.6 MB (powers of 1000). */
+export function sizeText(bytes: number): string {
+  if (bytes < 1000) return `${bytes} B`;
+  const units = ['kB', 'MB', 'GB'];
+  let v = bytes / 1000;
+  let i = 0;
+  while (v >= 1000 && i < units.length - 1) {
+    v /= 1000;
+    i++;
+  }
+  return `${v < 10 ? v.toFixed(1) : Math.round(v)} ${units[i]}`;
+}
+
+export class ProjectStore {
+  private constructor(private readonly db: IDBPDatabase<ProjectsSchema>) {}
+
+  /** Open the store; throws 'storage-unavailable' when the browser gives the page no IndexedDB. */
+  static async open(name = PROJECTS_DB): Promise<ProjectStore> {
+    if (typeof indexedDB === 'undefined') throw new WorkbenchError('storage-unavailable', DENIED, DENIED_HINT);
+    try {
+      const db = await openDB<ProjectsSchema>(name, VERSION, {
+        upgrade(d) {
+          d.createObjectStore('projects', { keyPath: 'id' });
+          d.createObjectStore('data', { keyPath: 'id' });
+          d.createObjectStore('models', { keyPath: 'id' });
+        },
+      });
+      return new ProjectStore(db);
+    } catch (e) {
+      throw new WorkbenchError('storage-unavailable', DENIED, DENIED_HINT + ` (${(e as Error).message ?? e})`);
+    }
+  }
+
+  /** Every project, the most recently changed first. */
+  async list(): Promise<ProjectListing[]> {
+    const all = await this.db.getAll('projects');
+    return all.map(({ id, name, updated, size }) => ({ id, name, updated, size })).sort((a, b) => b.updated.localeCompare(a.updated));
+  }
+
+  /** Write a project in one transaction (so a full disk leaves the previous save whole); returns its size. */
+  async save(w: ProjectWrite): Promise<number> {
+    const id = w.project.id;
+    const tx = this.db.transaction(['projects', 'data', 'models'], 'readwrite');
+    const data = w.data !== undefined ? w.data : ((await tx.objectStore('data').get(id)) ?? null);
+    const model = w.model !== undefined ? w.model : ((await tx.objectStore('models').get(id)) ?? null);
+    if (w.data !== undefined) await (w.data ? tx.objectStore('data').put({ id, ...w.data }) : tx.objectStore('data').delete(id));
+    if (w.model !== undefined) await (w.model ? tx.objectStore('models').put({ id, ...w.model }) : tx.objectStore('models').delete(id));
+    const size = projectSize({ project: w.project, data: data?.bytes ?? null, modelFiles: model?.files ?? [] });
+    await tx.objectStore('projects').put({ id, name: w.project.name, updated: w.project.updated, size, project: w.project });
+    await tx.done;
+    return size;
+  }
+
+  /** A project with its bytes; null when there is none with that id. */
+  async load(id: string): Promise<(ProjectBundle & { dataHash: string | null; modelKey: string | null }) | null> {
+    const kept = await this.db.get('projects', id);
+    if (!kept) return null;
+    const [data, model] = await Promise.all([this.db.get('data', id), this.db.get('models', id)]);
+    return { project: kept.project, data: data?.bytes ?? null, modelFiles: model?.files ?? [], dataHash: data?.hash ?? null, modelKey: model?.key ?? null };
+  }
+
+  async delete(id: string): Promise<void> {
+    const tx = this.db.transaction(['projects', 'data', 'models'], 'readwrite');
+    await Promise.all([tx.objectStore('projects').delete(id), tx.objectStore('data').delete(id), tx.objectStore('models').delete(id), tx.done]);
+  }
+
+  close(): void {
+    this.db.close();
+  }
+}
+
+/** The bytes of a loaded CSV's source (a file, bytes, or a same-origin URL such as a demo's). */
+export async function sourceBytes(source: DataSource): Promise<Uint8Array> {
+  switch (source.kind) {
+    case 'bytes':
+      return source.bytes;
+    case 'file':
+      return new Uint8Array(await source.file.arrayBuffer());
+    case 'url': {
+      const res = await fetch(source.url);
+      if (!res.ok) throw new Error(`could not read ${source.name} again (HTTP ${res.status})`);
+      return new Uint8Array(await res.arrayBuffer());
+    }
+  }
+}
+
+/** A new project's identity. */
+export function newProjectMeta(name: string, now = new Date()): Pick<Project, 'format' | 'id' | 'name' | 'created' | 'updated'> {
+  const rand = Array.from(crypto.getRandomValues(new Uint8Array(6)), (b) => b.toString(16).padStart(2, '0')).join('');
+  const at = now.toISOString();
+  return { format: PROJECT_FORMAT, id: `p-${rand}`, name, created: at, updated: at };
+}
+
+export type SaveStatus =
+  | { state: 'off' }
+  | { state: 'saving' }
+  | { state: 'saved'; at: string; size: number }
+  | { state: 'failed'; problem: Problem };
+
+/**
+ * Saves the current project a moment after it last changed (`delayMs`), one save at a time.
+ * `collect` reads the page's state when the save runs (not when it was asked for), so a burst
+ * of changes makes one save of the last state. A failed save is reported, never thrown.
+ */
+export class ProjectAutosave {
+  private timer: ReturnType<typeof setTimeout> | null = null;
+  private chain: Promise<void> = Promise.resolve();
+
+  constructor(
+    private readonly store: Promise<ProjectStore>,
+    private readonly collect: () => Promise<ProjectWrite | null>,
+    private readonly onStatus: (s: SaveStatus) => void,
+    private readonly delayMs = 600,
+  ) {}
+
+  schedule(): void {
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = setTimeout(() => void this.flush(), this.delayMs);
+  }
+
+  /** Save now (and wait for it). */
+  flush(): Promise<void> {
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = null;
+    this.chain = this.chain.then(() => this.saveOnce());
+    return this.chain;
+  }
+
+  private async saveOnce(): Promise<void> {
+    let size: number | undefined;
+    try {
+      const store = await this.store;
+      const w = await this.collect();
+      if (!w) return;
+      this.onStatus({ state: 'saving' });
+      size = w.data?.bytes.length;
+      size = await store.save(w);
+      this.onStatus({ state: 'saved', at: w.project.updated, size });
+    } catch (e) {
+      this.onStatus({ state: 'failed', problem: storageProblem(e, size) });
+    }
+  }
+
+  dispose(): void {
+    if (this.timer) clearTimeout(this.timer);
+  }
+}
