@@ -16,7 +16,7 @@ import { profileTable, type ColumnProfile } from '../src/core/profile';
 import { groupColumn, targetLabels, validateRoles, suggestRoles, type DatasetRoles, type ProtectedAttribute } from '../src/core/roles';
 import { checkManifestAgainstTable, encodeTable, manifestWidth, validateManifest, type Manifest, type ModelFormat } from '../src/core/manifest';
 import { createModelScorer, saveModelArtifacts } from '../src/core/model';
-import { openModel, type OpenedModel } from '../src/core/open-model';
+import { inspectModelFiles, openModel, type ModelInspection, type OpenedModel } from '../src/core/open-model';
 import type { OrtModule } from '../src/core/onnx';
 import { trainModel } from '../src/core/train';
 import { argsortDesc, resolveCut, type DecisionRule } from '../src/core/metrics';
@@ -377,6 +377,18 @@ const api = {
         opened.dispose();
         throw e;
       }
+    });
+  },
+
+  /**
+   * What model files chosen without a manifest declare (core's inspectModelFiles), for the
+   * manifest writer: an ONNX model's inputs, outputs and class labels, or the width of a
+   * TensorFlow.js model's input. Nothing is registered; the model is released at once.
+   */
+  async inspectModel(req: { files: ModelFile[] }): Promise<ModelInspection> {
+    return guarded(async () => {
+      await setupBackend();
+      return inspectModelFiles(req.files, { ort: loadOrt });
     });
   },
 

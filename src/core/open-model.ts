@@ -17,7 +17,7 @@
 import { WorkbenchError } from './errors';
 import type { Manifest, ModelFormat } from './manifest';
 import { baseName, bytesOf, createModelScorer, isGraphModelJson, isObject, loadLayersModelFromFiles, parseModelJsonObject, type ModelFile } from './model';
-import type { OrtModule } from './onnx';
+import type { OnnxInspection, OrtModule } from './onnx';
 import type { Scorer } from './scorer';
 import type { LayersModel } from './tf';
 
@@ -137,4 +137,64 @@ async function openGraph(files: ModelFile[], manifest: Manifest): Promise<Opened
       graph.dispose();
     },
   };
+}
+
+/** What a model's files declare, for a person writing its manifest (the page's manifest writer). */
+export interface ModelInspection {
+  format: Exclude<ModelFormat, 'scores'>;
+  /**
+   * Values per row the model's one float input takes ([N, F] → F), to set beside the width a
+   * manifest encodes; null when the model has an input per column or its shape does not say.
+   */
+  inputWidth: number | null;
+  /** an ONNX model's inputs, outputs, class labels and ZipMaps (core/onnx inspectOnnx); null for the others */
+  onnx: OnnxInspection | null;
+  /** one line per input and output, as people read them */
+  describe: string[];
+}
+
+/** The F of a declared [N, F] shape; null when it is not rank 2 or F is symbolic. */
+function widthOf(shape: readonly (number | string | null)[] | undefined): number | null {
+  if (!shape || shape.length !== 2) return null;
+  const f = shape[1];
+  return typeof f === 'number' && f > 0 ? f : null;
+}
+
+/**
+ * Opens the model in `files` without a manifest, only to read what it declares: an ONNX
+ * model's inputs and outputs (the writer binds inputs to columns by name), or the width of a
+ * TensorFlow.js model's input. The model is released before returning.
+ */
+export async function inspectModelFiles(files: ModelFile[], runtimes: ModelRuntimes = {}): Promise<ModelInspection> {
+  const format = detectFormat(files);
+  if (format === 'onnx') {
+    const file = files.find((f) => baseName(f.name).toLowerCase().endsWith('.onnx')) ?? files[0];
+    if (!runtimes.ort) throw new WorkbenchError('internal', 'no ONNX runtime was given to inspectModelFiles', 'The caller must pass runtimes.ort.');
+    const [ort, { inspectOnnx }] = await Promise.all([runtimes.ort(), import('./onnx')]);
+    const onnx = await inspectOnnx(bytesOf(file.data), ort, baseName(file.name));
+    const one = onnx.inputs.length === 1 && (onnx.inputs[0].type === 'float32' || onnx.inputs[0].type === 'float64') ? onnx.inputs[0] : null;
+    const shape = (s: (number | string)[]) => `[${s.join(', ')}]`;
+    return {
+      format,
+      inputWidth: one ? widthOf(one.shape) : null,
+      onnx,
+      describe: [...onnx.inputs.map((i) => `input '${i.name}' ${i.type} ${shape(i.shape)}`), ...onnx.outputs.map((o) => `output '${o.name}' ${o.type}${o.shape.length ? ` ${shape(o.shape)}` : ''}`)],
+    };
+  }
+  if (format === 'tfjs-graph') {
+    const { describeGraphModel, loadGraphModelFromFiles } = await import('./graph-model');
+    const graph = await loadGraphModelFromFiles(files);
+    try {
+      return { format, inputWidth: graph.inputs.length === 1 ? widthOf(graph.inputs[0].shape) : null, onnx: null, describe: describeGraphModel(graph) };
+    } finally {
+      graph.dispose();
+    }
+  }
+  const layers = await loadLayersModelFromFiles(files);
+  try {
+    const shape = layers.inputs[0].shape;
+    return { format, inputWidth: layers.inputs.length === 1 ? widthOf(shape) : null, onnx: null, describe: [`input [${shape.map((d) => d ?? 'N').join(', ')}]`] };
+  } finally {
+    layers.dispose();
+  }
 }

@@ -4,9 +4,13 @@
  * TreeEnsembleRegressor on age, balance, campaign, day and contact, columns the bank data has)
  * chosen through the page's model file picker, then audited. onnxruntime-web comes from our own
  * origin, and only once the ONNX model is chosen: the first screen and the data load request
- * none of its files.
+ * none of its files. And the manifest writer on an ONNX model chosen without its manifest: the
+ * skl2onnx-shaped pipeline fixture's named inputs are read from the model and bound to the
+ * data's columns of the same name, and the audit with the written manifest equals the audit
+ * with the committed one.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { root, startApp, type App } from './harness';
 
@@ -16,6 +20,7 @@ const TREES_MANIFEST = join(root, 'test/fixtures/onnx/trees.manifest.json');
 /** onnxruntime-web's files as the build names them: its lazy chunks and its .wasm */
 const ORT_ASSET = /\/assets\/ort[-.][^/]*\.(js|wasm)$/;
 const GRAPH = join(root, 'test/fixtures/graph');
+const ONNX = join(root, 'test/fixtures/onnx');
 
 let app: App;
 
@@ -78,6 +83,64 @@ describe('an ONNX model chosen in the page, in Chromium', () => {
     expect(groups.map((g) => g.match(/north|south/)?.[0])).toEqual(['north', 'south']);
     const outside = app.requests.filter((u) => !u.startsWith(app.origin) && !u.startsWith('data:') && !u.startsWith('blob:'));
     expect(outside).toEqual([]);
+    await page.close();
+  });
+
+  it('writes the manifest for an ONNX pipeline chosen without one: its named inputs pre-filled, the audit equal to the committed manifest\'s', async () => {
+    const page = await app.newPage();
+    await page.goto(`${app.origin}/`);
+    await page.getByTestId('csv-input').setInputFiles(join(ONNX, 'data.csv'));
+    await expect.poll(() => page.getByTestId('dataset-summary').textContent(), { timeout: 30_000 }).toContain('40 rows');
+
+    // the committed manifest first: the numbers to match
+    await page.getByTestId('model-input').setInputFiles([join(ONNX, 'pipeline.onnx'), join(ONNX, 'pipeline.manifest.json')]);
+    await expect.poll(() => page.getByTestId('model-summary').textContent(), { timeout: 60_000 }).toContain('pipeline');
+    const auditNumbers = async (): Promise<string[]> => {
+      await page.getByTestId('tab-audit').click();
+      await page.getByTestId('metric-accuracy').waitFor({ timeout: 60_000 });
+      return [await page.getByTestId('metric-accuracy').textContent(), await page.getByTestId('metric-auc').textContent()].map(String);
+    };
+    const committed = await auditNumbers();
+    expect(committed[0]).toMatch(/^\d+\.\d%$/);
+
+    // the model alone: the writer reads its inputs and binds them by name
+    await page.getByTestId('tab-data').click();
+    await page.getByTestId('model-input').setInputFiles([join(ONNX, 'pipeline.onnx')]);
+    const inputs = page.getByTestId('writer-inputs');
+    await inputs.waitFor({ timeout: 60_000 });
+    expect(await page.getByTestId('writer-columns').count()).toBe(0);
+    for (const name of ['age', 'campaign', 'job']) expect(await page.getByLabel(`column for the input ${name}`).inputValue()).toBe(name);
+    expect(await page.getByLabel('how age is fed').inputValue()).toBe('none');
+    expect(await page.getByLabel('how campaign is fed').inputValue()).toBe('none');
+    expect(await page.getByLabel('how job is fed').inputValue()).toBe('label');
+    expect(await page.getByTestId('writer-model').textContent()).toContain("classes 'no', 'yes'");
+    expect(await page.getByTestId('writer-output-name').inputValue()).toBe('output_probability');
+    await page.getByTestId('writer-target').selectOption('y');
+    await page.getByTestId('writer-positive').selectOption('yes');
+    // an input left without a column blocks the manifest until it has one
+    await page.getByLabel('column for the input job').selectOption('');
+    await expect.poll(() => page.getByTestId('writer-unbound').textContent()).toContain("'job'");
+    expect(await page.getByTestId('writer-use').isDisabled()).toBe(true);
+    await page.getByLabel('column for the input job').selectOption('job');
+    await expect.poll(() => page.getByTestId('writer-summary').textContent()).toContain('3 columns');
+
+    const [download] = await Promise.all([page.waitForEvent('download'), page.getByTestId('writer-download').click()]);
+    const written = JSON.parse(readFileSync((await download.path())!, 'utf8'));
+    expect(written.model).toEqual({
+      format: 'onnx',
+      inputs: [
+        { name: 'age', column: 'age', type: 'float' },
+        { name: 'campaign', column: 'campaign', type: 'int64' },
+        { name: 'job', column: 'job', type: 'string' },
+      ],
+      outputName: 'output_probability',
+    });
+    expect(written.features.map((f: { column: string; kind: string }) => `${f.column}:${f.kind}`)).toEqual(['age:numeric', 'campaign:numeric', 'job:label']);
+
+    await page.getByTestId('writer-use').click();
+    await expect.poll(() => page.getByTestId('model-summary').textContent(), { timeout: 60_000 }).toContain('3 inputs from 3 columns');
+    await auditNumbers();
+    await expect.poll(() => Promise.all([page.getByTestId('metric-accuracy').textContent(), page.getByTestId('metric-auc').textContent()]), { timeout: 30_000 }).toEqual(committed);
     await page.close();
   });
 });

@@ -1,4 +1,4 @@
-import { memo, useState } from 'react';
+import { memo, useMemo, useState } from 'react';
 import { num } from '../../core/format';
 import type { Problem } from '../../core/errors';
 import type { DatasetSummary, ModelSummary, TrainEpoch } from '../../../workers/workbench.worker';
@@ -10,6 +10,7 @@ import { ManifestWriter } from './ManifestWriter';
 import type { Manifest } from '../../core/manifest';
 import type { DraftChoices } from '../../core/manifest/draft';
 import type { DatasetRoles } from '../../core/roles';
+import type { ModelInspection } from '../../core/open-model';
 
 /** Chosen model files, plus a written manifest as one more chosen file. */
 function withManifest(chosen: File[], manifest: Manifest): { name: string; arrayBuffer(): Promise<ArrayBuffer> }[] {
@@ -36,6 +37,8 @@ export const ModelPanel = memo(function ModelPanel(props: {
   roles?: DatasetRoles | null;
   /** draft a manifest from the loaded data (the worker's draftManifest), for model files chosen without one */
   draftManifest?: (choices: DraftChoices) => Promise<{ manifest: Manifest; warnings: string[] }>;
+  /** what model files declare (the worker's inspectModel), for the manifest writer's pre-filled inputs */
+  inspectModel?: (files: { name: string; data: ArrayBuffer }[]) => Promise<ModelInspection>;
 }) {
   const { model, history } = props;
   const [kind, setKind] = useState<'logistic' | 'mlp'>('logistic');
@@ -44,6 +47,11 @@ export const ModelPanel = memo(function ModelPanel(props: {
   const last = history[history.length - 1];
   /** model files chosen without a manifest: the manifest writer is open for them */
   const [unwritten, setUnwritten] = useState<File[] | null>(null);
+  const { inspectModel } = props;
+  const inspect = useMemo(
+    () => (unwritten && inspectModel ? () => Promise.all(unwritten.map(async (f) => ({ name: f.name, data: await f.arrayBuffer() }))).then(inspectModel) : undefined),
+    [unwritten, inspectModel],
+  );
   return (
     <>
       <h3>Model</h3>
@@ -75,6 +83,7 @@ export const ModelPanel = memo(function ModelPanel(props: {
           roles={props.roles ?? null}
           files={unwritten.map((f) => f.name)}
           draft={props.draftManifest}
+          inspect={inspect}
           onCancel={() => setUnwritten(null)}
           onUse={(manifest) => {
             const files = unwritten;
