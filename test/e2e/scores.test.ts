@@ -88,6 +88,8 @@ describe('scores from a column of the data, in Chromium', () => {
     await page.getByLabel('age is a model input').check();
     await page.getByLabel('marital is a model input').check();
     await expect.poll(() => page.getByTestId('writer-summary').textContent()).toContain('15 columns');
+    // the width the model's input takes, read from the model, beside the width the draft encodes
+    expect(await page.getByTestId('writer-width').textContent()).toContain('The model takes 50 values per row; this draft encodes 50');
 
     // validateManifest's message, inline
     await page.getByTestId('writer-threshold').fill('1.5');
