@@ -78,7 +78,8 @@ export interface ExplainRun {
   scorer: Scorer;
   background: Background;
   job: ExplainJob;
-  onProgress?: (done: number, total: number) => void;
+  /** (units done, units in all, model rows evaluated so far) */
+  onProgress?: (done: number, total: number, modelRows?: number) => void;
 }
 
 export async function runExplainJob({ table, manifest, scorer, background: bg, job, onProgress }: ExplainRun): Promise<ShapleyResult> {

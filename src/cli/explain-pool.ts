@@ -13,7 +13,7 @@
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import { WorkbenchError, type ProblemCode } from '../core/errors';
-import { explain, type ExplainOptions, type Player, type ShapleyInput, type ShapleyResult } from '../core/explain';
+import { explain, rowChunks, type ExplainOptions, type Player, type ShapleyInput, type ShapleyResult } from '../core/explain';
 
 /** What a worker needs besides the model: everything in ShapleyInput but the scorer. */
 export interface PoolJob {
@@ -38,11 +38,7 @@ export interface ChunkResult {
   evaluations: number;
   plannedEvaluations: number;
   batches: number;
-}
-
-/** Rows per chunk: about 64 chunks, at least 8 rows each; a function of the row count only. */
-export function chunkRows(nRows: number): number {
-  return Math.max(8, Math.ceil(nRows / 64));
+  modelSeconds: number;
 }
 
 /** Threads to use: the flag's number, or (auto) one per core when the work is worth a start-up. */
@@ -69,7 +65,7 @@ export async function explainChunk(scorer: ShapleyInput['scorer'], job: PoolJob,
   );
   return {
     start, nRows: n, method: r.method, baseValue: r.baseValue, predictions: r.predictions, values: r.values, errors: r.errors,
-    evaluations: r.evaluations, plannedEvaluations: r.plannedEvaluations, batches: r.batches,
+    evaluations: r.evaluations, plannedEvaluations: r.plannedEvaluations, batches: r.batches, modelSeconds: r.modelSeconds ?? 0,
   };
 }
 
@@ -93,6 +89,7 @@ export function mergeChunks(job: PoolJob, chunks: ChunkResult[]): ShapleyResult 
     evaluations: 0,
     plannedEvaluations: 0,
     batches: 0,
+    modelSeconds: 0,
   };
   if (res.method === 'permutation' && job.options.sampling) res.sampling = job.options.sampling;
   for (const c of sorted) {
@@ -102,22 +99,15 @@ export function mergeChunks(job: PoolJob, chunks: ChunkResult[]): ShapleyResult 
     res.evaluations += c.evaluations;
     res.plannedEvaluations += c.plannedEvaluations;
     res.batches += c.batches;
+    res.modelSeconds! += c.modelSeconds;
   }
   return res;
-}
-
-/** Chunk starts and sizes for nRows rows. */
-function chunksOf(nRows: number): { start: number; n: number }[] {
-  const size = chunkRows(nRows);
-  const out: { start: number; n: number }[] = [];
-  for (let s = 0; s < nRows; s += size) out.push({ start: s, n: Math.min(size, nRows - s) });
-  return out;
 }
 
 /** The chunks run here, one after another, on the main thread's scorer. */
 export async function explainInChunks(scorer: ShapleyInput['scorer'], job: PoolJob): Promise<ShapleyResult> {
   const results: ChunkResult[] = [];
-  for (const c of chunksOf(job.nRows)) results.push(await explainChunk(scorer, job, c.start, c.n));
+  for (const c of rowChunks(job.nRows)) results.push(await explainChunk(scorer, job, c.start, c.n));
   return mergeChunks(job, results);
 }
 
@@ -157,7 +147,7 @@ export async function explainOnThreads(
   manifestPath: string,
   { mainThread = true }: { mainThread?: boolean } = {},
 ): Promise<ShapleyResult> {
-  const chunks = chunksOf(job.nRows);
+  const chunks = rowChunks(job.nRows);
   const nWorkers = mainThread ? Math.max(0, Math.min(threads - 1, chunks.length - 1)) : Math.max(1, Math.min(threads, chunks.length));
   const { code } = workerEntry();
   const workers: Worker[] = [];

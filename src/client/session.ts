@@ -8,7 +8,8 @@
 import { createWorkbenchBridge, type ReplayStep, type WorkbenchBridge, Comlink } from './workbench';
 import type { WorkbenchApi, DataSource, DatasetSummary, ModelFile, ModelSummary, Progress, TrainEpoch } from '../../workers/workbench.worker';
 import type { ExplainJob } from '../../workers/explain-jobs';
-import { rowChunks, type ShapleyResult } from '../core/explain';
+import type { ShapleyResult } from '../core/explain';
+import { rowChunks } from '../core/explain/chunks';
 import type { CsvOptions } from '../core/csv';
 import type { DatasetRoles } from '../core/roles';
 import type { ColumnType } from '../core/table';

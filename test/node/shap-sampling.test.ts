@@ -129,6 +129,17 @@ describe('permutation SHAP error against exact values at equal model evaluations
     expect(Array.from(orth.values)).not.toEqual(Array.from(anti.values));
   });
 
+  it('progress carries the model rows evaluated so far; the result says how long the model itself took', async () => {
+    const seen: number[] = [];
+    const r = await permutationShap(input, { permutations: 4, batchRows: 2000, onProgress: (_d, _t, rows) => seen.push(rows ?? -1) });
+    expect(seen.length).toBeGreaterThan(2);
+    for (let k = 1; k < seen.length; k++) expect(seen[k]).toBeGreaterThan(seen[k - 1]);
+    expect(seen[seen.length - 1]).toBe(r.evaluations);
+    expect(r.modelSeconds).toBeGreaterThan(0);
+    const e = await exactShapley({ ...input, nRows: 2 }, { onProgress: (_d, _t, rows) => seen.push(rows ?? -1) });
+    expect(seen[seen.length - 1]).toBe(e.evaluations);
+  });
+
   it('refuses an unknown sampler before any model call', async () => {
     let calls = 0;
     const counting: ExplainScorer = { ...scorer, predict: (X, n) => (calls++, scorer.predict(X, n)), predictFloat64: undefined };

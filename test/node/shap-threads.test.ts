@@ -9,9 +9,9 @@ import { join } from 'node:path';
 import { makeTempDir, run } from './cli-harness';
 import { setupTf } from './tf-setup';
 import { writeShapWorkload, type ShapWorkload } from '../../bench/shap-fixture';
-import { chunkRows, explainInChunks, explainOnThreads, mergeChunks, type ChunkResult, type PoolJob } from '../../src/cli/explain-pool';
+import { explainInChunks, explainOnThreads, mergeChunks, type ChunkResult, type PoolJob } from '../../src/cli/explain-pool';
 import { openModelFromDisk } from '../../src/cli/load-model';
-import { singleInputPlayers } from '../../src/core/explain';
+import { chunkRows, rowChunks, singleInputPlayers } from '../../src/core/explain';
 
 afterEach(() => vi.restoreAllMocks());
 
@@ -104,16 +104,18 @@ describe('chunks and their merge', () => {
   it('chunk size depends on the row count only; merge puts chunks in row order whatever order they arrive in', () => {
     expect(chunkRows(10)).toBe(8);
     expect(chunkRows(1000)).toBe(16);
+    expect(rowChunks(20)).toEqual([{ start: 0, n: 8 }, { start: 8, n: 8 }, { start: 16, n: 4 }]);
     const players = singleInputPlayers(2);
     const job: PoolJob = { X: new Float32Array(6), nRows: 3, background: new Float32Array(2), nBackground: 1, players, options: { method: 'permutation', permutations: 2 } };
     const chunk = (start: number, n: number, v: number): ChunkResult => ({
       start, nRows: n, method: 'permutation', baseValue: 0.5, predictions: new Float64Array(n).fill(v), values: new Float64Array(2 * n).fill(v),
-      errors: new Float64Array(2 * n), evaluations: 10 * n, plannedEvaluations: 20 * n, batches: 1,
+      errors: new Float64Array(2 * n), evaluations: 10 * n, plannedEvaluations: 20 * n, batches: 1, modelSeconds: 0.5,
     });
     const m = mergeChunks(job, [chunk(2, 1, 3), chunk(0, 2, 1)]);
     expect(Array.from(m.values)).toEqual([1, 1, 1, 1, 3, 3]);
     expect(Array.from(m.predictions)).toEqual([1, 1, 3]);
     expect(m.evaluations).toBe(30);
     expect(m.batches).toBe(2);
+    expect(m.modelSeconds).toBe(1);
   });
 });

@@ -7,6 +7,7 @@
 export * from './common';
 export * from './shapley';
 export * from './permutations';
+export * from './chunks';
 export * from './background';
 export * from './groups';
 export * from './importance';

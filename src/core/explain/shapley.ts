@@ -30,12 +30,13 @@
  *   (the first and last toggles of every pass) and are evaluated once.
  *
  * Batching: masked evaluations of many steps, permutations and explained rows are packed into
- * one Float32Array of `batchRows` rows (default 8192; at least nBackground) per predict call.
+ * one Float32Array of `batchRows` rows (default 16,384; at least nBackground) per predict call.
  */
 import { createRng } from '../rng';
 import {
   DEFAULT_LOGIT_CLIP,
   aborted,
+  clockMs,
   checkMatrix,
   checkPlayers,
   internal,
@@ -69,7 +70,7 @@ export interface ShapleyOptions extends JobHooks {
   output?: OutputSpace;
   /** p is clipped to [clip, 1 − clip] before a logit; default 1e-7 */
   logitClip?: number;
-  /** model rows per predict call; default 8192 (raised to nBackground if smaller) */
+  /** model rows per predict call; default 16,384 (raised to nBackground if smaller) */
   batchRows?: number;
 }
 
@@ -116,6 +117,12 @@ export interface ShapleyResult {
   plannedEvaluations: number;
   /** predict calls made */
   batches: number;
+  /**
+   * seconds spent inside the model's predict calls (the masked batches; the prelude not
+   * counted): evaluations ÷ this is the model's own rate on these batches, the baseline for the
+   * explainer's throughput
+   */
+  modelSeconds?: number;
 }
 
 /** The largest M `exactShapley` accepts. */
@@ -193,6 +200,7 @@ interface Ctx {
   predictions: Float64Array;
   evaluations: number;
   batches: number;
+  modelMs: number;
 }
 
 async function prepare(input: ShapleyInput, options: ShapleyOptions): Promise<Ctx> {
@@ -217,7 +225,7 @@ async function prepare(input: ShapleyInput, options: ShapleyOptions): Promise<Ct
   const ctx: Ctx = {
     scorer, X, N, bg, B, M: input.players.length, width, players: input.players.map((p) => ({ ...p })), owner, w, output, space, clip,
     batchRows, hooks: options, baseG, fxG, baseValue: 0, predictions: new Float64Array(N),
-    evaluations: B + N, batches: Math.ceil(B / batchRows) + Math.ceil(N / batchRows),
+    evaluations: B + N, batches: Math.ceil(B / batchRows) + Math.ceil(N / batchRows), modelMs: 0,
   };
   ctx.baseValue = maskValue(ctx, baseG);
   for (let i = 0; i < N; i++) ctx.predictions[i] = space === SPACE_LOE ? logitClipped(fxG[i], clip) : fxG[i];
@@ -302,7 +310,9 @@ export async function exactShapley(input: ShapleyInput, options: ShapleyOptions 
     if (ctx.hooks.shouldStop?.()) throw aborted();
     let y: ArrayLike<number> = batch;
     if (fill > 0) {
+      const t0 = clockMs();
       y = await predictBatch(ctx.scorer, batch, fill);
+      ctx.modelMs += clockMs() - t0;
       checkOutputs(y, fill);
       ctx.evaluations += fill;
       ctx.batches++;
@@ -331,7 +341,7 @@ export async function exactShapley(input: ShapleyInput, options: ShapleyOptions 
     masksDone += nPend;
     nPend = 0;
     fill = 0;
-    ctx.hooks.onProgress?.(masksDone, N * nS);
+    ctx.hooks.onProgress?.(masksDone, N * nS, ctx.evaluations);
   };
 
   // Shapley weights by coalition size, and popcounts
@@ -385,6 +395,7 @@ export async function exactShapley(input: ShapleyInput, options: ShapleyOptions 
   }
   res.evaluations = ctx.evaluations;
   res.batches = ctx.batches;
+  res.modelSeconds = ctx.modelMs / 1000;
   return res;
 }
 
@@ -667,7 +678,9 @@ export async function permutationShap(input: ShapleyInput, options: PermutationO
     if (ctx.hooks.shouldStop?.()) throw aborted();
     let y: ArrayLike<number> = batch;
     if (fill > 0) {
+      const t0 = clockMs();
       y = await predictBatch(ctx.scorer, batch, fill);
+      ctx.modelMs += clockMs() - t0;
       checkOutputs(y, fill);
       ctx.evaluations += fill;
       ctx.batches++;
@@ -677,7 +690,7 @@ export async function permutationShap(input: ShapleyInput, options: PermutationO
     if (cur !== fill) throw internal(`permutation SHAP: consumed ${cur} of ${fill} outputs`);
     fill = 0;
     pendingSteps = 0;
-    ctx.hooks.onProgress?.(consumer.unitsDone, total);
+    ctx.hooks.onProgress?.(consumer.unitsDone, total, ctx.evaluations);
   };
 
   while (!producer.done) {
@@ -688,6 +701,7 @@ export async function permutationShap(input: ShapleyInput, options: PermutationO
   await flush();
   res.evaluations = ctx.evaluations;
   res.batches = ctx.batches;
+  res.modelSeconds = ctx.modelMs / 1000;
   return res;
 }
 

@@ -33,7 +33,7 @@ function reduceSettings(s: RunSettings, a: SettingsAction): RunSettings {
   return { ...s, [a.key]: a.value };
 }
 
-type Explained = ShapleyResult & { workers: number; ms: number; rows: Uint32Array; settings: RunSettings; stratifiedBy: string };
+type Explained = ShapleyResult & { workers: number; ms: number; computeMs: number; rows: Uint32Array; settings: RunSettings; stratifiedBy: string };
 
 /** An even spread over the dataset (deterministic), always including a lead picked elsewhere. */
 function spreadRows(nRows: number, total: number, focus: number | null): Uint32Array {
@@ -89,7 +89,7 @@ const ModelExplainPanel = memo(function ModelExplainPanel(props: ExplainProps) {
   const { session, dataset, model, roles, decision } = props;
   const pairIds = { dataset: dataset.id, model: model.id };
   const [settings, set] = useReducer(reduceSettings, initialSettings);
-  const [progress, setProgress] = useState<{ done: number; total: number; started: number } | null>(null);
+  const [progress, setProgress] = useState<{ done: number; total: number; started: number; modelRows: number; computeSeconds: number } | null>(null);
   const [result, setResult] = useState<Explained | null>(null);
   const [problem, setProblem] = useState<Problem | null>(null);
   const [lead, setLead] = useState(0);
@@ -136,13 +136,15 @@ const ModelExplainPanel = memo(function ModelExplainPanel(props: ExplainProps) {
     { transition: true },
   );
   useEffect(() => setChosenPair(null), [attrName]);
+  // the pool's workers load the data and the model while the user sets up the run
+  useEffect(() => session.warmPool(), [session, dataset.id, model.id]);
 
   async function run() {
     abort.current?.abort();
     const controller = new AbortController();
     abort.current = controller;
     setProblem(null);
-    setProgress({ done: 0, total: 1, started: performance.now() });
+    setProgress({ done: 0, total: 1, started: performance.now(), modelRows: 0, computeSeconds: 0 });
     const asked = settings;
     try {
       const r = await session.explain(
@@ -150,12 +152,12 @@ const ModelExplainPanel = memo(function ModelExplainPanel(props: ExplainProps) {
         model.id,
         rows,
         { background: { kind: asked.bgKind, size: asked.bgSize, seed: asked.seed, stratifyBy: attrs }, method: 'auto', permutations: asked.permutations, output: asked.output, seed: asked.seed },
-        (done, total) => {
+        (done, total, modelRows, computeSeconds) => {
           // at most ~8 renders a second: progress must not compete with the work for the CPU
           const now = performance.now();
           if (now - lastProgress.current < 120 && done < total) return;
           lastProgress.current = now;
-          setProgress((p) => (p ? { ...p, done, total } : p));
+          setProgress((p) => (p ? { ...p, done, total, modelRows, computeSeconds } : p));
         },
         controller.signal,
       );
@@ -232,7 +234,8 @@ const ModelExplainPanel = memo(function ModelExplainPanel(props: ExplainProps) {
 
   const elapsed = progress ? (performance.now() - progress.started) / 1000 : 0;
   const left = progress && progress.done > 0 ? (elapsed * (progress.total - progress.done)) / progress.done : null;
-  const rate = progress && elapsed > 0.5 ? progress.done / elapsed : null;
+  // model rows per second while the workers compute (their start-up not counted)
+  const rate = progress && progress.computeSeconds > 0.5 ? progress.modelRows / progress.computeSeconds : null;
   const settingsChanged = result !== null && (JSON.stringify(result.settings) !== JSON.stringify(settings) || result.rows.length !== rows.length);
   const viewsStale = views.stale || (v !== null && v.attribute !== attrName);
   const importanceStale = importance !== null && importance.settings !== importanceSettings;
@@ -280,7 +283,7 @@ const ModelExplainPanel = memo(function ModelExplainPanel(props: ExplainProps) {
           <progress value={progress.done} max={progress.total} aria-label="explanation progress" />
           <span>
             {left !== null ? `about ${Math.ceil(left)} s left` : 'starting'}
-            {rate !== null && ` · ${compactCount(rate)} model rows/s`}
+            {rate !== null && <span data-testid="explain-rate">{` · ${compactCount(rate)} model rows/s on ${session.poolSize} workers`}</span>}
           </span>
           <button onClick={() => abort.current?.abort()} data-testid="explain-cancel" aria-keyshortcuts="Escape">
             Cancel (Esc)
@@ -313,7 +316,8 @@ const ModelExplainPanel = memo(function ModelExplainPanel(props: ExplainProps) {
           />
           <p className="footnote" data-testid="explain-summary">
             {result.method} SHAP for {count(result.nRows)} leads in {num(result.ms / 1000, 1)} s on {result.workers} workers · {compactCount(result.evaluations)} model evaluations (
-            {compactCount(result.evaluations / (result.ms / 1000))}/s) · base value {num(result.baseValue, 4)} ({result.output})
+            <span data-testid="explain-summary-rate">{compactCount(result.evaluations / (result.computeMs / 1000))}/s</span> while computing
+            {result.modelSeconds ? `; the model alone: ${compactCount(result.evaluations / (result.modelSeconds / result.workers))}/s` : ''}) · base value {num(result.baseValue, 4)} ({result.output})
           </p>
           <div className="grid2">
             <ShapBar result={result} />
