@@ -12,7 +12,7 @@
  * - Kolmogorov–Smirnov and chi-square p-values: below 0.05 is drift (Evidently's default).
  */
 import type { ColumnDrift, DriftMeasure, SelectionRateDrift, WindowResult } from '../core/monitor';
-import { labelOf, isPercentMetric } from '../core/definitions';
+import { DRIFT_DEFINITIONS, DRIFT_MEASURES, labelOf, isPercentMetric } from '../core/definitions';
 import { axisTitle, baseLayout, count, groupColor, NEUTRAL, num, pct, seriesColor } from './palette';
 import type { PlotSpec } from './types';
 
@@ -21,13 +21,8 @@ export type DriftLevel = 'stable' | 'moderate' | 'major' | 'undefined';
 /** Colours of the drift levels (Okabe & Ito: green, orange, vermillion; grey for undefined). */
 export const DRIFT_COLORS: Record<DriftLevel, string> = { stable: '#009E73', moderate: '#E69F00', major: '#D55E00', undefined: NEUTRAL.missing };
 
-export const DRIFT_MEASURE_LABELS: Record<DriftMeasure, string> = {
-  psi: 'PSI',
-  jensenShannon: 'Jensen–Shannon distance',
-  wasserstein: 'Wasserstein (normed)',
-  ksPValue: 'KS p-value',
-  chiSquarePValue: 'chi-square p-value',
-};
+/** Each measure's label, from the one metric table (core/definitions DRIFT_DEFINITIONS). */
+export const DRIFT_MEASURE_LABELS: Record<DriftMeasure, string> = Object.fromEntries(DRIFT_MEASURES.map((m) => [m, DRIFT_DEFINITIONS[m].label])) as Record<DriftMeasure, string>;
 
 /** The conventional reading of one drift value (see the module's doc). */
 export function driftLevel(measure: DriftMeasure, value: number | null | undefined): DriftLevel {

@@ -88,6 +88,15 @@ describe('monitor', () => {
     await expect.poll(() => page.getByTestId('policy-check').textContent(), { timeout: 30_000 }).toMatch(/Valid policy “Committee thresholds”: 6 rules/);
     await expect.poll(() => verdict.textContent(), { timeout: 60_000 }).toMatch(/Committee thresholds/);
 
+    // a rule added from the form row: PSI of contact at most 0.25, else offline
+    await page.getByTestId('rule-column').selectOption('contact');
+    await page.getByTestId('rule-bound').fill('0.25');
+    await page.getByTestId('rule-action').selectOption('offline');
+    await page.getByTestId('rule-add').click();
+    await expect.poll(() => page.getByTestId('policy-check').textContent(), { timeout: 30_000 }).toMatch(/: 7 rules\./);
+    await expect.poll(() => verdict.getAttribute('data-verdict'), { timeout: 60_000 }).toBe('offline');
+    expect(await text.inputValue()).toMatch(/"column": "contact",\s+"max": 0\.25,\s+"action": "offline"/);
+
     const violations = (await runAxe(page)).filter((v) => v.impact === 'critical' || v.impact === 'serious');
     console.log(`[axe] monitor: ${violations.map((v) => `${v.id} ${v.targets.join(' ; ')}`).join(', ') || 'none'}`);
     expect(violations).toEqual([]);

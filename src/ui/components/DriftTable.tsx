@@ -1,6 +1,7 @@
 import { memo, useMemo } from 'react';
 import type { ColumnDrift } from '../../core/monitor';
 import { count, exact, num, pct } from '../../core/format';
+import { DRIFT_DEFINITIONS as D } from '../../core/definitions';
 import { DRIFT_COLORS, driftLevel, driftTableRows, type DriftLevel } from '../../charts/monitor';
 
 /** A value with a plain inline bar (its length a 0–1 fraction) in the level's colour; the number says it all for a screen reader. */
@@ -42,11 +43,19 @@ export const DriftTable = memo(function DriftTable({ columns, score }: { columns
         <tr>
           <th scope="col">column</th>
           <th scope="col">kind</th>
-          <th scope="col">PSI</th>
+          <th scope="col" title={`${D.psi.formula}. ${D.psi.plain}`}>
+            {D.psi.label}
+          </th>
           <th scope="col">level</th>
-          <th scope="col">Jensen–Shannon distance</th>
-          <th scope="col">Wasserstein (normed)</th>
-          <th scope="col">p-value (KS / chi-square)</th>
+          <th scope="col" title={`${D.jensenShannon.formula}. ${D.jensenShannon.plain}`}>
+            {D.jensenShannon.label}
+          </th>
+          <th scope="col" title={`${D.wasserstein.formula}. ${D.wasserstein.plain}`}>
+            {D.wasserstein.label}
+          </th>
+          <th scope="col" title={`KS: ${D.ksPValue.formula}. Chi-square: ${D.chiSquarePValue.formula}.`}>
+            p-value (KS / chi-square)
+          </th>
           <th scope="col">missing (reference → current)</th>
           <th scope="col">unseen values</th>
         </tr>

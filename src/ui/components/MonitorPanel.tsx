@@ -143,6 +143,8 @@ export const MonitorPanel = memo(function MonitorPanel(props: { session: Workben
     windowAttribute: null,
   }));
   const fileId = useId();
+  const columnNames = useMemo(() => dataset.columns.map((c) => c.name), [dataset.columns]);
+  const attributeNames = useMemo(() => roles.protected.map((p) => p.column), [roles.protected]);
   const current = s.current;
   const base = useMemo(() => (current ? { dataset: dataset.id, model: model.id, current: current.id, roles, decision } : null), [current, dataset.id, model.id, roles, decision]);
 
@@ -284,7 +286,7 @@ export const MonitorPanel = memo(function MonitorPanel(props: { session: Workben
       <h3>Policy and verdict</h3>
       {s.verdict && current && <VerdictBanner result={s.verdict} stale={s.verdictStale} />}
       {!current && <p className="hint">Load the current data to judge the policy on it.</p>}
-      <PolicyEditor text={s.policyText} onText={onPolicyText} check={s.check} attribute={firstAttribute} />
+      <PolicyEditor text={s.policyText} onText={onPolicyText} check={s.check} attribute={firstAttribute} columns={columnNames} attributes={attributeNames} />
 
       {view && driftSpec && (
         <>
