@@ -5,6 +5,7 @@ import { ProblemBanner } from './components/ProblemBanner';
 import { workshopFromUrl } from '../client/workshop';
 import { problemOf } from '../client/bridge';
 import { installPrivacyGuard } from './privacy-guard';
+import { registerServiceWorker } from './sw-register';
 import './styles.css';
 
 installPrivacyGuard({
@@ -35,3 +36,4 @@ function Root() {
 }
 
 createRoot(document.getElementById('root')!).render(<Root />);
+registerServiceWorker();
