@@ -42,6 +42,8 @@ export interface ProjectScenario {
   base: 'audited' | 'retrained';
   /** the ScenarioResult as the worker returned it, without `artifacts.files` */
   result?: unknown;
+  /** the page's key of the settings the result was computed under (it is shown while they hold) */
+  settings?: string;
 }
 
 /** Mitigate & compare: the settings every scenario shares, and the scenarios. */

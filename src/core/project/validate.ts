@@ -124,7 +124,7 @@ function readCompare(v: unknown, bad: Bad): ProjectCompare | undefined {
     if (s.base !== 'audited' && s.base !== 'retrained') bad(`${at}.base must be "audited" or "retrained", not ${show(s.base)}`);
     try {
       const [scenario] = validateScenarios([s.scenario]);
-      scenarios.push({ scenario, base: s.base === 'audited' ? 'audited' : 'retrained', ...(isObject(s.result) ? { result: s.result } : {}) });
+      scenarios.push({ scenario, base: s.base === 'audited' ? 'audited' : 'retrained', ...(isObject(s.result) ? { result: s.result } : {}), ...(typeof s.settings === 'string' ? { settings: s.settings } : {}) });
     } catch (e) {
       bad(`${at}.scenario: ${(e as Error).message.replace(/scenarios\[0\]\.?/g, '')}`);
     }

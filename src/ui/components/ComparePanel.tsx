@@ -38,6 +38,8 @@ interface Entry {
   result?: ScenarioResult & { split: { train: number; test: number; seed: number } };
   /** the version `result` belongs to */
   resultVersion?: number;
+  /** the settings key `result` was computed under: a change back to them keeps it */
+  resultSettings?: string;
   sweep?: string;
 }
 
@@ -94,7 +96,7 @@ function entriesOf(saved: ProjectCompare): Entry[] {
     scenario: s.scenario,
     base: s.base,
     version: 1,
-    ...(s.result ? { status: 'done' as const, result: s.result as Entry['result'], resultVersion: 1 } : { status: 'queued' as const }),
+    ...(s.result ? { status: 'done' as const, result: s.result as Entry['result'], resultVersion: 1, ...(s.settings ? { resultSettings: s.settings } : {}) } : { status: 'queued' as const }),
   }));
 }
 
@@ -140,7 +142,7 @@ export const ComparePanel = memo(function ComparePanel(props: {
       epochs,
       seed,
       parity,
-      scenarios: entries.map((e) => ({ scenario: e.scenario, base: e.base, ...(e.status === 'done' && e.result && e.resultVersion === e.version ? { result: e.result } : {}) })),
+      scenarios: entries.map((e) => ({ scenario: e.scenario, base: e.base, ...(e.status === 'done' && e.result && e.resultVersion === e.version ? { result: e.result, ...(e.resultSettings ? { settings: e.resultSettings } : {}) } : {}) })),
     });
   }, [entries, onSaved, dataset.id, model.id, retrainKind, epochs, seed, parity]);
 
@@ -158,12 +160,20 @@ export const ComparePanel = memo(function ComparePanel(props: {
   }, [session, dataset.id, roles, attrName]);
 
   // Settings that change every scenario's numbers invalidate all results.
-  const settingsKey = JSON.stringify({ retrainKind, epochs, seed, attrName, roles, decision, model: model.id });
+  // (the panel is mounted per dataset and model, so their ids need not be in the key; a result
+  // kept by a project names the settings it was made under, and stays when they are these)
+  const settingsKey = JSON.stringify({ retrainKind, epochs, seed, attrName, roles, decision });
   const lastSettings = useRef(settingsKey);
   useEffect(() => {
     if (lastSettings.current === settingsKey) return;
     lastSettings.current = settingsKey;
-    setEntries((es) => es.map((e) => ({ ...e, version: e.version + 1, status: 'queued', message: undefined })));
+    setEntries((es) =>
+      es.map((e) =>
+        e.result && e.resultSettings === settingsKey
+          ? { ...e, version: e.version + 1, resultVersion: e.version + 1, status: 'done', message: undefined }
+          : { ...e, version: e.version + 1, status: 'queued', message: undefined },
+      ),
+    );
   }, [settingsKey]);
 
   // Run every queued scenario (the pool runs them side by side); stale results are dropped.
@@ -180,6 +190,7 @@ export const ComparePanel = memo(function ComparePanel(props: {
       const baseline = base === 'audited' ? ({ kind: 'imported' } as const) : ({ kind: 'trained', trainKind: retrainKind, epochs } as const);
       const controller = new AbortController();
       controllers.current.add(controller);
+      const resultSettings = settingsKey;
       session
         .onPool(controller.signal, (api) =>
           api.runScenario(
@@ -187,7 +198,7 @@ export const ComparePanel = memo(function ComparePanel(props: {
             Comlink.proxy((p: { message: string }) => update({ message: p.message })),
           ),
         )
-        .then((result) => startTransition(() => update({ status: 'done', result, resultVersion: version, message: undefined })))
+        .then((result) => startTransition(() => update({ status: 'done', result, resultVersion: version, resultSettings, message: undefined })))
         .catch((err: unknown) => {
           if (isAbortError(err)) update({ status: 'cancelled', message: 'cancelled' });
           else {
@@ -197,7 +208,7 @@ export const ComparePanel = memo(function ComparePanel(props: {
         })
         .finally(() => controllers.current.delete(controller));
     }
-  }, [entries, session, dataset.id, model.id, model.format, roles, attrs, retrainKind, epochs, seed, decision]);
+  }, [entries, session, dataset.id, model.id, model.format, roles, attrs, retrainKind, epochs, seed, decision, settingsKey]);
 
   const running = entries.some((e) => e.status === 'running');
   function cancelAll() {
