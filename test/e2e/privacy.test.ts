@@ -8,7 +8,8 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
-import { openDemo, outsideOrigin, startApp, type App } from './harness';
+import { join } from 'node:path';
+import { openDemo, outsideOrigin, root, startApp, type App } from './harness';
 
 let app: App;
 
@@ -89,6 +90,12 @@ describe('privacy under clicking', () => {
     await page.getByTestId('review-build').click();
     await page.getByTestId('review-item').first().waitFor({ timeout: 120_000 });
     clicks += await clickEverything(page, '#panel-oversight', /review-build/);
+
+    // Monitor: the later bank rows as the current data, then everything clicked (presets, rule row, the policy's download)
+    await page.getByTestId('tab-monitor').click();
+    await page.getByTestId('monitor-file').setInputFiles(join(root, 'test/fixtures/monitor/bank-later.csv'));
+    await page.getByTestId('verdict').waitFor({ timeout: 120_000 });
+    clicks += await clickEverything(page, '#panel-monitor', /monitor-file/);
 
     // Workshop: the setup, its link and QR code ("Open the participant page" opens this same origin in a new tab, which the recorder would count as a popup)
     await page.getByTestId('tab-workshop').click();
