@@ -40,6 +40,7 @@ import { canonicalJson, modelFingerprint, reviewQueue, type ReviewItem } from '.
 import { generateLeads, leadsToCsv, simulate, type LeadKnobs, type RoundResult, type SimulationConfig, type SimulationProgress, type SimulationResult } from '../src/core/simulate';
 import { judgePolicy, monitorRun, monitorView, monitorWindowsJob, parsePolicy, timeColumns, type MonitorRun, type MonitorSettings } from './monitor-jobs';
 import type { WindowUnit } from '../src/core/monitor';
+import { makeReport, reportPreview, type MadeReport, type ReportAuditOptions, type ReportContext, type ReportPreview, type ReportSettings } from './report-jobs';
 
 /**
  * A model's id in the decision log and in a workshop's material: core/oversight
@@ -312,6 +313,16 @@ function monitorRunFor(req: Pair & MonitorSettings & { current: string }): Promi
     const [r, c] = await Promise.all([scoresFor(req), scoresFor({ dataset: req.current, model: req.model })]);
     return monitorRun({ table: ref, scores: r.scores }, { table: cur, scores: c.scores }, req);
   });
+}
+
+/** What the report needs from the worker's state for one dataset and model (./report-jobs). */
+async function reportContext(req: Pair & { roles: DatasetRoles; audit: ReportAuditOptions }): Promise<ReportContext> {
+  const table = checkedTable(req.dataset, req.roles);
+  const d = state.dataset(req.dataset);
+  const m = state.model(req.model);
+  const { scores } = await scoresFor(req);
+  const s = m.summary;
+  return { table, roles: req.roles, scores, audit: req.audit, dataset: { name: d.name, sha256: d.parse.contentHash }, model: { name: s.name, format: s.format, fingerprint: s.fingerprint, manifest: s.manifest, scorer: m.scorer }, threshold: thresholdOf(req.audit.decision, scores) };
 }
 
 const api = {
@@ -820,6 +831,23 @@ const api = {
     return guarded(async () => {
       const policy = parsePolicy(req.text);
       return judgePolicy(policy, await monitorRunFor(req));
+    });
+  },
+
+  // --- the impact-assessment report (issue 13): core's buildAssessment through ./report-jobs ---
+
+  /** What the report will hide before it is made: identifier-like columns, suppressed cells, the k-anonymity check. */
+  async reportPreview(req: Pair & { roles: DatasetRoles; audit: ReportAuditOptions; settings: ReportSettings }): Promise<ReportPreview> {
+    return guarded(async () => reportPreview(await reportContext(req), req.settings));
+  },
+
+  /** The assessment as one self-contained HTML file and its JSON twin (bias-workbench.assessment/1). */
+  async makeReport(req: Pair & { roles: DatasetRoles; audit: ReportAuditOptions; settings: ReportSettings }, onStage?: (stage: string) => void): Promise<MadeReport> {
+    return guarded(async () => {
+      await setupBackend();
+      const ctx = await reportContext(req);
+      const notes = inputNotes(ctx.table, { target: req.roles.target, protected: req.roles.protected, manifest: ctx.model.manifest });
+      return makeReport(ctx, req.settings, notes, onStage);
     });
   },
 

@@ -15,6 +15,8 @@ import * as charts from '../../charts';
 import { useDelayedFlag, useLatestCall } from '../hooks';
 import { attributeLabel } from '../attributes';
 import { downloadFiles } from '../download';
+import { ReportDialog } from './ReportDialog';
+import { ReportDialog } from './ReportDialog';
 
 type Frame = MetricFrame & { ms: number };
 interface CurvesResult {
@@ -249,7 +251,12 @@ const GroupTable = memo(function GroupTable({ current, minGroupSize }: { current
   );
 });
 
-export function AuditPanel(props: {
+/**
+ * The audit of the loaded model on the loaded data. Memoised: its props change only with what it
+ * shows (the rule, the attribute, the data, model and roles), so a progress message elsewhere in
+ * the page (an explanation, a retraining, a save) never re-renders it.
+ */
+export const AuditPanel = memo(function AuditPanel(props: {
   session: WorkbenchSession;
   dataset: DatasetSummary;
   model: ModelSummary;
@@ -322,6 +329,12 @@ export function AuditPanel(props: {
       setProblem(problemOf(e));
     }
   }
+
+  // the impact-assessment report (its own section, opened on request)
+  const [reportOpen, setReportOpen] = useState(false);
+
+  // the impact-assessment report (its own section, opened on request)
+  const [reportOpen, setReportOpen] = useState(false);
 
   // 5. worst slices, on request; they carry the rule they were found at
   const [sliceMetric, setSliceMetric] = useState<SliceMetric>('selectionRate');
@@ -462,6 +475,14 @@ export function AuditPanel(props: {
             <button className="link" onClick={() => void exportReport()} data-testid="export-audit" title="The same JSON as bias-workbench audit --format json">
               Export the audit (JSON)
             </button>
+            {' · '}
+            <button className="link" onClick={() => setReportOpen(true)} data-testid="open-report" title="The algorithmic impact assessment as one HTML file and its JSON twin, anonymised first">
+              Make the impact-assessment report
+            </button>
+            {' · '}
+            <button className="link" onClick={() => setReportOpen(true)} data-testid="open-report" title="The algorithmic impact assessment as one HTML file and its JSON twin, anonymised first">
+              Make the impact-assessment report
+            </button>
           </p>
           <p className="footnote" data-testid="audit-rows">
             The audit scores every one of the {count(frame.n)} rows of {dataset.name} with this model.{' '}
@@ -469,6 +490,12 @@ export function AuditPanel(props: {
               ? 'The model was trained here on part of these rows, so its accuracy on them is optimistic; Mitigate & compare evaluates on held-out rows only.'
               : 'If the model was trained on some of these rows, its accuracy on them is optimistic; Mitigate & compare evaluates on held-out rows only.'}
           </p>
+          {reportOpen && (
+            <ReportDialog session={session} pair={pair} roles={roles} audit={{ ...auditOptions, resamples: options.resamples }} datasetName={dataset.name} onClose={() => setReportOpen(false)} />
+          )}
+          {reportOpen && (
+            <ReportDialog session={session} pair={pair} roles={roles} audit={{ ...auditOptions, resamples: options.resamples }} datasetName={dataset.name} onClose={() => setReportOpen(false)} />
+          )}
           <GroupTable current={current} minGroupSize={frame.minGroupSize} />
           <div className="grid2">
             <div>
@@ -676,4 +703,4 @@ export function AuditPanel(props: {
       )}
     </>
   );
-}
+});
