@@ -40,6 +40,8 @@ export interface LogisticFitOptions {
   tol?: number;
   /** iteration limit; default 100 for Newton, 1000 for L-BFGS */
   maxIter?: number;
+  /** where the solver starts (a warm start, e.g. a fit on nearby weights); default: see startingPoint */
+  start?: { coef: ArrayLike<number>; intercept: number };
 }
 
 export const defaultLogisticFit = { C: 1, solver: 'newton', tol: 1e-7, maxIterNewton: 100, maxIterLbfgs: 1000 } as const;
@@ -75,7 +77,7 @@ export function fitLogistic(X: Float32Array | Float64Array, y: ArrayLike<number>
   if (!(tol > 0)) throw new WorkbenchError('internal', `tol must be > 0, not ${tol}`);
   const design = buildDesign(X, y, d, options.sampleWeight);
   const invC = C === Infinity ? 0 : 1 / C;
-  const theta0 = startingPoint(design);
+  const theta0 = options.start ? warmStart(options.start, d) : startingPoint(design);
   const r = solver === 'newton'
     ? newton(design, invC, theta0, { tol, maxIter: options.maxIter ?? defaultLogisticFit.maxIterNewton })
     : lbfgs((t, g) => logisticLossGradient(design, t, invC, g), theta0, { tol, maxIter: options.maxIter ?? defaultLogisticFit.maxIterLbfgs });
@@ -103,6 +105,15 @@ function startingPoint(X: Design): Float64Array {
   for (let i = 0; i < X.n; i++) pos += X.w[i] * X.y[i];
   const rate = X.weightSum > 0 ? pos / X.weightSum : 0;
   if (rate > 0 && rate < 1) theta[X.d] = Math.log(rate / (1 - rate));
+  return theta;
+}
+
+/** θ from a given start; its coefficients must be one per input column. */
+function warmStart(start: { coef: ArrayLike<number>; intercept: number }, d: number): Float64Array {
+  if (start.coef.length !== d) throw new WorkbenchError('internal', `the start has ${start.coef.length} coefficients for ${d} inputs`);
+  const theta = new Float64Array(d + 1);
+  theta.set(Array.from(start.coef));
+  theta[d] = start.intercept;
   return theta;
 }
 

@@ -45,7 +45,34 @@ export {
 } from './constraint';
 export { DEGENERATE_MAX_SELECTION_RATE, DEGENERATE_MIN_SELECTION_RATE, degenerateSelection, type DegenerateSelection } from './degenerate';
 export { paretoFrontier, type ParetoInput } from './pareto';
-export { describeIntervention, INTERVENTION_KINDS, validateScenarios, type Intervention, type RelabelRow, type Scenario, type ThresholdConstraintKind } from './scenario-spec';
+export { constraintMethod, describeIntervention, INTERVENTION_KINDS, validateScenarios, type ConstraintMethod, type Intervention, type RelabelRow, type Scenario, type ThresholdConstraintKind } from './scenario-spec';
+export {
+  buildMoment,
+  costSensitiveProblem,
+  defaultReductionsOptions,
+  exponentiatedGradient,
+  gammaOf,
+  signedWeights,
+  type Member,
+  type Moment,
+  type ParityData,
+  type ParityForm,
+  type ReductionsOptions,
+  type ReductionsResult,
+  type WeightedLearner,
+} from './reductions';
+export {
+  bestMember,
+  DETERMINISTIC_FORMS,
+  fitThreshold,
+  logisticLayersModel,
+  logisticLearner,
+  mixtureLayersModel,
+  mixtureScores,
+  mixtureSelectionProbability,
+  type DeterministicForm,
+  type LogisticMember,
+} from './reductions-model';
 export { relabelContext, relabelNote } from './relabel';
 export { createSplit, protectedGroups, type ScenarioSplit } from './scenario-split';
 export {
@@ -54,6 +81,7 @@ export {
   type GroupThresholdRulesExport,
   type MetricValue,
   type ScenarioBaseline,
+  type ReductionsReport,
   type ScenarioConstraintReport,
   type ScenarioContext,
   type ScenarioManifest,

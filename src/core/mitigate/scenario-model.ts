@@ -1,8 +1,11 @@
 /**
  * Stages 2 and 3 of a scenario run: what the model trains on (drop features, then resample,
  * then reweigh) and the model itself — the imported one as it is, or one trained here, plainly
- * or with the fairness constraint.
+ * or with the fairness constraint: by reductions (exponentiated gradient over exact logistic
+ * fits, exported as the mixture's score with a fitted threshold) or by the penalty (Adam).
  */
+import { WorkbenchError } from '../errors';
+import { encodeTable, manifestWidth } from '../manifest';
 import type { Manifest } from '../manifest';
 import { createModelScorer } from '../model';
 import type { Scorer } from '../scorer';
@@ -11,14 +14,16 @@ import type { LayersModel } from '../tf';
 import { trainModel } from '../train';
 import type { TrainOptions, TrainResult, TrainSpec } from '../train';
 import type { FairnessConstraint } from '../train-penalty';
-import { trainWithConstraint } from './constraint';
+import { hardGap, trainWithConstraint } from './constraint';
 import type { ConstrainedTrainResult } from './constraint';
 import { resample } from './resample';
 import { reweigh } from './reweigh';
-import type { ScenarioBaseline, ScenarioConstraintReport } from './scenario-result';
-import { labelsAndGroups, stageSeed } from './scenario-run';
+import { defaultReductionsOptions, exponentiatedGradient } from './reductions';
+import { fitThreshold, logisticLearner, mixtureLayersModel } from './reductions-model';
+import type { ReductionsReport, ScenarioBaseline, ScenarioConstraintReport } from './scenario-result';
+import { labelsAndGroups, now, stageSeed } from './scenario-run';
 import type { ScenarioRun } from './scenario-run';
-import { findIntervention } from './scenario-spec';
+import { constraintMethod, findIntervention } from './scenario-spec';
 import type { Intervention } from './scenario-spec';
 
 /** What a trained baseline trains on, after the pre-processing interventions. */
@@ -111,10 +116,17 @@ export async function fitModel(run: ScenarioRun): Promise<FittedModel> {
   }
   const inputs = trainingInputs(run);
   const con = findIntervention(run.scenario, 'constraint');
-  const options = trainOptions(run, b, inputs, con !== undefined);
-  const { result, report } = con
-    ? await trainConstrained(run, con, { spec: inputs.spec, options })
-    : { result: await trainModel(run.ctx.table, inputs.spec, options), report: null };
+  const method = con ? constraintMethod(con, b.trainKind) : null;
+  if (con && method === 'reductions' && b.trainKind !== 'logistic') {
+    throw new WorkbenchError('roles-invalid', `scenario "${run.scenario.name}": the reductions method fits logistic models, and this baseline is an MLP`,
+      'Retrain a logistic regression for this scenario, or give the constraint "method": "penalty".');
+  }
+  const options = trainOptions(run, b, inputs, method === 'penalty');
+  const { result, report } = con && method === 'reductions'
+    ? await trainReductions(run, con, { spec: inputs.spec, options, rows: inputs.rows, ...(inputs.sampleWeight ? { sampleWeight: inputs.sampleWeight } : {}) })
+    : con
+      ? await trainConstrained(run, con, { spec: inputs.spec, options })
+      : { result: await trainModel(run.ctx.table, inputs.spec, options), report: null };
   let scorer: Scorer;
   try {
     scorer = createModelScorer(result.model, result.manifest);
@@ -131,8 +143,8 @@ const mlpPatience = 3;
 /**
  * How a scenario trains its model. A logistic baseline is fitted exactly ('newton': the
  * L2-regularised fit to convergence, C = 1, scikit-learn's LogisticRegression objective),
- * unless the baseline asks for 'adam' or the fairness constraint is on (its penalty trains
- * with Adam). An MLP trains with Adam and early stopping on a seeded tenth of the distinct
+ * unless the baseline asks for 'adam' or the constraint runs as a penalty (which trains with
+ * Adam). The reductions method always fits exactly (see trainReductions). An MLP trains with Adam and early stopping on a seeded tenth of the distinct
  * training rows, held out of training, restoring the best epoch's weights.
  */
 function trainOptions(run: ScenarioRun, b: Extract<ScenarioBaseline, { kind: 'trained' }>, inputs: TrainingInputs, constrained: boolean): TrainOptions {
@@ -155,6 +167,129 @@ function trainOptions(run: ScenarioRun, b: Extract<ScenarioBaseline, { kind: 'tr
   };
 }
 
+/**
+ * constraint by reductions: exponentiated gradient (./reductions, fairlearn's defaults) over
+ * exact weighted logistic fits on the training rows (resampled and weighted as asked), with
+ * every pair of groups' rates within the bound; exported as the mixture's score Σ_j Q_j·p_j(x)
+ * (one Layers model) with the threshold, fitted on the split's training rows, of fewest errors
+ * among those whose hard gap meets the bound (docs/mitigations.md says why this form). The
+ * manifest (features, encoding) is that of a plain exact fit on the same rows, trained first.
+ */
+async function trainReductions(
+  run: ScenarioRun,
+  con: Extract<Intervention, { kind: 'constraint' }>,
+  training: { spec: TrainSpec; options: TrainOptions; rows: Uint32Array; sampleWeight?: Float32Array },
+): Promise<{ result: TrainResult; report: ScenarioConstraintReport }> {
+  const t0 = now();
+  const { table } = run.ctx;
+  const bound = con.bound!;
+  const plain = await trainModel(table, training.spec, { ...training.options, optimizer: 'newton' });
+  plain.model.dispose();
+  const manifest = plain.manifest;
+  const width = manifestWidth(manifest);
+  const { y, g } = labelsAndGroups(run, training.rows);
+  const sw = training.sampleWeight;
+  const r = exponentiatedGradient(
+    { y, groups: g, nGroups: run.nGroups, ...(sw ? { weights: Float64Array.from(training.rows, (row) => sw[row]) } : {}) },
+    logisticLearner(encodeTable(table, manifest, training.rows), width),
+    {
+      constraint: con.constraint,
+      bound,
+      parity: 'between-groups',
+      ...(run.ctx.shouldStop ? { shouldStop: run.ctx.shouldStop } : {}),
+      onIteration: (it) => run.progress('train', `exponentiated gradient, iteration ${it.t + 1}: duality gap ${it.gap.toExponential(2)}, ${it.oracleCalls} fits`),
+    },
+  );
+  const model = mixtureLayersModel(r, width);
+  try {
+    const measure = labelsAndGroups(run, run.ctx.split.train);
+    const scores = await scoreWith(model, manifest, encodeTable(table, manifest, run.ctx.split.train), run.ctx.split.train.length);
+    const fitted = fitThreshold({ scores, labels: measure.y, groups: measure.g, nGroups: run.nGroups, constraint: con.constraint, bound });
+    const threshold = manifestThreshold(fitted.threshold, scores);
+    const trainingGap = hardGap({ scores, labels: measure.y, groupCodes: measure.g, nGroups: run.nGroups, constraint: con.constraint, threshold }).value;
+    const met = trainingGap === null || trainingGap <= bound;
+    const lambda = r.lambda.reduce((a, b) => a + b, 0);
+    const kept = Array.from(r.weights).filter((q) => q > 0);
+    const reductions: ReductionsReport = {
+      parity: 'between-groups',
+      form: 'mixture-threshold',
+      threshold,
+      weights: kept,
+      members: r.members.length,
+      iterations: r.lastIter + 1,
+      oracleCalls: r.oracleCalls,
+      gap: r.bestGap,
+      nu: r.nu,
+      randomisedError: r.error,
+      randomisedMaxGamma: Math.max(...r.gamma),
+    };
+    manifest.threshold = threshold;
+    manifest.training = {
+      ...manifest.training,
+      algorithm: kept.length > 1 ? `mixture of ${kept.length} logistic regressions (reductions, exponentiated gradient)` : 'logistic regression (reductions, exponentiated gradient)',
+      fairnessConstraint: {
+        constraint: con.constraint,
+        method: 'reductions',
+        bound,
+        parity: 'between-groups',
+        eps: defaultReductionsOptions.eps,
+        threshold,
+        weights: kept,
+        trainingGap,
+        met,
+        iterations: reductions.iterations,
+        oracleCalls: r.oracleCalls,
+      },
+    };
+    const ms = now() - t0;
+    run.notes.push(reductionsNote(con.constraint, bound, reductions, trainingGap));
+    const report: ScenarioConstraintReport = {
+      constraint: con.constraint,
+      method: 'reductions',
+      bound,
+      lambda,
+      trainingGap,
+      heldOutGap: null,
+      met,
+      attempts: [{ lambda, trainingGap, met, ms }],
+      reductions,
+    };
+    return { result: { ...plain, model, manifest }, report };
+  } catch (e) {
+    model.dispose();
+    throw e;
+  }
+}
+
+/** Scores of encoded rows under a model (the scorer made and disposed here, the model kept). */
+async function scoreWith(model: LayersModel, manifest: Manifest, X: Float32Array, n: number): Promise<Float32Array> {
+  const scorer = createModelScorer(model, manifest);
+  try {
+    return await scorer.predict(X, n);
+  } finally {
+    scorer.dispose();
+  }
+}
+
+/**
+ * A manifest's threshold must lie strictly between 0 and 1: "select nobody" (+∞) becomes a value
+ * above every training score, and a threshold at or below 0 the smallest positive float32.
+ */
+function manifestThreshold(t: number, scores: Float32Array): number {
+  if (t === Infinity) {
+    let top = 0;
+    for (const s of scores) top = Math.max(top, s);
+    return top < 1 ? Math.fround((1 + top) / 2) : 1 - 2 ** -24;
+  }
+  return Math.min(1 - 2 ** -24, Math.max(2 ** -126, t));
+}
+
+function reductionsNote(constraint: FairnessConstraint, bound: number, r: ReductionsReport, trainingGap: number | null): string {
+  return `Trained with ${constraint} ≤ ${bound} by reductions (exponentiated gradient, ${r.iterations} iterations, ${r.oracleCalls} weighted logistic fits): ` +
+    `a mixture of ${r.weights.length} fit${r.weights.length === 1 ? '' : 's'} (weights ${r.weights.map((q) => q.toFixed(3)).join(', ')}), exported as one model whose score is the weighted mean of their probabilities, ` +
+    `deciding at ${r.threshold.toFixed(4)} (the threshold with the fewest training errors whose training gap, ${fmt(trainingGap)}, meets the bound). The held-out gap is reported separately and may exceed the bound.`;
+}
+
 /** constraint: training with the fairness penalty, λ chosen on the split's training rows. */
 async function trainConstrained(
   run: ScenarioRun,
@@ -173,6 +308,7 @@ async function trainConstrained(
   run.notes.push(constraintNote(con.constraint, cr));
   const report: ScenarioConstraintReport = {
     constraint: con.constraint,
+    method: 'penalty',
     bound: cr.bound,
     lambda: cr.lambda,
     trainingGap: cr.trainingGap,

@@ -13,7 +13,7 @@ import type { ConstraintAttempt } from './constraint';
 import type { DegenerateSelection } from './degenerate';
 import type { DecisionRule } from '../metrics/decision';
 import type { FittedRates, ThresholdRuleJson } from './group-thresholds';
-import type { Intervention, ThresholdConstraintKind } from './scenario-spec';
+import type { ConstraintMethod, Intervention, ThresholdConstraintKind } from './scenario-spec';
 import type { ScenarioSplit } from './scenario-split';
 
 export type ScenarioBaseline =
@@ -78,14 +78,42 @@ export interface ScenarioMetrics {
 
 export interface ScenarioConstraintReport {
   constraint: FairnessConstraint;
+  /** how it was enforced (see ./scenario-spec constraintMethod); absent in results saved before reductions existed: 'penalty' */
+  method?: ConstraintMethod;
   bound: number | null;
+  /** the penalty's λ; with reductions, the total of the multipliers paired with the mixture (Σ_k λ_k) */
   lambda: number;
   /** hard gap (threshold decisions) on the training rows, which chose λ */
   trainingGap: number | null;
   /** the same gap on the held-out rows (never used to choose λ) */
   heldOutGap: number | null;
   met: boolean;
+  /** the penalty's training runs; with reductions, one entry for the whole run */
   attempts: ConstraintAttempt[];
+  /** with reductions: the mixture and how it was found */
+  reductions?: ReductionsReport;
+}
+
+/** What the reductions approach found (see ./reductions and ./reductions-model). */
+export interface ReductionsReport {
+  /** 'between-groups': every pair of groups' rates within the bound */
+  parity: 'between-groups' | 'overall';
+  /** the deterministic form exported */
+  form: 'mixture' | 'mixture-threshold' | 'best-member';
+  /** the decision threshold on the mixture's score, fitted on the training rows (the manifest's threshold) */
+  threshold: number;
+  /** weight of each logistic fit in the mixture (those with weight > 0), summing to 1 */
+  weights: number[];
+  /** fits kept by the oracle, iterations run, oracle calls (weighted fits) */
+  members: number;
+  iterations: number;
+  oracleCalls: number;
+  /** the duality gap reached and the stopping tolerance ν */
+  gap: number;
+  nu: number;
+  /** the randomised mixture's expected error and largest constraint value on the training rows */
+  randomisedError: number;
+  randomisedMaxGamma: number;
 }
 
 /** relabel: what relabelling did to the training rows (see ./relabel). */

@@ -15,8 +15,25 @@ export type Intervention =
   | { kind: 'reweigh' }
   | { kind: 'resample'; method: 'oversample' | 'undersample'; proportions?: number[][] }
   | { kind: 'group-thresholds'; constraint: ThresholdConstraintKind; topK?: number }
-  | { kind: 'constraint'; constraint: FairnessConstraint; bound?: number; lambda?: number }
+  | { kind: 'constraint'; constraint: FairnessConstraint; bound?: number; lambda?: number; method?: ConstraintMethod }
   | { kind: 'relabel'; labels: RelabelRow[]; name?: string };
+
+/**
+ * How a training constraint is enforced: 'reductions' (exponentiated gradient over exact
+ * weighted logistic fits, ./reductions; needs a bound and a logistic model) or 'penalty' (the
+ * soft group-rate penalty trained with Adam, ./constraint; any model, a bound or a fixed λ).
+ */
+export type ConstraintMethod = 'reductions' | 'penalty';
+
+/**
+ * The method a constraint runs with: the one it names; else 'penalty' when it gives a fixed λ
+ * (a setting of the penalty only) or the model is an MLP (reductions fits logistic models);
+ * else 'reductions'.
+ */
+export function constraintMethod(iv: Extract<Intervention, { kind: 'constraint' }>, trainKind: 'logistic' | 'mlp'): ConstraintMethod {
+  if (iv.method) return iv.method;
+  return iv.lambda !== undefined || trainKind === 'mlp' ? 'penalty' : 'reductions';
+}
 
 /** One training label given by a person (e.g. a reviewed decision): call → 1, skip → 0. */
 export interface RelabelRow {
@@ -122,7 +139,7 @@ function parseIntervention(iv: unknown, p: string, bad: (m: string) => void): In
     reweigh: [],
     resample: ['method', 'proportions'],
     'group-thresholds': ['constraint', 'topK'],
-    constraint: ['constraint', 'bound', 'lambda'],
+    constraint: ['constraint', 'bound', 'lambda', 'method'],
     relabel: ['labels', 'name'],
   };
   for (const k of Object.keys(iv)) if (k !== 'kind' && !allowed[kind].includes(k)) bad(`unknown field "${p}.${k}" for kind "${kind}"`);
@@ -172,9 +189,18 @@ function parseIntervention(iv: unknown, p: string, bad: (m: string) => void): In
       if (b !== undefined && !(typeof b === 'number' && b >= 0 && b <= 1)) fail(`${p}.bound must be a number in [0, 1], not ${show(b)}`);
       const l = iv.lambda;
       if (l !== undefined && !(typeof l === 'number' && Number.isFinite(l) && l >= 0)) fail(`${p}.lambda must be a finite number ≥ 0, not ${show(l)}`);
+      const m = iv.method;
+      if (m !== undefined && m !== 'reductions' && m !== 'penalty') fail(`${p}.method must be "reductions" or "penalty", not ${show(m)}`);
       if (b === undefined && l === undefined) fail(`${p} needs a "bound" (the largest training gap to accept) or a "lambda" (a fixed penalty weight)`);
+      else if (m === 'reductions' && b === undefined) fail(`${p}: method "reductions" needs a "bound" (the largest training gap to accept)`);
+      if (m === 'reductions' && l !== undefined) fail(`${p}.lambda is a setting of the penalty; method "reductions" finds its own multipliers (leave "lambda" out, or use method "penalty")`);
       if (!ok) return null;
-      return { kind, constraint: c as FairnessConstraint, ...(b !== undefined ? { bound: b as number } : {}), ...(l !== undefined ? { lambda: l as number } : {}) };
+      return {
+        kind, constraint: c as FairnessConstraint,
+        ...(b !== undefined ? { bound: b as number } : {}),
+        ...(l !== undefined ? { lambda: l as number } : {}),
+        ...(m !== undefined ? { method: m as ConstraintMethod } : {}),
+      };
     }
     case 'relabel':
       return parseRelabel(iv, p, fail) ?? null;
@@ -237,6 +263,13 @@ export function findIntervention<K extends Intervention['kind']>(s: Scenario, ki
   return s.interventions.find((i) => i.kind === kind) as Extract<Intervention, { kind: K }> | undefined;
 }
 
+/** The method in words, after the bound: empty for a fixed λ (only the penalty takes one). */
+function constraintMethodWords(i: Extract<Intervention, { kind: 'constraint' }>): string {
+  if (i.method === 'penalty') return i.bound !== undefined ? ' (penalty)' : '';
+  if (i.method === 'reductions') return ' (exponentiated gradient)';
+  return i.lambda !== undefined ? '' : ' (exponentiated gradient; a penalty for an MLP)';
+}
+
 /**
  * An intervention in words, the same on the page, in the CLI's reports and in the impact
  * assessment: "drop zip3 and retrain", "group thresholds for equal-opportunity".
@@ -254,7 +287,7 @@ export function describeIntervention(i: Intervention): string {
     case 'group-thresholds':
       return `group thresholds for ${i.constraint}${i.topK !== undefined ? `, call list of ${i.topK}` : ''}`;
     case 'constraint':
-      return `${i.constraint} in training, ${i.bound !== undefined ? `bound ${i.bound}` : `λ = ${i.lambda ?? 'automatic'}`}`;
+      return `${i.constraint} in training, ${i.bound !== undefined ? `bound ${i.bound}` : `λ = ${i.lambda ?? 'automatic'}`}${constraintMethodWords(i)}`;
     case 'relabel':
       return `retrain with ${i.name ?? 'reviewed overrides'} (${i.labels.length} label${i.labels.length === 1 ? '' : 's'} from people)`;
   }
