@@ -16,7 +16,6 @@ import { useDelayedFlag, useLatestCall } from '../hooks';
 import { attributeLabel } from '../attributes';
 import { downloadFiles } from '../download';
 import { ReportDialog } from './ReportDialog';
-import { ReportDialog } from './ReportDialog';
 
 type Frame = MetricFrame & { ms: number };
 interface CurvesResult {
@@ -333,9 +332,6 @@ export const AuditPanel = memo(function AuditPanel(props: {
   // the impact-assessment report (its own section, opened on request)
   const [reportOpen, setReportOpen] = useState(false);
 
-  // the impact-assessment report (its own section, opened on request)
-  const [reportOpen, setReportOpen] = useState(false);
-
   // 5. worst slices, on request; they carry the rule they were found at
   const [sliceMetric, setSliceMetric] = useState<SliceMetric>('selectionRate');
   const [slices, setSlices] = useState<{ settings: string; decision: DecisionRule; metric: SliceMetric; slices: Slice[]; overallRate: number; ms: number; searched: number } | null>(null);
@@ -479,10 +475,6 @@ export const AuditPanel = memo(function AuditPanel(props: {
             <button className="link" onClick={() => setReportOpen(true)} data-testid="open-report" title="The algorithmic impact assessment as one HTML file and its JSON twin, anonymised first">
               Make the impact-assessment report
             </button>
-            {' · '}
-            <button className="link" onClick={() => setReportOpen(true)} data-testid="open-report" title="The algorithmic impact assessment as one HTML file and its JSON twin, anonymised first">
-              Make the impact-assessment report
-            </button>
           </p>
           <p className="footnote" data-testid="audit-rows">
             The audit scores every one of the {count(frame.n)} rows of {dataset.name} with this model.{' '}
@@ -490,9 +482,6 @@ export const AuditPanel = memo(function AuditPanel(props: {
               ? 'The model was trained here on part of these rows, so its accuracy on them is optimistic; Mitigate & compare evaluates on held-out rows only.'
               : 'If the model was trained on some of these rows, its accuracy on them is optimistic; Mitigate & compare evaluates on held-out rows only.'}
           </p>
-          {reportOpen && (
-            <ReportDialog session={session} pair={pair} roles={roles} audit={{ ...auditOptions, resamples: options.resamples }} datasetName={dataset.name} onClose={() => setReportOpen(false)} />
-          )}
           {reportOpen && (
             <ReportDialog session={session} pair={pair} roles={roles} audit={{ ...auditOptions, resamples: options.resamples }} datasetName={dataset.name} onClose={() => setReportOpen(false)} />
           )}
