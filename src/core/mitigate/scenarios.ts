@@ -8,8 +8,11 @@
  *    `drop-features` (retrain without the columns), `resample` (training rows; see
  *    ./resample), `reweigh` (row weights; see ./reweigh — after resampling when both are
  *    given, computed over the resampled rows);
- * 2. in-processing: `constraint` (fairness penalty in the training loss, bound mode; see
- *    ./constraint) — a trained baseline only;
+ * 2. in-processing: `constraint` — on a logistic baseline with a bound, the reductions
+ *    approach (exponentiated gradient over weighted exact fits, exported as the mixture's
+ *    score with a threshold fitted to meet the bound; see ./reductions and ./scenario-model);
+ *    otherwise the fairness penalty in the training loss (bound mode; see ./constraint) — a
+ *    trained baseline only;
  * 3. at the model's input: `neutralise` (column blocks replaced by training-row values at
  *    prediction time; not retraining; see ./neutralise) — trained or imported;
  * 4. post-processing: `group-thresholds` (per-group randomised thresholds fitted on the

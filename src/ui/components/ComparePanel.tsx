@@ -435,7 +435,9 @@ export const ComparePanel = memo(function ComparePanel(props: {
           <label>
             bound <input type="number" min={0} max={1} step={0.01} value={bound} onChange={(e) => setBound(Math.min(1, Math.max(0, Number(e.target.value))))} />
           </label>
-          <button onClick={() => setDraft([...draft, { kind: 'constraint', constraint: constraintKind, bound }])}>+ constraint in training</button>
+          <button onClick={() => setDraft([...draft, { kind: 'constraint', constraint: constraintKind, bound }])} title="A logistic regression meets the bound by reductions (exponentiated gradient: a weighted mixture of logistic fits, exported as one model); an MLP by a penalty in its training loss.">
+            + constraint in training
+          </button>
         </div>
         <p>{draft.length ? draft.map(describeIntervention).join(' → ') : 'No interventions yet (that is the starting model).'}</p>
         <button
