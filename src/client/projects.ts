@@ -30,7 +30,8 @@ export interface ProjectListing {
 type ModelBytes = { name: string; data: Uint8Array }[];
 
 interface ProjectsSchema extends DBSchema {
-  projects: { key: string; value: ProjectListing & { project: Project } };
+  /** `stored`: the byte counts of the data and model files kept, so a save that keeps them need not read them back */
+  projects: { key: string; value: ProjectListing & { project: Project; stored?: { data: number; model: number } } };
   data: { key: string; value: { id: string; hash: string; bytes: Uint8Array } };
   models: { key: string; value: { id: string; key: string; files: ModelBytes } };
 }
@@ -75,6 +76,8 @@ export function sizeText(bytes: number): string {
   return `${v < 10 ? v.toFixed(1) : Math.round(v)} ${units[i]}`;
 }
 
+const filesBytes = (files: ModelBytes): number => files.reduce((a, f) => a + f.data.length, 0);
+
 export class ProjectStore {
   private constructor(private readonly db: IDBPDatabase<ProjectsSchema>) {}
 
@@ -105,12 +108,15 @@ export class ProjectStore {
   async save(w: ProjectWrite): Promise<number> {
     const id = w.project.id;
     const tx = this.db.transaction(['projects', 'data', 'models'], 'readwrite');
-    const data = w.data !== undefined ? w.data : ((await tx.objectStore('data').get(id)) ?? null);
-    const model = w.model !== undefined ? w.model : ((await tx.objectStore('models').get(id)) ?? null);
+    // bytes kept from an earlier save are counted from its record, not read back: reading a
+    // 100 MB dataset out of IndexedDB on every save would stall the page each time
+    const kept = (await tx.objectStore('projects').get(id))?.stored;
+    const dataBytes = w.data !== undefined ? (w.data?.bytes.length ?? 0) : (kept?.data ?? ((await tx.objectStore('data').get(id))?.bytes.length ?? 0));
+    const modelBytes = w.model !== undefined ? filesBytes(w.model?.files ?? []) : (kept?.model ?? filesBytes((await tx.objectStore('models').get(id))?.files ?? []));
     if (w.data !== undefined) await (w.data ? tx.objectStore('data').put({ id, ...w.data }) : tx.objectStore('data').delete(id));
     if (w.model !== undefined) await (w.model ? tx.objectStore('models').put({ id, ...w.model }) : tx.objectStore('models').delete(id));
-    const size = projectSize({ project: w.project, data: data?.bytes ?? null, modelFiles: model?.files ?? [] });
-    await tx.objectStore('projects').put({ id, name: w.project.name, updated: w.project.updated, size, project: w.project });
+    const size = projectSize({ project: w.project, data: null, modelFiles: [] }) + dataBytes + modelBytes;
+    await tx.objectStore('projects').put({ id, name: w.project.name, updated: w.project.updated, size, stored: { data: dataBytes, model: modelBytes }, project: w.project });
     await tx.done;
     return size;
   }

@@ -42,6 +42,29 @@ describe('ProjectStore', () => {
     expect((await store.list()).map((l) => l.name)).toEqual(['crm']);
     store.close();
   });
+
+  it('a save that keeps the stored bytes counts them without reading them back', async () => {
+    const store = await ProjectStore.open(fresh());
+    const p = doc('bank', '2026-01-01T00:00:00Z');
+    const data = new Uint8Array(5000);
+    const files = [{ name: 'model.json', data: new Uint8Array(10) }];
+    await store.save({ project: p, data: { hash: 'h1', bytes: data }, model: { key: 'm1', files } });
+    const reads: string[] = [];
+    const get = IDBObjectStore.prototype.get;
+    IDBObjectStore.prototype.get = function (this: IDBObjectStore, key: IDBValidKey | IDBKeyRange) {
+      reads.push(this.name);
+      return get.call(this, key);
+    };
+    try {
+      const moved: Project = { ...p, decision: { rule: 'top-k', k: 5 } };
+      const size = await store.save({ project: moved });
+      expect(size).toBe(projectSize({ project: moved, data, modelFiles: files }));
+      expect(reads).toEqual(['projects']);
+    } finally {
+      IDBObjectStore.prototype.get = get;
+    }
+    store.close();
+  });
 });
 
 describe('storage problems', () => {
