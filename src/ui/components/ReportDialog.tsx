@@ -9,6 +9,7 @@ import type { MadeReport, ReportAuditOptions, ReportPreview, ReportSettings } fr
 import { ProblemBanner } from './ProblemBanner';
 import { useLatestCall } from '../hooks';
 import { downloadFiles } from '../download';
+import { attributeLabel } from '../attributes';
 
 /** The default k of small-cell suppression (core/anonymise DEFAULT_K). */
 const DEFAULT_K = 10;
@@ -158,7 +159,7 @@ export function ReportDialog(props: {
                 <ul>
                   {p.suppressed.slice(0, 12).map((c, i) => (
                     <li key={i}>
-                      {c.table}: {c.cell}
+                      {attributeLabel(c.table)}: {c.cell}
                       {c.kind === 'complementary' ? ' (hidden so the small one cannot be worked out by subtraction)' : ''}
                     </li>
                   ))}
