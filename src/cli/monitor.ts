@@ -129,7 +129,7 @@ type Scorer = (table: ColumnTable) => Promise<Float32Array | Float64Array>;
 /** One side: its table, scores and the audit of its rows with outcomes. */
 async function readSide(path: string, roles: DatasetRoles, score: Scorer, manifest: Manifest | null, decision: { rule: 'threshold'; threshold: number }) {
   const table = (await readCsvFile(path)).table;
-  validateRoles(table, roles);
+  // a log's recent rows often have no outcome yet: the roles are checked on the rows that have one
   if (manifest) checkManifestAgainstTable(manifest, table, { requireTarget: false });
   const scores = await score(table);
   const all = Uint32Array.from({ length: table.nRows }, (_, i) => i);
@@ -140,6 +140,7 @@ async function readSide(path: string, roles: DatasetRoles, score: Scorer, manife
   else {
     const sub = known.length === table.nRows ? table : takeRows(table, known);
     const subScores = known.length === table.nRows ? scores : Float64Array.from(known, (r) => scores[r]);
+    validateRoles(sub, roles);
     audit = auditReport({ table: sub, roles, scores: subScores, decision, sources: { file: basename(path), path, sha256: await sha256File(path) } });
   }
   return { table, scores, audit, auditProblem, rowsWithOutcome: known.length };

@@ -117,6 +117,20 @@ describe('bias-workbench monitor', () => {
     expect(j.windows.windows.map((w: { key: string }) => w.key)).toEqual(['2024-04', '2024-05']);
   });
 
+  it('a current log whose newest rows have no outcome yet is audited on the rows that have one', async () => {
+    const f = files(false);
+    const lines = readFileSync(f.cur, 'utf8').trimEnd().split('\n');
+    // the May rows (the last 60) are still pending: their outcome cell is empty
+    const pending = lines.map((l, i) => (i > 200 ? l.replace(/,(yes|no),/, ',,') : l));
+    const cur = writeIn(f.dir, 'pending.csv', pending.join('\n') + '\n');
+    const out = `${f.dir}/pending.json`;
+    const r = await run(['monitor', '--reference', f.ref, '--current', cur, '--score', 's', '--target', 'y', '--positive', 'yes', '--protected', 'g', '--out', out]);
+    expect(r.err).not.toMatch(/no value|missing/i);
+    expect(r.code).toBe(0);
+    const j = JSON.parse(readFileSync(out, 'utf8'));
+    expect(j.input.current).toMatchObject({ rows: 260, rowsWithOutcome: 200 });
+  });
+
   it('exit 3 when rules break, each broken rule named on standard error', async () => {
     const f = files(true);
     const r = await run([...base(f), '--policy', policy(f.dir), '--format', 'html']);
