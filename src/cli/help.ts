@@ -149,7 +149,7 @@ const USAGE: Record<CommandName, string> = {
       DIGITS decimals with --round: fewer cells, and the audit of the rounded scores), the
       label (1 where the target as text equals VALUE), COUNT(*) AS n and SUM(weight). Run it
       on the warehouse and bring back only the counts (docs/scale.md).`,
-  monitor: `  bias-workbench monitor --reference FILE --current FILE (--model model.json | --score COL)
+  monitor: `  bias-workbench monitor --reference FILE --current FILE (--model model.json|model.onnx [--manifest FILE] | --score COL)
                          --target COL --positive VALUE --protected COL[,COL...]
                          [--bins evidently|deciles|N] [--bins COL=c1,c2,...]
                          [--time-column COL --window week|month|quarter] [--policy policy.json]

@@ -41,6 +41,7 @@ const OPTIONS = {
   reference: { type: 'string' },
   current: { type: 'string' },
   model: { type: 'string' },
+  manifest: { type: 'string' },
   score: { type: 'string' },
   target: { type: 'string' },
   positive: { type: 'string' },
@@ -80,6 +81,8 @@ function readFlags(args: string[]) {
   if (!current) throw new UsageError('--current is required');
   const modelPath = optString(v, 'model');
   const scoreCol = optString(v, 'score');
+  const manifestPath = optString(v, 'manifest');
+  if (manifestPath && !modelPath) throw new UsageError('--manifest goes with --model');
   if (modelPath && scoreCol) throw new UsageError('give --model or --score, not both');
   if (!modelPath && !scoreCol) throw new UsageError('one of --model or --score is required');
   const protectedFlag = optString(v, 'protected');
@@ -96,6 +99,7 @@ function readFlags(args: string[]) {
     reference,
     current,
     modelPath,
+    manifestPath,
     scoreCol,
     attrs,
     driftBins: bins.drift,
@@ -161,7 +165,7 @@ export async function monitorCommand(args: string[]): Promise<number> {
   let model: Awaited<ReturnType<typeof openModelFromDisk>> | null = null;
   if (f.modelPath) {
     await setupNodeBackend();
-    model = await openModelFromDisk(f.modelPath);
+    model = await openModelFromDisk(f.modelPath, f.manifestPath);
   }
   try {
     const manifest = model?.manifest ?? null;
