@@ -55,9 +55,10 @@ function cspMeta(): Plugin {
  * - Precached at the first visit: index.html, every JS/CSS chunk and tfjs's .wasm files but
  *   onnxruntime-web's, and the bank and CRM demos' files; a navigation (`/?demo=bank`,
  *   `?workshop=…`) is answered with the cached index.html.
- * - onnxruntime-web (chunk + wasm, ~14 MB, needed only for .onnx models) is cached on first
- *   use instead (cache first: the names carry a content hash), so a session that never opens an
- *   ONNX model never downloads it, and one that did keeps it offline.
+ * - onnxruntime-web (chunk + wasm, ~14 MB) and our ONNX adapter's chunk, needed only for .onnx
+ *   models, are cached on first use instead (cache first: the names carry a content hash), so a
+ *   session that never opens an ONNX model never downloads them, and one that did keeps them
+ *   offline.
  * - Only our own origin: the precache list is our files, the runtime route matches our origin
  *   only, and anything else passes through to the network untouched (where the page's CSP
  *   refuses it). The worker's one file (runtime inlined) is covered by script-src/worker-src
@@ -77,7 +78,7 @@ function offline() {
     devOptions: { enabled: false },
     workbox: {
       globPatterns: ['**/*.{html,js,css,wasm}'],
-      globIgnores: ['**/assets/ort[-.]*', 'sw.js', 'workbox-*.js'],
+      globIgnores: ['**/assets/ort[-.]*', '**/assets/onnx-*', 'sw.js', 'workbox-*.js'],
       // the demo CSV (4.6 MB) and tfjs's wasm are larger than Workbox's 2 MiB default
       maximumFileSizeToCacheInBytes: 8 * 1024 * 1024,
       inlineWorkboxRuntime: true,
@@ -89,8 +90,9 @@ function offline() {
       ignoreURLParametersMatching: [/.*/],
       runtimeCaching: [
         {
-          // onnxruntime-web's lazy chunk and .wasm as the build names them (the function is copied into sw.js: no outside names)
-          urlPattern: ({ url, sameOrigin }) => sameOrigin && /\/assets\/ort[-.][^/]*\.(js|wasm)$/.test(url.pathname),
+          // onnxruntime-web's lazy chunk and .wasm, and our ONNX adapter's chunk, as the build names them
+          // (the function is copied into sw.js: no outside names)
+          urlPattern: ({ url, sameOrigin }) => sameOrigin && /\/assets\/(ort[-.][^/]*|onnx-[^/]*)\.(js|wasm)$/.test(url.pathname),
           handler: 'CacheFirst',
           options: { cacheName: 'bias-workbench-onnxruntime', expiration: { maxEntries: 8 } },
         },
