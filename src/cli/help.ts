@@ -163,7 +163,8 @@ const USAGE: Record<CommandName, string> = {
       (default month) with drift of each window. --policy: the committee's rules
       (bias-workbench.policy/1); exit 3 when one breaks, each named on standard error.
       See docs/monitoring.md.`,
-  report: `  bias-workbench report --data FILE (--model model.json [--manifest FILE] | --score COL)
+  report: `  bias-workbench report --project FILE [flags below, to change its settings]
+  bias-workbench report --data FILE (--model model.json [--manifest FILE] | --score COL)
                         --target COL --positive VALUE --protected COL[,COL...] [--bins COL=cuts]
                         [--weight COL] [--threshold T | --top-k K | --top-percent P]
                         [--intersections] [--bootstrap N] [--seed S] [--min-group-size N]
@@ -185,7 +186,8 @@ const USAGE: Record<CommandName, string> = {
       Groups with fewer than k rows (--k, default 10) are shown as "fewer than k" with their
       rates withheld, with complementary suppression; identifier-like columns are dropped (or
       pseudonymised with --identifiers hash); k-anonymity is checked over the protected and
-      --quasi columns. --project FILE is not available yet (exit 2).`,
+      --quasi columns. --project FILE: a project file saved by the page (with its data) gives the
+      data, model, roles, rule and audit options; flags given after it win.`,
 };
 
 const HEADER = 'bias-workbench — fairness audits of lead-scoring models, offline.';

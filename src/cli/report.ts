@@ -29,6 +29,7 @@ import { setupNodeBackend } from './backend';
 import { openModelFromDisk } from './load-model';
 import { baseRoles, collectNotes, printNotes, requiredProtected, sha256File, splitList, targetFlags, toJson, writeResult } from './common';
 import { RANGES, UsageError, numberFlag, optChoice, optString, parseFlags, type FlagValues } from './flags';
+import { applyOverrides, projectArgs, type ProjectArgs } from './report-project';
 
 const OPTIONS = {
   project: { type: 'string' },
@@ -101,9 +102,8 @@ function whyFlags(values: FlagValues, protectedCols: readonly string[]): Record<
 /** The flags, checked before any file is read. */
 function readFlags(args: string[]) {
   const v = parseFlags(args, OPTIONS);
-  if (v.project !== undefined) {
-    throw new UsageError('--project is not available yet: project files come with a later release. Give --data with --model or --score, --target, --positive and --protected instead');
-  }
+  // --project was turned into these flags by projectArgs before (report-project.ts)
+  if (v.project !== undefined) throw new UsageError('--project is given twice');
   const dataPath = optString(v, 'data');
   if (!dataPath) throw new UsageError('--data is required');
   const modelPath = optString(v, 'model');
@@ -282,7 +282,27 @@ function proxies(table: ColumnTable, attrs: readonly ProtectedAttribute[], candi
 
 // ---------------------------------------------------------------------------------------
 
+/** `--project FILE` taken out of the arguments: the file and the rest; null without it. */
+function projectFlag(args: readonly string[]): { path: string; rest: string[] } | null {
+  const i = args.findIndex((a) => a === '--project' || a.startsWith('--project='));
+  if (i < 0) return null;
+  const path = args[i].startsWith('--project=') ? args[i].slice('--project='.length) : args[i + 1];
+  if (!path || path.startsWith('--')) throw new UsageError('--project needs a value');
+  return { path, rest: [...args.slice(0, i), ...args.slice(i + (args[i].startsWith('--project=') ? 1 : 2))] };
+}
+
 export async function reportCommand(args: string[]): Promise<number> {
+  const fromProject = projectFlag(args);
+  if (!fromProject) return makeReport(args, null);
+  const p = await projectArgs(fromProject.path, fromProject.rest);
+  try {
+    return await makeReport(p.args, p);
+  } finally {
+    p.cleanup();
+  }
+}
+
+async function makeReport(args: string[], project: ProjectArgs | null): Promise<number> {
   const t0 = performance.now();
   const f = readFlags(args);
   let model: Awaited<ReturnType<typeof openModelFromDisk>> | null = null;
@@ -294,7 +314,7 @@ export async function reportCommand(args: string[]): Promise<number> {
     const manifest: Manifest | null = model?.manifest ?? null;
     const { target, positive } = targetFlags(f.values, manifest);
     const parsed = await readCsvFile(f.dataPath);
-    const table = parsed.table;
+    const table = project ? applyOverrides(parsed.table, project.overrides) : parsed.table;
     const roles = baseRoles(target, positive, f.attrs, f.weightCol);
     validateRoles(table, roles);
     for (const q of f.quasi) if (!table.columns.some((c) => c.name === q)) throw new WorkbenchError('roles-invalid', `--quasi names '${q}', which is not in the table`, 'Check the column name (names are case-sensitive).');
@@ -329,7 +349,7 @@ export async function reportCommand(args: string[]): Promise<number> {
       // a group hidden at k never enters the headline disparities
       minGroupSize: Math.max(f.minGroupSize, f.k),
       ...(f.resamples > 0 ? { bootstrap: { resamples: f.resamples, seed: f.seed, ...(f.level !== undefined ? { level: f.level } : {}) } } : {}),
-      sources: { ...NO_SOURCES, file: basename(f.dataPath), path: f.dataPath, bytes: st.size, sha256: sha, score: f.scoreCol ?? null, ...(model ? { model: f.modelPath!, manifest: model.manifestPath } : {}) },
+      sources: { ...NO_SOURCES, file: basename(f.dataPath), path: project?.dataLabel ?? f.dataPath, bytes: st.size, sha256: sha, score: f.scoreCol ?? null, ...(model ? (project ? { model: `${project.file}:model/${basename(f.modelPath!)}`, manifest: `${project.file}:project.json (model.manifest)` } : { model: f.modelPath!, manifest: model.manifestPath }) : {}) },
       notes,
     });
 
@@ -356,7 +376,7 @@ export async function reportCommand(args: string[]): Promise<number> {
       chosenScenario: f.chosen,
       oversight: log || workshop || v.oversight ? { log, workshop, ...(v.oversight ? { statement: optString(v, 'oversight') } : {}) } : null,
       monitoring: { plan: optString(v, 'monitoring'), policy },
-      reproducibility: { versions: { node: process.versions.node }, command: `bias-workbench report ${args.map((a) => (/^[\w@%+=:,./-]+$/.test(a) ? a : `'${a.replace(/'/g, "'\\''")}'`)).join(' ')}` },
+      reproducibility: { versions: { node: process.versions.node }, command: `bias-workbench report ${(project?.command ?? args).map((a) => (/^[\w@%+=:,./-]+$/.test(a) ? a : `'${a.replace(/'/g, "'\\''")}'`)).join(' ')}` },
       privacy: { k: f.k, quasiIdentifiers: f.quasi.map((column) => ({ column })), identifierAction: f.identifierAction },
       createdAt: new Date().toISOString(),
     };

@@ -65,10 +65,10 @@ describe('bias-workbench report', () => {
     expect(html.match(/<tr><th scope="row">C<\/th>.*?<\/tr>/)?.[0]).toContain('fewer than 10');
   });
 
-  it('--project is refused plainly with status 2', async () => {
-    const r = await run(['report', '--project', 'p.zip']);
+  it('--project with --score is refused plainly with status 2 (report-project.test.ts has the rest)', async () => {
+    const r = await run(['report', '--project', 'p.zip', '--score', 'score']);
     expect(r.code).toBe(2);
-    expect(r.err).toMatch(/^bias-workbench: --project is not available yet.*See bias-workbench report --help\.\n$/);
+    expect(r.err).toMatch(/^bias-workbench: --project holds the data and the model: give it without --score.*See bias-workbench report --help\.\n$/);
   });
 
   it('usage mistakes exit 2 with one line', async () => {
