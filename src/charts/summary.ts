@@ -9,6 +9,7 @@
  * as percentages. Pure: no Plotly, no DOM.
  */
 import type { PlotSpec } from './types';
+import { count } from '../core/format';
 
 export interface SummaryOptions {
   /** points listed per series before switching to size + range (default 12) */
@@ -45,7 +46,8 @@ function fmt(v: unknown, percent: boolean): string {
   if (typeof v === 'string') return v;
   if (typeof v !== 'number' || !Number.isFinite(v)) return 'no value';
   if (percent) return `${(v * 100).toFixed(1)}%`;
-  return Math.abs(v) >= 1000 || Number.isInteger(v) ? v.toLocaleString('en-US') : v.toFixed(3);
+  // count's one shared formatter: toLocaleString builds a new one per call
+  return Math.abs(v) >= 1000 || Number.isInteger(v) ? count(v) : v.toFixed(3);
 }
 
 function arrayOf(v: unknown): unknown[] {

@@ -57,9 +57,12 @@ export function signed(x: Shown, digits = 3): string {
   return v < 0 && Number(s) !== 0 ? `−${s}` : `+${s}`;
 }
 
+/** One formatter for every count: `toLocaleString` builds a new one per call, slow in a render of many cells. */
+const COUNT_FORMAT = new Intl.NumberFormat('en-US');
+
 /** A count with thousands separators: 45211 → "45,211". */
 export function count(n: number): string {
-  return Number.isFinite(n) ? n.toLocaleString('en-US') : 'undefined';
+  return Number.isFinite(n) ? COUNT_FORMAT.format(n) : 'undefined';
 }
 
 /** A large count in short form: 6,600,000 → "6.6 M", 12,000 → "12 k". */
