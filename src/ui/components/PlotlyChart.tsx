@@ -49,6 +49,11 @@ function nextSlot(): Slot | undefined {
 }
 
 async function drawOne(): Promise<void> {
+  if (!nextSlot()) {
+    // nothing displayed waits for a draw: Plotly is not even loaded
+    scheduled = false;
+    return;
+  }
   const Plotly = await loadPlotly();
   const next = nextSlot();
   if (next) {
@@ -179,7 +184,8 @@ export function PlotlyChart({ spec, testId, stale = false, marker = null }: { sp
       ro?.disconnect();
       stopWatching();
       slots.delete(node);
-      void loadPlotly().then((Plotly) => Plotly.purge(node));
+      // only a chart Plotly drew needs purging: unmounting must never be what loads Plotly
+      if (plotly) void plotly.then((Plotly) => Plotly.purge(node));
     };
      
   }, []);
