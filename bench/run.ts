@@ -7,7 +7,7 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 
-const all = ['predict', 'threshold', 'explain', 'shap', 'shap-page', 'scenarios', 'reductions', 'fit', 'frames', 'csv', 'simulate', 'counts', 'models'];
+const all = ['predict', 'threshold', 'explain', 'shap', 'shap-page', 'scenarios', 'reductions', 'fit', 'frames', 'load', 'csv', 'simulate', 'counts', 'models'];
 const chosen = process.argv.slice(2).filter((a) => all.includes(a));
 for (const name of chosen.length ? chosen : all) {
   const file = `bench/${name}.ts`;
