@@ -17,7 +17,7 @@
  *   6–10 s of compute, 15.7 M model rows; and the speed-up of the whole process against it.
  */
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -51,6 +51,8 @@ function errorAgainst(values: ArrayLike<number>, exact: ArrayLike<number>): { me
 
 interface CliRunFigures {
   wall: number;
+  /** user + system CPU seconds of the child (all its threads), from /usr/bin/time; NaN without it */
+  cpu: number;
   compute: number;
   evaluations: number;
   values: Float64Array;
@@ -66,12 +68,17 @@ function runCli(w: ShapWorkload, env: Record<string, string>, extra: string[], r
     ...(extra.includes('--permutations') || extra.includes('exact') ? [] : ['--permutations', String(P)]),
     '--seed', '1', '--out', out, ...extra,
   ];
+  const timed = existsSync('/usr/bin/time');
   const t0 = performance.now();
-  const r = spawnSync(process.execPath, args, { env: { ...process.env, ...env }, encoding: 'utf8' });
+  const r = timed
+    ? spawnSync('/usr/bin/time', ['-f', 'BW-CPU %U %S', process.execPath, ...args], { env: { ...process.env, ...env }, encoding: 'utf8' })
+    : spawnSync(process.execPath, args, { env: { ...process.env, ...env }, encoding: 'utf8' });
   const wall = (performance.now() - t0) / 1000;
   if (r.status !== 0) throw new Error(`CLI failed (${r.status}): ${r.stderr}`);
+  const cpuLine = /BW-CPU ([\d.]+) ([\d.]+)/.exec(r.stderr);
+  const cpu = cpuLine ? Number(cpuLine[1]) + Number(cpuLine[2]) : NaN;
   const json = JSON.parse(readFileSync(out, 'utf8')) as { seconds: number; evaluations: number; rows: { values: number[] }[] };
-  return { wall, compute: json.seconds, evaluations: json.evaluations, values: Float64Array.from(json.rows.flatMap((row) => row.values)) };
+  return { wall, cpu, compute: json.seconds, evaluations: json.evaluations, values: Float64Array.from(json.rows.flatMap((row) => row.values)) };
 }
 
 /**
@@ -201,10 +208,20 @@ async function main(): Promise<void> {
       const ce = errorAgainst(r.values, exact.values);
       console.log(
         `CLI, ${c.label}: ${fmt(r.wall, 2)} s whole process (median of 3; ${fmt(runs[0].wall, 2)}–${fmt(runs[2].wall, 2)}), ${fmt(r.compute, 2)} s computing, ` +
-          `${fmt(r.wall - r.compute, 2)} s else (start-up, reading, writing); ${fmt(r.evaluations)} model rows, ${fmt(r.evaluations / r.compute / 1e6, 2)} M rows/s; ` +
-          `error vs exact: mean ${exp(ce.mean)}, max ${exp(ce.max)}; shap's recorded compute ÷ this whole process: ${fmt(SHAP_RECORDED.computeLow / r.wall, 1)}–${fmt(SHAP_RECORDED.computeHigh / r.wall, 1)}× (${fmt(shapMid / r.wall, 1)}× at the midpoint)`,
+          `${fmt(r.wall - r.compute, 2)} s else (start-up, reading, writing), ${fmt(r.cpu, 2)} CPU s; ${fmt(r.evaluations)} model rows, ${fmt(r.evaluations / r.compute / 1e6, 2)} M rows/s; ` +
+          `error vs exact: mean ${exp(ce.mean)}, max ${exp(ce.max)}; shap's recorded compute ÷ this whole process: ${fmt(SHAP_RECORDED.computeLow / r.wall, 1)}–${fmt(SHAP_RECORDED.computeHigh / r.wall, 1)}× (${fmt(shapMid / r.wall, 1)}× at the midpoint; best run ${fmt(SHAP_RECORDED.computeLow / runs[0].wall, 1)}–${fmt(SHAP_RECORDED.computeHigh / runs[0].wall, 1)}×)`,
       );
     }
+    // same-run ratios against the issue's configuration (the first case), medians of the same rounds
+    const median = (k: number, f: (x: CliRunFigures) => number): number => byCase[k].map(f).sort((a, b) => a - b)[1];
+    const last = cases.length - 1;
+    const speedup = median(0, (x) => x.wall) / median(last, (x) => x.wall);
+    const cpuRatio = median(0, (x) => x.cpu) / median(last, (x) => x.cpu);
+    const ISSUE_OLD_WALL = 4.2;
+    console.log(
+      `same run: ${cases[last].label} against ${cases[0].label}: ${fmt(speedup, 2)}× faster as a whole process (median wall), ${fmt(cpuRatio, 2)}× less CPU time; ` +
+        `scaled from the issue's recorded 4.2 s for the old CLI (shap 6–10 s), that is ${fmt(ISSUE_OLD_WALL / speedup, 2)} s: ${fmt(SHAP_RECORDED.computeLow / (ISSUE_OLD_WALL / speedup), 1)}–${fmt(SHAP_RECORDED.computeHigh / (ISSUE_OLD_WALL / speedup), 1)}× shap (a projection, not a measurement)`,
+    );
     const ex = [0, 1, 2].map(() => runCli(w, {}, ['--method', 'exact'])).sort((a, b) => a.wall - b.wall)[1];
     console.log(`(load average: ${loadavg().map((x) => fmt(x, 1)).join(', ')})`);
     console.log(`CLI, compiled, default threads, --method exact (what --method auto picks for 8 columns): ${fmt(ex.wall, 2)} s whole process, ${fmt(ex.compute, 2)} s computing, ${fmt(ex.evaluations)} model rows, error vs exact ${exp(errorAgainst(ex.values, exact.values).max)} (max)`);
