@@ -30,6 +30,7 @@ import {
   type ScenarioBaseline,
   type ScenarioComparison,
   type ScenarioResult,
+  type ReductionsReport,
   type ScenarioThresholdReport,
 } from '../core/mitigate';
 import { defaultTrainOptions } from '../core/train';
@@ -80,6 +81,10 @@ export interface CompareScenarioJson {
     heldOutGap: Num;
     met: boolean;
     attempts: { lambda: number; trainingGap: Num; met: boolean; seconds: number }[];
+    /** how it was enforced: 'reductions' (a logistic baseline) or 'penalty' */
+    method: 'reductions' | 'penalty';
+    /** with reductions: the mixture and how it was found (core's ReductionsReport) */
+    reductions?: ReductionsReport;
   };
   groupThresholds?: Omit<ScenarioThresholdReport, 'expectedSelectionRate'> & { expectedSelectionRate: Record<string, Num> };
   notes: string[];
@@ -180,6 +185,8 @@ function scenarioJson(r: ScenarioResult, diff: ScenarioComparison | undefined): 
             heldOutGap: r.constraint.heldOutGap,
             met: r.constraint.met,
             attempts: r.constraint.attempts.map((a) => ({ lambda: a.lambda, trainingGap: a.trainingGap, met: a.met, seconds: seconds(a.ms) })),
+            method: r.constraint.method ?? 'penalty',
+            ...(r.constraint.reductions ? { reductions: r.constraint.reductions } : {}),
           },
         }
       : {}),
@@ -459,8 +466,13 @@ export function renderCompareHtml(r: CompareReport): string {
       const parts: string[] = [];
       if (s.constraint) {
         const c = s.constraint;
+        const gaps = `training gap ${c.trainingGap === null ? 'undefined' : exact(c.trainingGap)}, held-out gap ${c.heldOutGap === null ? 'undefined' : exact(c.heldOutGap)}`;
+        const bound = `${escapeHtml(c.constraint)}${c.bound !== null ? `, bound ${exact(c.bound)} (${c.met ? 'met' : 'not met'} on the training rows)` : ''}`;
+        const r = c.reductions;
         parts.push(
-          `<p>Constraint ${escapeHtml(c.constraint)}${c.bound !== null ? `, bound ${exact(c.bound)} (${c.met ? 'met' : 'not met'} on the training rows)` : ''}: λ = ${exact(c.lambda)}, training gap ${c.trainingGap === null ? 'undefined' : exact(c.trainingGap)}, held-out gap ${c.heldOutGap === null ? 'undefined' : exact(c.heldOutGap)}; runs: ${c.attempts.map((a) => `λ ${exact(a.lambda)} → ${a.trainingGap === null ? 'undefined' : exact(a.trainingGap)}`).join(', ')}.</p>`,
+          r
+            ? `<p>Constraint ${bound}, by reductions (exponentiated gradient over weighted logistic fits): a mixture of ${r.weights.length} of its ${r.oracleCalls} weighted fits (${r.iterations} iterations, duality gap ${exact(r.gap)}, tolerance ν ${exact(r.nu)}), exported as its score with the threshold ${exact(r.threshold)} fitted on the training rows; ${gaps}.</p>`
+            : `<p>Constraint ${bound}, by a penalty in training: λ = ${exact(c.lambda)}, ${gaps}; runs: ${c.attempts.map((a) => `λ ${exact(a.lambda)} → ${a.trainingGap === null ? 'undefined' : exact(a.trainingGap)}`).join(', ')}.</p>`,
         );
       }
       if (s.groupThresholds) {

@@ -134,7 +134,11 @@ describe('compare with a trained baseline', () => {
 
 describe('compare output and bad input', () => {
   it('writes a self-contained HTML table with escaped names', async () => {
-    const sc = file('html.json', JSON.stringify([{ name: 'baseline <b>', interventions: [] }, { name: 'EO', interventions: [{ kind: 'group-thresholds', constraint: 'equal-opportunity' }] }]));
+    const sc = file('html.json', JSON.stringify([
+      { name: 'baseline <b>', interventions: [] },
+      { name: 'EO', interventions: [{ kind: 'group-thresholds', constraint: 'equal-opportunity' }] },
+      { name: 'DP', interventions: [{ kind: 'constraint', constraint: 'demographic-parity', bound: 0.05 }] },
+    ]));
     const out = join(dir, 'compare.html');
     const r = await run(['compare', '--data', data, ...TRAIN, '--scenarios', sc, '--format', 'html', '--out', out]);
     expect(r.code, r.err).toBe(0);
@@ -144,6 +148,9 @@ describe('compare output and bad input', () => {
     expect(html).not.toContain('<b>');
     expect(html).not.toMatch(/<script|<link|src=/i);
     expect(html).toContain('group thresholds for equal-opportunity');
+    // a constraint on a logistic baseline runs by reductions: the page says so, not a penalty's λ
+    expect(html).toMatch(/Constraint demographic-parity, bound 0\.050? \((met|not met) on the training rows\), by reductions .* a mixture of \d+ of its \d+ weighted fits/);
+    expect(html).not.toMatch(/λ = /);
   });
 
   it('evaluates an imported model as it is, with neutralise and group thresholds', async () => {
