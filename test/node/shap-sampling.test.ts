@@ -140,6 +140,34 @@ describe('permutation SHAP error against exact values at equal model evaluations
     expect(seen[seen.length - 1]).toBe(e.evaluations);
   });
 
+  it('rows of 16 inputs or more (copied into the batch by copyWithin) are the rows the walk means', async () => {
+    // 24 inputs in 6 column blocks; z has pairwise interactions only, so in logit space one
+    // permutation walk is exact: any wrongly copied row would show as a difference from exact
+    const width = 24;
+    const blocks = [[0, 3], [3, 7], [7, 8], [8, 15], [15, 20], [20, 24]];
+    const players = blocks.map(([start, end], k) => ({ name: `c${k}`, start, end }));
+    const z = (X: Float32Array, o: number): number => {
+      let s = 0;
+      for (let c = 0; c < width; c++) s += (((c * 7) % 5) - 2) * 0.15 * X[o + c];
+      return s + 0.4 * X[o + 1] * X[o + 9] - 0.3 * X[o + 16] * X[o + 22];
+    };
+    const sig = (t: number): number => 1 / (1 + Math.exp(-t));
+    const wide: ExplainScorer = {
+      nFeatures: width,
+      predict: async (X, n) => Float32Array.from({ length: n }, (_, r) => sig(z(X, r * width))),
+      predictFloat64: async (X, n) => Float64Array.from({ length: n }, (_, r) => sig(z(X, r * width))),
+      dispose: () => {},
+    };
+    const rng = createRng(8);
+    const rand = (n: number) => Float32Array.from({ length: n * width }, () => rng.next() * 2 - 1);
+    const inp = { scorer: wide, X: rand(5), nRows: 5, background: rand(9), nBackground: 9, players };
+    const exact = await exactShapley(inp, { output: 'logit', logitClip: 1e-12 });
+    for (const sampling of ['antithetic', 'orthogonal'] as const) {
+      const perm = await permutationShap(inp, { output: 'logit', logitClip: 1e-12, permutations: 2, seed: 3, sampling, batchRows: 40 });
+      for (let k = 0; k < exact.values.length; k++) expect(Math.abs(perm.values[k] - exact.values[k])).toBeLessThan(1e-9);
+    }
+  });
+
   it('refuses an unknown sampler before any model call', async () => {
     let calls = 0;
     const counting: ExplainScorer = { ...scorer, predict: (X, n) => (calls++, scorer.predict(X, n)), predictFloat64: undefined };

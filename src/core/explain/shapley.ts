@@ -409,6 +409,13 @@ function binomial(n: number, k: number): number {
 // permutation
 
 /**
+ * Rows at least this wide are copied into the batch with copyWithin (a memmove within one
+ * buffer); narrower ones by a loop, which is cheaper below it. Measured in Node: 8 inputs, loop
+ * 8 ns/row vs copyWithin 15; 50 inputs (the bank demo), loop 87 ns/row vs copyWithin 18.
+ */
+const COPY_WITHIN_MIN_WIDTH = 16;
+
+/**
  * Walks the (row, permutation, toggle) sequence. The same walk runs twice: the producer
  * writes the rows that need a model evaluation into the batch; after the predict call the
  * consumer replays the same steps, reading those outputs in order and crediting the deltas.
@@ -432,6 +439,9 @@ class PermutationWalk {
   /** reuse flags for single-on (first M·B) and single-off (next M·B) states of the current row */
   private readonly flags: Uint8Array;
   // producer
+  /** the producer's rows: the batch, then the B current hybrid rows (one buffer, see produce) */
+  private readonly work: Float32Array | null;
+  private readonly hybridAt: number;
   private readonly hybrid: Float32Array | null;
   // consumer
   private readonly out: Float64Array | null;
@@ -450,6 +460,8 @@ class PermutationWalk {
     private readonly rowOffset: number,
     private readonly res: ShapleyResult,
     private readonly sampling: PermutationSampling,
+    /** producer only: (batchRows + B) × width floats; the batch is its first batchRows rows */
+    work: Float32Array | null,
   ) {
     const { M, B, width } = ctx;
     this.perm = new Int32Array(M);
@@ -461,7 +473,10 @@ class PermutationWalk {
     this.xorOn = new Int32Array(B);
     this.xorOff = new Int32Array(B);
     this.flags = new Uint8Array(2 * M * B);
-    this.hybrid = consumer ? null : new Float32Array(B * width);
+    this.work = consumer ? null : work;
+    this.hybridAt = ctx.batchRows * width;
+    this.hybrid = this.work ? this.work.subarray(this.hybridAt, this.hybridAt + B * width) : null;
+    if (this.hybrid && this.hybrid.length !== B * width) throw internal('permutation SHAP: the producer needs (batchRows + B) × width floats');
     this.out = consumer ? new Float64Array(B) : null;
     this.cache = consumer ? new Float64Array(2 * M * B) : null;
     this.contrib = consumer ? new Float64Array(M) : null;
@@ -563,6 +578,9 @@ class PermutationWalk {
     const xorOff = this.xorOff;
     const flags = this.flags;
     const hybrid = this.hybrid!;
+    const work = this.work!;
+    const hybridAt = this.hybridAt;
+    const wide = width >= COPY_WITHIN_MIN_WIDTH;
     const xo = this.i * width;
     const MB = M * B;
     for (let b = 0; b < B; b++) {
@@ -586,7 +604,8 @@ class PermutationWalk {
         flags[key] = 1;
       }
       const o = fill * width;
-      for (let c = 0; c < width; c++) batch[o + c] = hybrid[ho + c];
+      if (wide) work.copyWithin(o, hybridAt + ho, hybridAt + ho + width);
+      else for (let c = 0; c < width; c++) batch[o + c] = hybrid[ho + c];
       fill++;
     }
     if (t === 2 * M) this.endUnit();
@@ -665,10 +684,11 @@ export async function permutationShap(input: ShapleyInput, options: PermutationO
   res.sampling = sampling;
   const seed = options.seed ?? 0;
   const rowOffset = options.rowIndexOffset ?? 0;
-  const producer = new PermutationWalk(ctx, false, P, seed, rowOffset, res, sampling);
-  const consumer = new PermutationWalk(ctx, true, P, seed, rowOffset, res, sampling);
   const cap = ctx.batchRows;
-  const batch = new Float32Array(cap * width);
+  const work = new Float32Array((cap + B) * width);
+  const batch = work.subarray(0, cap * width);
+  const producer = new PermutationWalk(ctx, false, P, seed, rowOffset, res, sampling, work);
+  const consumer = new PermutationWalk(ctx, true, P, seed, rowOffset, res, sampling, null);
   let fill = 0;
   let pendingSteps = 0;
   const total = N * P;
