@@ -1,10 +1,9 @@
 /**
  * `bias-workbench compare`: what-if mitigation scenarios (docs/mitigations.md) on one seeded
  * held-out split shared by every scenario, as JSON or as one self-contained HTML table. The
- * numbers are the core's (`runScenario`, `compareScenarios`, `paretoFrontier`); this file only
- * builds the context the way the app's worker does and flattens the results:
- * `{ value, reason, interval }` → `metrics[key] = value`, `undefined[key] = reason`,
- * `intervals[key] = [lower, upper]`.
+ * numbers are the core's (`runScenario`, and `compareScenariosJson` for the JSON, which the
+ * page's report uses too); this file only builds the context the way the app's worker does,
+ * adds the input, split and baseline, and renders the HTML.
  *
  * `--model` takes any model the CLI opens (core's openModel: a TensorFlow.js Layers or graph
  * model, or an ONNX file): an imported baseline only scores, so its format does not matter.
@@ -14,24 +13,22 @@
 import { basename } from 'node:path';
 import { readFile } from 'node:fs/promises';
 import { WorkbenchError } from '../core/errors';
-import { checkManifestAgainstTable, type Manifest, type ModelFormat } from '../core/manifest';
-import { validateRoles, type DatasetRoles, type ProtectedAttribute } from '../core/roles';
-import type { Interval } from '../core/metrics';
+import { checkManifestAgainstTable, type Manifest } from '../core/manifest';
+import { validateRoles, type DatasetRoles } from '../core/roles';
 import {
-  compareScenarios,
+  baselineIndex,
+  compareScenariosJson,
+  COMPARE_METRIC_KEYS,
   createSplit,
   describeIntervention,
   defaultScenarioOptions,
-  paretoFrontier,
   runScenario,
   validateScenarios,
+  type CompareReport,
   type Intervention,
   type Scenario,
   type ScenarioBaseline,
-  type ScenarioComparison,
   type ScenarioResult,
-  type ReductionsReport,
-  type ScenarioThresholdReport,
 } from '../core/mitigate';
 import { defaultTrainOptions } from '../core/train';
 import { labelOf } from '../core/definitions';
@@ -47,166 +44,8 @@ import { escapeHtml, reportDocument } from './report-style';
 type Num = number | null;
 type Pair = [Num, Num];
 
-/** The held-out metrics of a scenario, flattened. */
-export const COMPARE_METRIC_KEYS = [
-  'accuracy',
-  'balancedAccuracy',
-  'rocAuc',
-  'demographicParityDifference',
-  'equalOpportunityDifference',
-  'equalizedOddsDifference',
-] as const;
-export type CompareMetricKey = (typeof COMPARE_METRIC_KEYS)[number];
-
-export interface CompareScenarioJson {
-  name: string;
-  interventions: Intervention[];
-  /** held-out rows, and how many of them were selected */
-  heldOutRows: number;
-  selected: number;
-  /** rows the model was trained on (after resampling; 0 for an imported model) */
-  trainRows: number;
-  metrics: Record<CompareMetricKey, Num> & { selectionRate: Record<string, Num> };
-  /** metric (or `selectionRate.<group>`) → why it is null */
-  undefined: Record<string, string>;
-  /** bootstrap percentile intervals, [lower, upper]; empty with --bootstrap 0 */
-  intervals: Partial<Record<CompareMetricKey, Pair>> & { selectionRate?: Record<string, Pair> };
-  /** value − the baseline scenario's (for a disparity, negative = smaller gap); null without a baseline scenario */
-  differencesFromBaseline: (Record<CompareMetricKey, Num> & { selectionRate: Record<string, Num> }) | null;
-  constraint?: {
-    constraint: string;
-    bound: Num;
-    lambda: number;
-    trainingGap: Num;
-    heldOutGap: Num;
-    met: boolean;
-    attempts: { lambda: number; trainingGap: Num; met: boolean; seconds: number }[];
-    /** how it was enforced: 'reductions' (a logistic baseline) or 'penalty' */
-    method: 'reductions' | 'penalty';
-    /** with reductions: the mixture and how it was found (core's ReductionsReport) */
-    reductions?: ReductionsReport;
-  };
-  groupThresholds?: Omit<ScenarioThresholdReport, 'expectedSelectionRate'> & { expectedSelectionRate: Record<string, Num> };
-  notes: string[];
-  seconds: number;
-}
-
-export interface CompareReport {
-  generatedBy: string;
-  input: {
-    file: string;
-    path: string;
-    sha256: string;
-    rows: number;
-    target: string;
-    positive: string;
-    protected: ProtectedAttribute[];
-    weight: string | null;
-  };
-  groups: { name: string; levels: string[] };
-  split: { seed: number; train: number; test: number; testFraction: number };
-  baseline:
-    | { kind: 'imported'; model: string; /** the model's format (Layers, graph, ONNX) */ format: ModelFormat; manifest: string; features: string[]; threshold: number }
-    | {
-        kind: 'trained';
-        trainKind: 'logistic' | 'mlp';
-        epochs: number;
-        features: string[];
-        featuresFrom: 'model' | 'data';
-        includeProtected: boolean;
-        model: string | null;
-      };
-  bootstrap: { resamples: number; level: number | null };
-  /** the scenario the differences are taken from (the first with no interventions, or named "baseline") */
-  baselineScenario: string | null;
-  scenarios: CompareScenarioJson[];
-  /** names on the frontier of accuracy (higher) vs demographic parity difference (lower), by increasing difference */
-  pareto: string[];
-  /** notes about the data and the model (CSV and manifest warnings, imputed inputs, rows in no group, …) */
-  notes: ReportNote[];
-}
-
-// ---------------------------------------------------------------------------------------
-// flattening
-
-function pair(i: Interval | undefined): Pair | undefined {
-  return i ? [i.lower, i.upper] : undefined;
-}
-
-function flattenMetrics(r: ScenarioResult): Pick<CompareScenarioJson, 'metrics' | 'undefined' | 'intervals'> {
-  const m = r.metrics;
-  const values = {} as Record<CompareMetricKey, Num>;
-  const undef: Record<string, string> = {};
-  const intervals: CompareScenarioJson['intervals'] = {};
-  for (const k of COMPARE_METRIC_KEYS) {
-    const v: { value: Num; reason?: string; interval?: Interval } = m[k];
-    values[k] = v.value;
-    if (v.value === null) undef[k] = v.reason ?? 'undefined';
-    const p = pair(v.interval);
-    if (p) intervals[k] = p;
-  }
-  const selectionRate: Record<string, Num> = {};
-  const srIntervals: Record<string, Pair> = {};
-  for (const s of m.selectionRate) {
-    selectionRate[s.level] = s.value;
-    if (s.value === null) undef[`selectionRate.${s.level}`] = s.reason ?? 'undefined';
-    const p = pair(s.interval);
-    if (p) srIntervals[s.level] = p;
-  }
-  if (Object.keys(srIntervals).length > 0) intervals.selectionRate = srIntervals;
-  return { metrics: { ...values, selectionRate }, undefined: undef, intervals };
-}
-
-function differences(row: ScenarioComparison): NonNullable<CompareScenarioJson['differencesFromBaseline']> {
-  const out = {} as Record<CompareMetricKey, Num>;
-  for (const k of COMPARE_METRIC_KEYS) out[k] = row[k].difference;
-  return { ...out, selectionRate: Object.fromEntries(row.selectionRate.map((s) => [s.level, s.difference])) };
-}
-
-const seconds = (ms: number): number => Math.round(ms) / 1000;
-
-function scenarioJson(r: ScenarioResult, diff: ScenarioComparison | undefined): CompareScenarioJson {
-  const levels = r.group.levels;
-  return {
-    name: r.name,
-    interventions: r.interventions,
-    heldOutRows: r.metrics.n,
-    selected: r.metrics.selected,
-    trainRows: r.trainRows,
-    ...flattenMetrics(r),
-    differencesFromBaseline: diff ? differences(diff) : null,
-    ...(r.constraint
-      ? {
-          constraint: {
-            constraint: r.constraint.constraint,
-            bound: r.constraint.bound,
-            lambda: r.constraint.lambda,
-            trainingGap: r.constraint.trainingGap,
-            heldOutGap: r.constraint.heldOutGap,
-            met: r.constraint.met,
-            attempts: r.constraint.attempts.map((a) => ({ lambda: a.lambda, trainingGap: a.trainingGap, met: a.met, seconds: seconds(a.ms) })),
-            method: r.constraint.method ?? 'penalty',
-            ...(r.constraint.reductions ? { reductions: r.constraint.reductions } : {}),
-          },
-        }
-      : {}),
-    ...(r.groupThresholds
-      ? {
-          groupThresholds: {
-            ...r.groupThresholds,
-            expectedSelectionRate: Object.fromEntries(levels.map((l, g) => [l, r.groupThresholds!.expectedSelectionRate[g] ?? null])),
-          },
-        }
-      : {}),
-    notes: r.notes,
-    seconds: seconds(r.timings.totalMs),
-  };
-}
-
-/** Index of the scenario the differences are taken from: the first with no interventions or named "baseline". */
-export function baselineIndex(scenarios: readonly Scenario[]): number {
-  return scenarios.findIndex((s) => s.interventions.length === 0 || s.name === 'baseline');
-}
+// the JSON is built by core (src/core/mitigate/compare-json.ts), as for the page's report
+export { baselineIndex, COMPARE_METRIC_KEYS, type CompareMetricKey, type CompareReport, type CompareScenarioJson } from '../core/mitigate';
 
 // ---------------------------------------------------------------------------------------
 // inputs
@@ -389,13 +228,12 @@ export async function compareCommand(args: string[]): Promise<number> {
     }
 
     const bi = baselineIndex(scenarios);
-    const cmp = bi >= 0 ? compareScenarios(results, scenarios[bi].name) : null;
+    const compared = compareScenariosJson(results, bi >= 0 ? scenarios[bi].name : null);
     if (bi < 0) {
       const note = warningNotes('no-baseline', ['No scenario has no interventions or is named "baseline": differencesFromBaseline are null.']);
       printNotes(note);
       notes.push(...note);
     }
-    const frontier = paretoFrontier(results.map((r) => ({ accuracy: r.metrics.accuracy.value, disparity: r.metrics.demographicParityDifference.value, degenerate: r.metrics.degenerate })));
     const level = results.map((r) => r.metrics.accuracy.interval?.level).find((l) => l !== undefined) ?? null;
     const report: CompareReport = {
       generatedBy: GENERATED_BY,
@@ -404,9 +242,9 @@ export async function compareCommand(args: string[]): Promise<number> {
       split: { seed: split.seed, train: split.train.length, test: split.test.length, testFraction: split.testFraction },
       baseline: baselineJson,
       bootstrap: { resamples, level: resamples > 0 ? level : null },
-      baselineScenario: bi >= 0 ? scenarios[bi].name : null,
-      scenarios: results.map((r, i) => scenarioJson(r, cmp?.rows[i])),
-      pareto: frontier.map((i) => results[i].name),
+      baselineScenario: compared.baselineScenario,
+      scenarios: compared.scenarios,
+      pareto: compared.pareto,
       notes,
     };
     await writeResult(format === 'html' ? renderCompareHtml(report) : toJson(report), out);

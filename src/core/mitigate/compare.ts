@@ -33,7 +33,7 @@ function delta(value: number | null, baseline: number | null): MetricDelta {
  * disparity, negative = smaller gap). The baseline itself is included (differences 0).
  * Throws 'roles-invalid' when no result has the baseline's name.
  */
-export function compareScenarios(results: readonly ScenarioResult[], baselineName: string): { baseline: string; rows: ScenarioComparison[] } {
+export function compareScenarios(results: readonly Pick<ScenarioResult, 'name' | 'metrics' | 'timings'>[], baselineName: string): { baseline: string; rows: ScenarioComparison[] } {
   const base = results.find((r) => r.name === baselineName);
   if (!base) {
     throw invalid(`no scenario is named "${baselineName}" (there are: ${results.map((r) => `"${r.name}"`).join(', ')})`, 'Pick the baseline among the scenarios that were run.');

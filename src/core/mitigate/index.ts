@@ -93,3 +93,16 @@ export {
 } from './scenario-result';
 export { runScenario } from './scenarios';
 export { compareScenarios, type MetricDelta, type ScenarioComparison } from './compare';
+export {
+  baselineIndex,
+  COMPARE_METRIC_KEYS,
+  compareScenariosJson,
+  differences,
+  flattenMetrics,
+  scenarioJson,
+  type CompareMetricKey,
+  type CompareReport,
+  type CompareScenarioJson,
+  type CompareScenariosJson,
+  type ScenarioOutcome,
+} from './compare-json';
