@@ -168,6 +168,28 @@ describe('permutation SHAP error against exact values at equal model evaluations
     }
   });
 
+  it('batches as small as the background give the same values, even when whole walks need no model row', async () => {
+    // X and the background are one row but for f3 (background rows 0..4) and f5 (X rows 0..2): most
+    // toggles evaluate nothing, so a batch fills up with steps before it fills up with rows
+    const B = 12;
+    const base = explainRows.X.subarray(0, 8);
+    const bg = new Float32Array(B * 8);
+    for (let b = 0; b < B; b++) bg.set(base, b * 8);
+    for (let b = 0; b < 5; b++) bg[b * 8 + 3] = b - 2;
+    const X = new Float32Array(4 * 8);
+    for (let i = 0; i < 4; i++) X.set(base, i * 8);
+    for (let i = 0; i < 3; i++) X[i * 8 + 5] = i + 0.5;
+    const inp = { scorer, X, nRows: 4, background: bg, nBackground: B, players: singleInputPlayers(8) };
+    const big = await permutationShap(inp, { permutations: 6, seed: 2 });
+    const small = await permutationShap(inp, { permutations: 6, seed: 2, batchRows: B });
+    expect(Array.from(small.values)).toEqual(Array.from(big.values));
+    expect(small.evaluations).toBe(big.evaluations);
+    // row 3 differs from the background only in f3 (rows 0..4): every other column gets exactly 0
+    for (let j = 0; j < 8; j++) if (j !== 3) expect(big.values[3 * 8 + j]).toBe(0);
+    const exact = await exactShapley(inp);
+    for (let k = 0; k < exact.values.length; k++) expect(Math.abs(big.values[k] - exact.values[k])).toBeLessThan(1e-12);
+  });
+
   it('refuses an unknown sampler before any model call', async () => {
     let calls = 0;
     const counting: ExplainScorer = { ...scorer, predict: (X, n) => (calls++, scorer.predict(X, n)), predictFloat64: undefined };

@@ -415,6 +415,31 @@ function binomial(n: number, k: number): number {
  */
 const COPY_WITHIN_MIN_WIDTH = 16;
 
+/** What the consumer does with one background row at one toggle (see Tape). */
+const T_FX = 0;
+const T_BASE = 1;
+const T_CACHED = 2;
+const T_EVAL = 3;
+const T_EVAL_STORE = 4;
+
+/**
+ * The producer's decisions for the steps of one batch, so the consumer replays them without
+ * redoing the bookkeeping: per background row touched, what its new output is (f(x), f(b), a
+ * cached state, or the next model output, stored under `key` or not), and where each step ends.
+ */
+interface Tape {
+  code: Uint8Array;
+  row: Int32Array;
+  key: Int32Array;
+  len: number;
+  stepEnd: Int32Array;
+  steps: number;
+}
+
+function createTape(entries: number, steps: number): Tape {
+  return { code: new Uint8Array(entries), row: new Int32Array(entries), key: new Int32Array(entries), len: 0, stepEnd: new Int32Array(steps), steps: 0 };
+}
+
 /**
  * Walks the (row, permutation, toggle) sequence. The same walk runs twice: the producer
  * writes the rows that need a model evaluation into the batch; after the predict call the
@@ -462,6 +487,8 @@ class PermutationWalk {
     private readonly sampling: PermutationSampling,
     /** producer only: (batchRows + B) × width floats; the batch is its first batchRows rows */
     work: Float32Array | null,
+    /** written by the producer, read by the consumer */
+    private readonly tape: Tape,
   ) {
     const { M, B, width } = ctx;
     this.perm = new Int32Array(M);
@@ -491,6 +518,15 @@ class PermutationWalk {
     const { M, B } = this.ctx;
     this.i = i;
     this.p = 0;
+    this.source = permutationSource(this.sampling, M, createRng(mixSeed(this.seed, this.rowOffset + i)));
+    if (this.sum) {
+      // the consumer replays the producer's tape: it keeps no per-row bookkeeping
+      this.sum.fill(0);
+      this.wMean!.fill(0);
+      this.wM2!.fill(0);
+      this.beginUnit();
+      return;
+    }
     fillEq(this.ctx, i, this.eq);
     for (let b = 0; b < B; b++) {
       let n = 0;
@@ -505,12 +541,6 @@ class PermutationWalk {
       this.xorNonEq[b] = x;
     }
     this.flags.fill(0);
-    this.source = permutationSource(this.sampling, M, createRng(mixSeed(this.seed, this.rowOffset + i)));
-    if (this.sum) {
-      this.sum.fill(0);
-      this.wMean!.fill(0);
-      this.wM2!.fill(0);
-    }
     this.beginUnit();
   }
 
@@ -518,16 +548,17 @@ class PermutationWalk {
     const { B, bg, width } = this.ctx;
     this.source!.next(this.perm);
     this.t = 0;
-    this.diffX.set(this.nNonEq);
-    this.diffB.fill(0);
-    this.xorOn.fill(0);
-    this.xorOff.set(this.xorNonEq);
-    if (this.hybrid) this.hybrid.set(bg.subarray(0, B * width));
     if (this.out) {
       this.out.set(this.ctx.baseG);
       this.vPrev = this.ctx.baseValue;
       this.contrib!.fill(0);
+      return;
     }
+    this.diffX.set(this.nNonEq);
+    this.diffB.fill(0);
+    this.xorOn.fill(0);
+    this.xorOff.set(this.xorNonEq);
+    this.hybrid!.set(bg.subarray(0, B * width));
   }
 
   private endUnit(): void {
@@ -583,6 +614,11 @@ class PermutationWalk {
     const wide = width >= COPY_WITHIN_MIN_WIDTH;
     const xo = this.i * width;
     const MB = M * B;
+    const tape = this.tape;
+    const tCode = tape.code;
+    const tRow = tape.row;
+    const tKey = tape.key;
+    let k = tape.len;
     for (let b = 0; b < B; b++) {
       if (eq[j * B + b]) continue;
       const ho = b * width;
@@ -597,69 +633,58 @@ class PermutationWalk {
       }
       xorOn[b] ^= j;
       xorOff[b] ^= j;
-      if (diffX[b] === 0 || diffB[b] === 0) continue;
-      const key = diffB[b] === 1 ? xorOn[b] * B + b : diffX[b] === 1 ? MB + xorOff[b] * B + b : -1;
-      if (key >= 0) {
-        if (flags[key]) continue;
-        flags[key] = 1;
+      tRow[k] = b;
+      if (diffX[b] === 0 || diffB[b] === 0) {
+        tCode[k++] = diffX[b] === 0 ? T_FX : T_BASE;
+        continue;
       }
+      const key = diffB[b] === 1 ? xorOn[b] * B + b : diffX[b] === 1 ? MB + xorOff[b] * B + b : -1;
+      tKey[k] = key;
+      if (key >= 0) {
+        if (flags[key]) {
+          tCode[k++] = T_CACHED;
+          continue;
+        }
+        flags[key] = 1;
+        tCode[k++] = T_EVAL_STORE;
+      } else tCode[k++] = T_EVAL;
       const o = fill * width;
       if (wide) work.copyWithin(o, hybridAt + ho, hybridAt + ho + width);
       else for (let c = 0; c < width; c++) batch[o + c] = hybrid[ho + c];
       fill++;
     }
+    tape.len = k;
+    tape.stepEnd[tape.steps++] = k;
     if (t === 2 * M) this.endUnit();
     return fill;
   }
 
-  /** Consumer: replays one toggle, reading model outputs from y[cur...]; returns the new cursor. */
-  consume(y: ArrayLike<number>, cur: number): number {
+  /**
+   * Consumer: replays one toggle from the tape's entries [from, to), reading model outputs from
+   * y[cur...]; returns the new cursor.
+   */
+  consume(y: ArrayLike<number>, cur: number, from: number, to: number): number {
     const ctx = this.ctx;
-    const { M, B, space, clip } = ctx;
+    const { M, space, clip } = ctx;
     const t = ++this.t;
     const on = t <= M;
     const j = this.perm[(t - 1) % M];
-    const eq = this.eq;
-    const diffX = this.diffX;
-    const diffB = this.diffB;
-    const xorOn = this.xorOn;
-    const xorOff = this.xorOff;
-    const flags = this.flags;
     const out = this.out!;
     const cache = this.cache!;
     const fx = ctx.fxG[this.i];
     const baseG = ctx.baseG;
-    const MB = M * B;
-    for (let b = 0; b < B; b++) {
-      if (eq[j * B + b]) continue;
-      if (on) {
-        diffX[b]--;
-        diffB[b]++;
-      } else {
-        diffX[b]++;
-        diffB[b]--;
-      }
-      xorOn[b] ^= j;
-      xorOff[b] ^= j;
-      if (diffX[b] === 0) {
-        out[b] = fx;
-        continue;
-      }
-      if (diffB[b] === 0) {
-        out[b] = baseG[b];
-        continue;
-      }
-      const key = diffB[b] === 1 ? xorOn[b] * B + b : diffX[b] === 1 ? MB + xorOff[b] * B + b : -1;
-      if (key >= 0 && flags[key]) {
-        out[b] = cache[key];
-        continue;
-      }
-      const p = y[cur++];
-      const v = space === SPACE_LOGIT ? logitClipped(p, clip) : p;
-      out[b] = v;
-      if (key >= 0) {
-        flags[key] = 1;
-        cache[key] = v;
+    const { code, row, key } = this.tape;
+    for (let k = from; k < to; k++) {
+      const b = row[k];
+      const c = code[k];
+      if (c === T_FX) out[b] = fx;
+      else if (c === T_BASE) out[b] = baseG[b];
+      else if (c === T_CACHED) out[b] = cache[key[k]];
+      else {
+        const p = y[cur++];
+        const v = space === SPACE_LOGIT ? logitClipped(p, clip) : p;
+        out[b] = v;
+        if (c === T_EVAL_STORE) cache[key[k]] = v;
       }
     }
     const v = maskValue(ctx, out);
@@ -687,8 +712,12 @@ export async function permutationShap(input: ShapleyInput, options: PermutationO
   const cap = ctx.batchRows;
   const work = new Float32Array((cap + B) * width);
   const batch = work.subarray(0, cap * width);
-  const producer = new PermutationWalk(ctx, false, P, seed, rowOffset, res, sampling, work);
-  const consumer = new PermutationWalk(ctx, true, P, seed, rowOffset, res, sampling, null);
+  // a step adds at most B tape entries; flush before the tape or its step list could overflow
+  const tapeEntries = 4 * cap + B;
+  const tapeSteps = cap;
+  const tape = createTape(tapeEntries, tapeSteps);
+  const producer = new PermutationWalk(ctx, false, P, seed, rowOffset, res, sampling, work, tape);
+  const consumer = new PermutationWalk(ctx, true, P, seed, rowOffset, res, sampling, null, tape);
   let fill = 0;
   let pendingSteps = 0;
   const total = N * P;
@@ -706,15 +735,22 @@ export async function permutationShap(input: ShapleyInput, options: PermutationO
       ctx.batches++;
     }
     let cur = 0;
-    for (let k = 0; k < pendingSteps; k++) cur = consumer.consume(y, cur);
+    let from = 0;
+    for (let s = 0; s < tape.steps; s++) {
+      const to = tape.stepEnd[s];
+      cur = consumer.consume(y, cur, from, to);
+      from = to;
+    }
     if (cur !== fill) throw internal(`permutation SHAP: consumed ${cur} of ${fill} outputs`);
     fill = 0;
     pendingSteps = 0;
+    tape.len = 0;
+    tape.steps = 0;
     ctx.hooks.onProgress?.(consumer.unitsDone, total, ctx.evaluations);
   };
 
   while (!producer.done) {
-    if (fill + B > cap) await flush();
+    if (fill + B > cap || tape.len + B > tapeEntries || tape.steps >= tapeSteps) await flush();
     fill = producer.produce(batch, fill);
     pendingSteps++;
   }
