@@ -23,7 +23,7 @@ try {
   const { page } = await openDemo(app);
   await page.getByTestId('tab-explain').click();
   await page.getByTestId('explain-run').waitFor();
-  await page.waitForTimeout(3000); // the pool loads the data and the model (warmPool) while the user sets up
+  await page.waitForTimeout(Number(process.env.BW_WARM_MS ?? 3000)); // the pool loads the data and the model (warmPool) while the user sets up
   const shown: string[] = [];
   await page.getByTestId('explain-run').click();
   const sampler = setInterval(() => {

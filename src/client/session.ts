@@ -198,7 +198,7 @@ export class WorkbenchSession {
 
   /**
    * Explain `rows` across the worker pool: fixed chunks of rows (core's rowChunks, a function of
-   * the row count only), each worker taking the next chunk as it finishes one, each row seeded by
+   * the row count only), each worker holding two and taking the next as it finishes one, each row seeded by
    * its global index, so the merged result is the same on any number of workers. Progress:
    * (units done, units in all, model rows evaluated, seconds since the first worker started
    * computing). Cancel with `signal`.
@@ -236,8 +236,11 @@ export class WorkbenchSession {
       }
       onProgress?.(sumDone, sumTotal, sumRows, (performance.now() - computeStart) / 1000);
     };
+    // two lanes per worker: while one chunk's result travels back and the next is sent, the
+    // worker computes the other, so it never waits on a busy main thread
+    const lanes = bridges.flatMap((b) => [b, b]);
     await Promise.all(
-      bridges.map(async (b) => {
+      lanes.map(async (b) => {
         await this.sync(b, signal);
         if (!computeStart) computeStart = performance.now();
         while (next < chunks.length) {
