@@ -14,6 +14,8 @@ import { openDB, type DBSchema, type IDBPDatabase } from 'idb';
 import { WorkbenchError, type Problem } from '../core/errors';
 import { PROJECT_FORMAT, projectSize, type Project, type ProjectBundle } from '../core/project';
 import type { DataSource } from '../../workers/workbench.worker';
+import type { ProjectApi } from '../../workers/project.worker';
+import { WorkerBridge } from './bridge';
 
 export const PROJECTS_DB = 'bias-workbench-projects';
 const VERSION = 1;
@@ -31,7 +33,7 @@ type ModelBytes = { name: string; data: Uint8Array }[];
 
 interface ProjectsSchema extends DBSchema {
   /** `stored`: the byte counts of the data and model files kept, so a save that keeps them need not read them back */
-  projects: { key: string; value: ProjectListing & { project: Project; stored?: { data: number; model: number } } };
+  projects: { key: string; value: ProjectListing & { project: Project; stored?: { data: number; model: number; monitor?: number } } };
   data: { key: string; value: { id: string; hash: string; bytes: Uint8Array } };
   models: { key: string; value: { id: string; key: string; files: ModelBytes } };
 }
@@ -43,7 +45,12 @@ export interface ProjectWrite {
   data?: { hash: string; bytes: Uint8Array } | null;
   /** the model's files and a key naming them; undefined leaves the stored files as they are */
   model?: { key: string; files: ModelBytes } | null;
+  /** the Monitor tab's current data and its hash; undefined leaves the stored bytes as they are */
+  monitorData?: { hash: string; bytes: Uint8Array } | null;
 }
+
+/** The key of a project's Monitor data in the `data` store (beside the dataset's, under the project's id). */
+const monitorKey = (id: string) => `${id}#monitor`;
 
 const DENIED = 'This browser does not let the page keep projects (a private window, or site storage blocked), so this work will not be back after a reload.';
 const DENIED_HINT = 'Everything else works. Use "Save project" to keep it as a file.';
@@ -113,25 +120,27 @@ export class ProjectStore {
     const kept = (await tx.objectStore('projects').get(id))?.stored;
     const dataBytes = w.data !== undefined ? (w.data?.bytes.length ?? 0) : (kept?.data ?? ((await tx.objectStore('data').get(id))?.bytes.length ?? 0));
     const modelBytes = w.model !== undefined ? filesBytes(w.model?.files ?? []) : (kept?.model ?? filesBytes((await tx.objectStore('models').get(id))?.files ?? []));
+    const monitorBytes = w.monitorData !== undefined ? (w.monitorData?.bytes.length ?? 0) : (kept?.monitor ?? ((await tx.objectStore('data').get(monitorKey(id)))?.bytes.length ?? 0));
     if (w.data !== undefined) await (w.data ? tx.objectStore('data').put({ id, ...w.data }) : tx.objectStore('data').delete(id));
+    if (w.monitorData !== undefined) await (w.monitorData ? tx.objectStore('data').put({ id: monitorKey(id), ...w.monitorData }) : tx.objectStore('data').delete(monitorKey(id)));
     if (w.model !== undefined) await (w.model ? tx.objectStore('models').put({ id, ...w.model }) : tx.objectStore('models').delete(id));
-    const size = projectSize({ project: w.project, data: null, modelFiles: [] }) + dataBytes + modelBytes;
-    await tx.objectStore('projects').put({ id, name: w.project.name, updated: w.project.updated, size, stored: { data: dataBytes, model: modelBytes }, project: w.project });
+    const size = projectSize({ project: w.project, data: null, modelFiles: [] }) + dataBytes + modelBytes + monitorBytes;
+    await tx.objectStore('projects').put({ id, name: w.project.name, updated: w.project.updated, size, stored: { data: dataBytes, model: modelBytes, monitor: monitorBytes }, project: w.project });
     await tx.done;
     return size;
   }
 
   /** A project with its bytes; null when there is none with that id. */
-  async load(id: string): Promise<(ProjectBundle & { dataHash: string | null; modelKey: string | null }) | null> {
+  async load(id: string): Promise<(ProjectBundle & { dataHash: string | null; modelKey: string | null; monitorHash: string | null }) | null> {
     const kept = await this.db.get('projects', id);
     if (!kept) return null;
-    const [data, model] = await Promise.all([this.db.get('data', id), this.db.get('models', id)]);
-    return { project: kept.project, data: data?.bytes ?? null, modelFiles: model?.files ?? [], dataHash: data?.hash ?? null, modelKey: model?.key ?? null };
+    const [data, model, monitor] = await Promise.all([this.db.get('data', id), this.db.get('models', id), this.db.get('data', monitorKey(id))]);
+    return { project: kept.project, data: data?.bytes ?? null, modelFiles: model?.files ?? [], monitorData: monitor?.bytes ?? null, dataHash: data?.hash ?? null, modelKey: model?.key ?? null, monitorHash: monitor?.hash ?? null };
   }
 
   async delete(id: string): Promise<void> {
     const tx = this.db.transaction(['projects', 'data', 'models'], 'readwrite');
-    await Promise.all([tx.objectStore('projects').delete(id), tx.objectStore('data').delete(id), tx.objectStore('models').delete(id), tx.done]);
+    await Promise.all([tx.objectStore('projects').delete(id), tx.objectStore('data').delete(id), tx.objectStore('data').delete(monitorKey(id)), tx.objectStore('models').delete(id), tx.done]);
   }
 
   close(): void {
@@ -214,4 +223,12 @@ export class ProjectAutosave {
   dispose(): void {
     if (this.timer) clearTimeout(this.timer);
   }
+}
+
+/**
+ * The project-file worker (workers/project.worker.ts): zips written and read, hashes and the
+ * data's anonymisation run there, never on the page's main thread. Started on first use.
+ */
+export function createProjectFiles(): WorkerBridge<ProjectApi> {
+  return new WorkerBridge<ProjectApi>(() => new Worker(new URL('../../workers/project.worker.ts', import.meta.url), { type: 'module', name: 'bias-workbench-projects' }));
 }

@@ -110,18 +110,19 @@ export class WorkbenchSession {
    * refused in the worker before anything is replaced: the working model stays loaded and in
    * the record, and the refused one is released.
    */
-  async loadModel(files: ModelFile[], manifest: unknown, name: string, options: { signal?: AbortSignal; fitDataset?: string } = {}): Promise<ModelSummary & { warnings: string[] }> {
+  async loadModel(files: ModelFile[], manifest: unknown, name: string, options: { signal?: AbortSignal; fitDataset?: string; origin?: 'imported' | 'trained' } = {}): Promise<ModelSummary & { warnings: string[] }> {
     const id = newId('m');
+    const origin = options.origin ?? 'imported';
     let summary: ModelSummary & { warnings: string[] };
     try {
-      summary = await this.audit.call(options.signal, (api) => api.loadModel({ id, files, manifest, name, ...(options.fitDataset ? { fitDataset: options.fitDataset } : {}) }));
+      summary = await this.audit.call(options.signal, (api) => api.loadModel({ id, files, manifest, name, origin, ...(options.fitDataset ? { fitDataset: options.fitDataset } : {}) }));
     } catch (e) {
       void this.audit.call(undefined, (api) => api.release(id)).catch(() => undefined);
       throw e;
     }
     const previous = this.replay.find(isModelStep);
     this.replay = this.replay.filter((s) => !isModelStep(s));
-    this.replay.push({ kind: 'model', files, manifest, name, id, origin: 'imported' });
+    this.replay.push({ kind: 'model', files, manifest, name, id, origin });
     if (previous) this.releaseEverywhere(previous.id);
     return summary;
   }
@@ -314,10 +315,11 @@ export class WorkbenchSession {
   }
 
   /** What the session has loaded, for a project to keep: the dataset's source and the model's step. */
-  loaded(): { csv: Extract<ReplayStep, { kind: 'csv' }> | null; model: Extract<ReplayStep, { kind: 'model' | 'scores' }> | null } {
+  loaded(): { csv: Extract<ReplayStep, { kind: 'csv' }> | null; model: Extract<ReplayStep, { kind: 'model' | 'scores' }> | null; monitor: Extract<ReplayStep, { kind: 'csv' }> | null } {
     const csv = this.replay.find((s): s is Extract<ReplayStep, { kind: 'csv' }> => s.kind === 'csv') ?? null;
     const model = this.replay.find((s): s is Extract<ReplayStep, { kind: 'model' | 'scores' }> => isModelStep(s)) ?? null;
-    return { csv, model };
+    const monitor = this.monitorStep?.kind === 'csv' ? this.monitorStep : null;
+    return { csv, model, monitor };
   }
 
   dispose() {

@@ -137,7 +137,7 @@ function reduce(s: State, a: Action): State {
       const v = a.view;
       const tab = (v.tab ?? s.tab) as Tab;
       const demo = v.demo && v.demo in DEMOS ? (v.demo as DemoName) : null;
-      return { ...s, dataset: v.dataset, model: v.model, modelFiles: null, roles: v.roles, misfit: null, attribute: v.attribute, decision: v.decision, tab, demo, focusRow: null, problem: null, history: [] };
+      return { ...s, dataset: v.dataset, model: v.model, modelFiles: null, roles: v.roles, misfit: null, attribute: v.attribute, decision: v.decision, tab, demo, focusRow: null, problem: null, history: v.history };
     }
   }
 }
@@ -175,7 +175,7 @@ export function App() {
   // the current project: saved as it changes, restored from the address (?project=…)
   const project = useProject({
     session: session.current!,
-    view: { dataset, model: s.misfit ? null : model, roles, attribute: s.attribute, decision: s.decision, tab: s.tab, demo: s.demo },
+    view: { dataset, model: s.misfit ? null : model, roles, attribute: s.attribute, decision: s.decision, tab: s.tab, demo: s.demo, history: s.history },
     apply: (view) => dispatch({ type: 'restore', view }),
     onBusy: (label) => dispatch({ type: 'busy', busy: label ? { label } : null }),
     onProblem: (problem) => dispatch({ type: 'problem', problem }),
@@ -389,8 +389,10 @@ export function App() {
   // the panels not on screen follow the rule at low priority: a drag in the audit never waits for them
   const deferredDecision = useDeferredValue(s.decision);
   const credit = s.demo ? DEMOS[s.demo].credit : null;
-  const { saveFile, openFile, openKept, remove: removeProject, onCompare } = project;
+  const { saveFile, confirmSave, openFile, giveData, openKept, remove: removeProject, onCompare, onPanel } = project;
   const onSaveProject = useCallback((includeData: boolean) => void saveFile(includeData).catch(report), [saveFile, report]);
+  const onConfirmSave = useCallback((...a: Parameters<typeof confirmSave>) => void confirmSave(...a).catch(report), [confirmSave, report]);
+  const onProjectData = useCallback((file: File) => void giveData(file), [giveData]);
   const onOpenProject = useCallback((file: File) => void openFile(file), [openFile]);
   const onOpenKept = useCallback((id: string) => void openKept(id), [openKept]);
   const onDeleteProject = useCallback((id: string) => void removeProject(id), [removeProject]);
@@ -433,6 +435,11 @@ export function App() {
           list={project.list}
           onRename={project.rename}
           onSave={onSaveProject}
+          preview={project.preview}
+          onConfirmSave={onConfirmSave}
+          wanted={project.wanted}
+          onData={onProjectData}
+          onCancelWanted={project.cancelWanted}
           onOpenFile={onOpenProject}
           onOpen={onOpenKept}
           onDelete={onDeleteProject}
@@ -502,6 +509,8 @@ export function App() {
                 decision={s.decision}
                 onDecision={onDecision}
                 onExplainLead={onExplainLead}
+                saved={project.panelSaved('audit')}
+                onSaved={onPanel.audit}
               />
             </TabPanel>
             <TabPanel id="explain" selected={tab === 'explain'} className="panel wide">
@@ -515,6 +524,8 @@ export function App() {
                 decision={tab === 'explain' ? s.decision : deferredDecision}
                 focusRow={s.focusRow}
                 visible={tab === 'explain'}
+                saved={project.panelSaved('explain')}
+                onSaved={onPanel.explain}
               />
             </TabPanel>
             <TabPanel id="compare" selected={tab === 'compare'} className="panel wide">
@@ -535,15 +546,15 @@ export function App() {
               <OversightPanel key={`${dataset.id}/${model.id}`} session={session.current!} dataset={dataset} model={model} roles={roles} attribute={s.attribute} decision={tab === 'oversight' ? s.decision : deferredDecision} />
             </TabPanel>
             <TabPanel id="monitor" selected={tab === 'monitor'} className="panel wide">
-              <MonitorPanel key={`${dataset.id}/${model.id}`} session={session.current!} dataset={dataset} model={model} roles={roles} attribute={s.attribute} decision={tab === 'monitor' ? s.decision : deferredDecision} />
+              <MonitorPanel key={`${dataset.id}/${model.id}`} session={session.current!} dataset={dataset} model={model} roles={roles} attribute={s.attribute} decision={tab === 'monitor' ? s.decision : deferredDecision} onSaved={onPanel.monitor} />
             </TabPanel>
           </>
         )}
         <TabPanel id="simulate" selected={tab === 'simulate'} className="panel wide">
-          <SimulatePanel session={session.current!} visible={tab === 'simulate'} onUseData={onUseData} />
+          <SimulatePanel key={project.restored} session={session.current!} visible={tab === 'simulate'} onUseData={onUseData} saved={project.panelSaved('simulate')} onSaved={onPanel.simulate} />
         </TabPanel>
         <TabPanel id="workshop" selected={tab === 'workshop'} className="panel wide">
-          <WorkshopPanel session={session.current!} dataset={dataset} model={s.misfit ? null : model} roles={roles} />
+          <WorkshopPanel key={project.restored} session={session.current!} dataset={dataset} model={s.misfit ? null : model} roles={roles} saved={project.panelSaved('workshop')} onSaved={onPanel.workshop} />
         </TabPanel>
       </main>
       <footer className="credit">

@@ -8,13 +8,16 @@
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import type { WorkbenchSession } from '../client/session';
 import { OVERSIGHT_DB } from '../client/store';
-import { ProjectAutosave, ProjectStore, newProjectMeta, sourceBytes, storageProblem, type ProjectListing, type ProjectWrite, type SaveStatus } from '../client/projects';
+import { ProjectAutosave, ProjectStore, createProjectFiles, newProjectMeta, sourceBytes, storageProblem, type ProjectListing, type ProjectWrite, type SaveStatus } from '../client/projects';
+import { problemOf } from '../client/bridge';
 import { WorkbenchError, type Problem } from '../core/errors';
-import { decodeProject, encodeProject, entryName, type Project, type ProjectBundle, type ProjectCompare } from '../core/project';
+import { entryName, type DataPreview, type Project, type ProjectBundle, type ProjectCompare } from '../core/project';
+import type { IdentifierAction, IdentifierFinding } from '../core/anonymise';
 import type { DatasetRoles } from '../core/roles';
 import type { DecisionRule } from '../core/metrics';
-import type { DatasetSummary, ModelSummary } from '../../workers/workbench.worker';
+import type { DatasetSummary, ModelSummary, TrainEpoch } from '../../workers/workbench.worker';
 import { downloadFiles } from './download';
+import { Comlink } from '../client/bridge';
 
 /** What the page holds that a project keeps. */
 export interface ProjectView {
@@ -25,6 +28,8 @@ export interface ProjectView {
   decision: DecisionRule;
   tab: string;
   demo: string | null;
+  /** a model trained here: its epochs */
+  history: TrainEpoch[];
 }
 
 /** A restored project, for the App to show in one step. */
@@ -36,7 +41,31 @@ export interface RestoredView {
   decision: DecisionRule;
   tab: string | null;
   demo: string | null;
+  history: TrainEpoch[];
 }
+
+/** The panels' own settings a project keeps (each as its panel gave it; see the panels' `saved` props). */
+export interface PanelBags {
+  audit?: Record<string, unknown>;
+  explain?: Record<string, unknown>;
+  simulate?: Record<string, unknown>;
+  workshop?: unknown[];
+}
+
+/** A project opened without its data: the CSV it waits for (matched by SHA-256). */
+export interface WantedData {
+  project: string;
+  name: string;
+  contentHash: string;
+}
+
+/** Save project, with the data: what anonymising it would remove, shown before the file is made. */
+export interface SavePreview extends DataPreview {
+  name: string;
+}
+
+/** Training history kept only while small (a long MLP run is left out: the model is what matters). */
+const MAX_HISTORY = 500;
 
 type Meta = Pick<Project, 'id' | 'name' | 'created'> & { demo?: string };
 
@@ -69,9 +98,20 @@ export function useProject(options: {
   const [list, setList] = useState<ProjectListing[]>([]);
   /** Mitigate & compare's state, for the dataset and model it belongs to */
   const compare = useRef<{ datasetId: string; modelId: string; value: ProjectCompare } | null>(null);
+  /** the other panels' settings, as they last told them */
+  const bags = useRef<PanelBags>({});
+  /** counts restores: panels that are not remounted by a new dataset (Simulate, Workshop) are keyed by it */
+  const [restored, setRestored] = useState(0);
+  /** a project opened without its data, waiting for the CSV */
+  const [wanted, setWanted] = useState<(WantedData & { bundle: ProjectBundle }) | null>(null);
+  /** Save project with the data: the preview the person confirms */
+  const [preview, setPreview] = useState<SavePreview | null>(null);
   /** the bytes already in the store for this project (so a save does not write them again) */
-  const stored = useRef<{ dataHash: string | null; modelKey: string | null }>({ dataHash: null, modelKey: null });
-  const pending = useRef<{ dataHash: string | null; modelKey: string | null } | null>(null);
+  const stored = useRef<{ dataHash: string | null; modelKey: string | null; monitorHash: string | null }>({ dataHash: null, modelKey: null, monitorHash: null });
+  const pending = useRef<{ dataHash: string | null; modelKey: string | null; monitorHash: string | null } | null>(null);
+  /** zips, hashes and anonymisation, off the main thread */
+  const files = useMemo(() => createProjectFiles(), []);
+  useEffect(() => () => files.dispose(), [files]);
 
   const store = useMemo(() => {
     const p = ProjectStore.open();
@@ -89,13 +129,17 @@ export function useProject(options: {
     const m = meta.current;
     if (!m || !v.dataset) return null;
     const step = session.loaded().model;
+    const history = step?.kind === 'model' && step.origin === 'trained' && v.history.length > 0 && v.history.length <= MAX_HISTORY ? { history: v.history } : {};
     const model: Project['model'] =
       !v.model || !step
         ? null
         : step.kind === 'scores'
           ? { kind: 'scores', column: step.column, scoreKind: step.scoreKind, fingerprint: v.model.fingerprint }
-          : { kind: 'files', name: step.name, origin: step.origin, manifest: step.manifest, files: step.files.map((f) => entryName(f.name)), fingerprint: v.model.fingerprint };
+          : { kind: 'files', name: step.name, origin: step.origin, manifest: step.manifest, files: step.files.map((f) => entryName(f.name)), fingerprint: v.model.fingerprint, ...history };
     const c = compare.current;
+    const mon = session.monitor;
+    const monitorDataset = mon.current ? { dataset: { name: mon.current.name, contentHash: mon.current.contentHash, nRows: mon.current.nRows, overrides: {} } } : {};
+    const b = bags.current;
     const p: Project = {
       format: 'bias-workbench.project/1',
       id: m.id,
@@ -109,19 +153,24 @@ export function useProject(options: {
       attribute: v.attribute,
       decision: v.decision,
       tab: v.tab,
+      ...(b.audit ? { audit: b.audit } : {}),
+      ...(b.explain ? { explain: b.explain } : {}),
       ...(c && v.model && c.datasetId === v.dataset.id && c.modelId === v.model.id ? { compare: c.value } : {}),
-      ...(session.monitor.policy !== null || session.monitor.timeColumn !== null ? { monitor: { policy: session.monitor.policy, timeColumn: session.monitor.timeColumn } } : {}),
+      ...(mon.policy !== null || mon.timeColumn !== null || mon.current ? { monitor: { policy: mon.policy, timeColumn: mon.timeColumn, ...monitorDataset } } : {}),
+      ...(b.simulate ? { simulate: b.simulate } : {}),
+      ...(b.workshop?.length ? { workshop: b.workshop } : {}),
       ...(v.model ? { oversight: { store: OVERSIGHT_DB, fingerprint: v.model.fingerprint } } : {}),
     };
     return p;
   }, [session]);
 
-  /** The bytes of the loaded data and model files. */
-  const bytesNow = useCallback(async (): Promise<{ data: Uint8Array | null; modelFiles: { name: string; data: Uint8Array }[]; modelKey: string | null }> => {
-    const { csv, model } = session.loaded();
+  /** The bytes of the loaded data, model files and Monitor data. */
+  const bytesNow = useCallback(async (): Promise<{ data: Uint8Array | null; modelFiles: { name: string; data: Uint8Array }[]; monitorData: Uint8Array | null }> => {
+    const { csv, model, monitor } = session.loaded();
     const data = csv ? await sourceBytes(csv.source) : null;
+    const monitorData = monitor ? await sourceBytes(monitor.source) : null;
     const modelFiles = model?.kind === 'model' ? model.files.map((f) => ({ name: entryName(f.name), data: toBytes(f.data) })) : [];
-    return { data, modelFiles, modelKey: model?.id ?? null };
+    return { data, modelFiles, monitorData };
   }, [session]);
 
   const collect = useCallback(async (): Promise<ProjectWrite | null> => {
@@ -129,16 +178,19 @@ export function useProject(options: {
     if (!project) return null;
     const w: ProjectWrite = { project };
     const hash = project.dataset?.contentHash ?? null;
+    const monitorHash = project.monitor?.dataset?.contentHash ?? null;
     const { model } = session.loaded();
     const modelKey = model?.id ?? null;
     const needData = hash !== stored.current.dataHash;
     const needModel = modelKey !== stored.current.modelKey;
-    if (needData || needModel) {
+    const needMonitor = monitorHash !== stored.current.monitorHash;
+    if (needData || needModel || needMonitor) {
       const b = await bytesNow();
       if (needData) w.data = b.data && hash ? { hash, bytes: b.data } : null;
       if (needModel) w.model = b.modelFiles.length && modelKey ? { key: modelKey, files: b.modelFiles } : null;
+      if (needMonitor) w.monitorData = b.monitorData && monitorHash ? { hash: monitorHash, bytes: b.monitorData } : null;
     }
-    pending.current = { dataHash: hash, modelKey };
+    pending.current = { dataHash: hash, modelKey, monitorHash };
     return w;
   }, [documentNow, bytesNow, session]);
 
@@ -177,20 +229,19 @@ export function useProject(options: {
   // save a moment after anything the project holds changes
   useEffect(() => {
     if (v.dataset && meta.current) autosave.schedule();
-  }, [autosave, v.dataset, v.model, v.roles, v.attribute, v.decision, v.tab, name]);
+  }, [autosave, v.dataset, v.model, v.roles, v.attribute, v.decision, v.tab, v.history, name]);
 
   /** Load a project's data and model through the session, then show it. */
   const restore = useCallback(
-    async (bundle: ProjectBundle, kept: { dataHash: string | null; modelKey: string | null } | null) => {
+    async (bundle: ProjectBundle, kept: { dataHash: string | null; modelKey: string | null; monitorHash: string | null } | null) => {
       const p = bundle.project;
       if (!p.dataset) throw new WorkbenchError('project-invalid', `The project '${p.name}' has no dataset yet, so there is nothing to open.`);
       if (!bundle.data) {
-        throw new WorkbenchError(
-          'project-invalid',
-          `The project '${p.name}' was saved without its data (${p.dataset.name}).`,
-          'Load that CSV in "Data & model" and set the roles again, or open a project file saved with "include the data".',
-        );
+        // saved without its data: ask for the CSV, and open the project once the right one is given
+        setWanted({ project: p.name, name: p.dataset.name, contentHash: p.dataset.contentHash, bundle });
+        return;
       }
+      setWanted(null);
       opts.current.onBusy(`Opening project ${p.name}`);
       try {
         const ds = await session.loadCsv({ kind: 'bytes', bytes: bundle.data, name: p.dataset.name }, {});
@@ -198,20 +249,24 @@ export function useProject(options: {
         for (const [column, type] of Object.entries(p.dataset.overrides)) summary = (await session.retype(ds.id, column, type)).summary;
         const roles = p.roles ?? summary.suggestedRoles;
         let model: ModelSummary | null = null;
-        if (p.model?.kind === 'files') model = await session.loadModel(bundle.modelFiles, p.model.manifest, p.model.name, { fitDataset: ds.id });
+        if (p.model?.kind === 'files') model = await session.loadModel(bundle.modelFiles, p.model.manifest, p.model.name, { fitDataset: ds.id, origin: p.model.origin });
         else if (p.model?.kind === 'scores') model = await session.useScoreColumn(ds.id, p.model.column, p.model.scoreKind, roles.target);
         compare.current = p.compare && model ? { datasetId: ds.id, modelId: model.id, value: p.compare } : null;
+        bags.current = { ...(p.audit ? { audit: p.audit } : {}), ...(p.explain ? { explain: p.explain } : {}), ...(p.simulate ? { simulate: p.simulate } : {}), ...(p.workshop ? { workshop: p.workshop } : {}) };
         if (p.monitor) {
           session.monitor.policy = p.monitor.policy;
           session.monitor.timeColumn = p.monitor.timeColumn;
+          if (p.monitor.dataset && bundle.monitorData) await session.loadMonitorCsv({ kind: 'bytes', bytes: bundle.monitorData, name: p.monitor.dataset.name });
         }
         meta.current = { id: p.id, name: p.name, created: p.created, ...(p.demo ? { demo: p.demo } : {}) };
         // bytes already kept under this id need no second write (the model's files now under the new load's id)
         const step = session.loaded().model;
-        stored.current = kept ? { dataHash: kept.dataHash, modelKey: kept.modelKey !== null && step ? step.id : null } : { dataHash: null, modelKey: null };
+        stored.current = kept ? { dataHash: kept.dataHash, modelKey: kept.modelKey !== null && step ? step.id : null, monitorHash: kept.monitorHash } : { dataHash: null, modelKey: null, monitorHash: null };
         setName(p.name);
         markAddress(p.id);
-        opts.current.apply({ dataset: summary, model, roles, attribute: p.attribute, decision: p.decision, tab: p.tab ?? null, demo: p.demo ?? null });
+        setRestored((n) => n + 1);
+        const history = p.model?.kind === 'files' && p.model.history ? (p.model.history as TrainEpoch[]) : [];
+        opts.current.apply({ dataset: summary, model, roles, attribute: p.attribute, decision: p.decision, tab: p.tab ?? null, demo: p.demo ?? null, history });
       } finally {
         opts.current.onBusy(null);
       }
@@ -231,7 +286,7 @@ export function useProject(options: {
         const s = await store;
         const kept = await s.load(id);
         if (!kept) throw new WorkbenchError('project-invalid', 'The project this address names is not kept in this browser (it was deleted, or saved in another browser).', 'Open it from its project file, or choose one from the list.');
-        await restore(kept, { dataHash: kept.dataHash, modelKey: kept.modelKey });
+        await restore(kept, { dataHash: kept.dataHash, modelKey: kept.modelKey, monitorHash: kept.monitorHash });
       } catch (e) {
         opts.current.onProblem(e instanceof WorkbenchError ? e.toProblem() : storageProblem(e));
       } finally {
@@ -247,31 +302,89 @@ export function useProject(options: {
     setName(n);
   }, []);
 
-  /** Download the project as one file (the data in it or not). */
+  /** The file name a project is saved under. */
+  const fileName = (project: Project) => `${project.name.replace(/[^\p{L}\p{N}._-]+/gu, '-').replace(/^-+|-+$/g, '') || 'project'}.bias-workbench.zip`;
+
+  /**
+   * Save project. Without the data: the file is made at once (the document names columns but
+   * holds no row). With the data: first the identifier-like columns it would carry are shown
+   * (`preview`), and the file is made when the person confirms ({@link confirmSave}).
+   */
   const saveFile = useCallback(
     async (includeData: boolean) => {
       const project = documentNow();
       if (!project) return;
       const b = await bytesNow();
-      const zip = encodeProject({ project, data: includeData ? b.data : null, modelFiles: b.modelFiles });
-      const base = project.name.replace(/[^\p{L}\p{N}._-]+/gu, '-').replace(/^-+|-+$/g, '') || 'project';
-      downloadFiles([{ name: `${base}.bias-workbench.zip`, data: zip }]);
+      if (includeData && b.data) {
+        const found = await files.call(undefined, (api) => api.preview(project, b.data!));
+        setPreview({ name: fileName(project), ...found });
+        return;
+      }
+      const zip = await files.call(undefined, (api) => api.encode({ project, data: null, modelFiles: b.modelFiles, monitorData: null }));
+      downloadFiles([{ name: fileName(project), data: zip }]);
     },
-    [documentNow, bytesNow],
+    [documentNow, bytesNow, files],
+  );
+
+  /** Make the file with the data, the flagged columns dropped or pseudonymised as chosen (`null`: the person cancelled). */
+  const confirmSave = useCallback(
+    async (action: IdentifierAction | null, findings: IdentifierFinding[]) => {
+      setPreview(null);
+      if (action === null) return;
+      const project = documentNow();
+      if (!project) return;
+      const b = await bytesNow();
+      // the Monitor tab's data and the workshop results (their lead ids come from the data's id
+      // column) are not anonymised here: when columns are removed from the dataset, they are left out
+      const flagged = findings.length > 0;
+      const monitorData = flagged ? null : b.monitorData;
+      const { workshop, ...rest } = project;
+      const withWorkshop = flagged || !workshop ? rest : { ...rest, workshop };
+      const kept = monitorData || !project.monitor ? withWorkshop : { ...withWorkshop, monitor: { policy: project.monitor.policy, timeColumn: project.monitor.timeColumn } };
+      const out = await files.call(undefined, (api) => api.encodeAnonymised({ project: kept, data: b.data, modelFiles: b.modelFiles, monitorData }, findings, action));
+      downloadFiles([{ name: fileName(project), data: out.zip }]);
+    },
+    [documentNow, bytesNow, files],
   );
 
   const openFile = useCallback(
     async (file: Blob) => {
       try {
         await autosave.flush();
-        const bundle = decodeProject(new Uint8Array(await file.arrayBuffer()));
+        const bytes = new Uint8Array(await file.arrayBuffer());
+        const bundle = await files.call(undefined, (api) => api.decode(Comlink.transfer(bytes, [bytes.buffer])));
         await restore(bundle, null);
       } catch (e) {
-        opts.current.onProblem(e instanceof WorkbenchError ? e.toProblem() : storageProblem(e));
+        opts.current.onProblem(e instanceof WorkbenchError ? e.toProblem() : problemOf(e));
       }
     },
-    [restore, autosave],
+    [restore, autosave, files],
   );
+
+  /** The CSV a project saved without its data asks for: opened when its SHA-256 is the recorded one. */
+  const giveData = useCallback(
+    async (file: Blob) => {
+      const w = wanted;
+      if (!w) return;
+      try {
+        const bytes = new Uint8Array(await file.arrayBuffer());
+        const hash = await files.call(undefined, (api) => api.hash(bytes));
+        if (hash !== w.contentHash) {
+          opts.current.onProblem({
+            code: 'project-invalid',
+            message: `This file is not the data the project '${w.project}' was made on: its SHA-256 is ${hash.slice(0, 12)}…, the project's ${w.name} has ${w.contentHash.slice(0, 12)}….`,
+            hint: `Choose the same ${w.name} as it was when the project was saved (an edited or re-exported copy differs).`,
+          });
+          return;
+        }
+        await restore({ ...w.bundle, data: bytes }, null);
+      } catch (e) {
+        opts.current.onProblem(e instanceof WorkbenchError ? e.toProblem() : problemOf(e));
+      }
+    },
+    [wanted, files, restore],
+  );
+  const cancelWanted = useCallback(() => setWanted(null), []);
 
   /** Open a kept project: save this one first, then load the other through the address. */
   const openKept = useCallback(
@@ -311,5 +424,43 @@ export function useProject(options: {
     [autosave],
   );
 
-  return { id: meta.current?.id ?? null, name, status, list, rename, saveFile, openFile, openKept, remove, compareFor, onCompare };
+  /** A panel's kept settings (read when the panel mounts). */
+  const panelSaved = useCallback(<K extends keyof PanelBags>(key: K): PanelBags[K] => bags.current[key], []);
+  /** Stable handlers the panels call with their settings as they change. */
+  const onPanel = useMemo(() => {
+    const keep =
+      <K extends keyof PanelBags>(key: K) =>
+      (value: NonNullable<PanelBags[K]>) => {
+        if (JSON.stringify(bags.current[key]) === JSON.stringify(value)) return;
+        bags.current = { ...bags.current, [key]: value };
+        if (meta.current) autosave.schedule();
+      };
+    /** the Monitor tab keeps its state in session.monitor: it only says when it changed */
+    const monitor = () => {
+      if (meta.current) autosave.schedule();
+    };
+    return { audit: keep('audit'), explain: keep('explain'), simulate: keep('simulate'), workshop: keep('workshop'), monitor };
+  }, [autosave]);
+
+  return {
+    id: meta.current?.id ?? null,
+    name,
+    status,
+    list,
+    restored,
+    wanted: wanted ? { project: wanted.project, name: wanted.name, contentHash: wanted.contentHash } : null,
+    preview,
+    rename,
+    saveFile,
+    confirmSave,
+    openFile,
+    giveData,
+    cancelWanted,
+    openKept,
+    remove,
+    compareFor,
+    onCompare,
+    panelSaved,
+    onPanel,
+  };
 }

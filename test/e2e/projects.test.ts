@@ -1,10 +1,15 @@
 /**
  * Projects end to end: set up an audit with scenarios on the bank demo, reload, and everything
- * is back with the same numbers; save the project as a file, clear the browser's storage, open
- * the file, and the numbers are the same again. No request leaves the origin.
+ * is back with the same numbers (and the audit's minimum group size, an Explain setting, a
+ * Simulate config); save the project as a file (what would be removed shown first), clear the
+ * browser's storage, open the file, and the numbers are the same again; a file saved without
+ * the data asks for the CSV, refuses another file and opens with the right one. No request
+ * leaves the origin.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { strFromU8, unzipSync } from 'fflate';
 import type { Page } from 'playwright-core';
 import { openDemo, startApp, type App } from './harness';
@@ -60,6 +65,14 @@ describe('projects', () => {
     await page.getByTestId('threshold').fill('0.3');
     await expect.poll(() => page.getByTestId('audit-provenance').textContent(), { timeout: 20_000 }).toContain('threshold 0.30');
 
+    // panel settings the project keeps: the audit's minimum group size, Explain's lead count, Simulate's rounds
+    await page.locator('summary', { hasText: 'Audit options' }).click();
+    await page.getByTestId('min-group-size').fill('50');
+    await page.getByTestId('tab-explain').click();
+    await page.getByTestId('explain-rows').fill('300');
+    await page.getByTestId('tab-simulate').click();
+    await page.getByTestId('sim-rounds').fill('7');
+
     // two scenarios: group thresholds on the audited model, and reweighing a logistic regression retrained here
     await page.getByTestId('tab-compare').click();
     await page.getByTestId('retrain-kind').selectOption('logistic');
@@ -83,10 +96,24 @@ describe('projects', () => {
     expect(await numbers(page)).toEqual(before);
     await page.getByTestId('tab-data').click();
     expect(await page.getByLabel('role of education').inputValue()).toBe('protected');
+    await page.getByTestId('tab-audit').click();
+    expect(await page.getByTestId('min-group-size').inputValue()).toBe('50');
+    await page.getByTestId('tab-explain').click();
+    expect(await page.getByTestId('explain-rows').inputValue()).toBe('300');
+    await page.getByTestId('tab-simulate').click();
+    expect(await page.getByTestId('sim-rounds').inputValue()).toBe('7');
     await saved(page);
 
-    // Save project (with the data) as one file
-    const [download] = await Promise.all([page.waitForEvent('download'), page.getByTestId('project-save').click()]);
+    // Save project without the data, then with it (what would be removed is shown before the file is made)
+    await page.getByTestId('project-include-data').uncheck();
+    const [bare] = await Promise.all([page.waitForEvent('download'), page.getByTestId('project-save').click()]);
+    const bareFile = await bare.path();
+    expect(Object.keys(unzipSync(new Uint8Array(readFileSync(bareFile)))).sort()).toEqual(['model/model.json', 'model/model.weights.bin', 'project.json']);
+    await page.getByTestId('project-include-data').check();
+    await page.getByTestId('project-save').click();
+    await page.getByTestId('project-save-preview').waitFor();
+    expect(await page.getByTestId('project-save-nothing').count()).toBe(1);
+    const [download] = await Promise.all([page.waitForEvent('download'), page.getByTestId('project-save-confirm').click()]);
     const file = await download.path();
     const entries = unzipSync(new Uint8Array(readFileSync(file)));
     expect(Object.keys(entries).sort()).toEqual(['data/bank-full.csv', 'model/model.json', 'model/model.weights.bin', 'project.json']);
@@ -95,6 +122,8 @@ describe('projects', () => {
     expect(doc.format).toBe('bias-workbench.project/1');
     expect(doc.attribute).toBe('education');
     expect(doc.compare.scenarios.map((s) => Boolean(s.result))).toEqual([true, true]);
+    const kept = doc as unknown as { audit: { minGroupSize: number }; explain: { settings: { nRows: number } }; simulate: { config: { rounds: number } } };
+    expect([kept.audit.minGroupSize, kept.explain.settings.nRows, kept.simulate.config.rounds]).toEqual([50, 300, 7]);
     console.log(`[e2e] project file: ${readFileSync(file).length} bytes (data ${entries['data/bank-full.csv'].length} bytes)`);
     await page.close();
 
@@ -106,13 +135,37 @@ describe('projects', () => {
     await fresh.reload();
     await fresh.getByTestId('project-open').waitFor();
     expect(await fresh.getByTestId('project-list').count()).toBe(0);
+    // long main-thread tasks while the file opens (printed, never asserted: the zip is read in a worker)
+    await fresh.evaluate(() => {
+      const w = window as unknown as { longTasks: number[] };
+      w.longTasks = [];
+      new PerformanceObserver((l) => l.getEntries().forEach((e) => w.longTasks.push(e.duration))).observe({ type: 'longtask' });
+    });
     await fresh.getByTestId('project-open').setInputFiles(file);
     await fresh.getByTestId('metric-accuracy').waitFor({ state: 'attached', timeout: 90_000 });
+    const longTasks = await fresh.evaluate(() => (window as unknown as { longTasks: number[] }).longTasks);
+    console.log(`[e2e] opening the ${readFileSync(file).length} B project: ${longTasks.length} long tasks, largest ${Math.round(Math.max(0, ...longTasks))} ms`);
     expect(await fresh.getByTestId('attribute-select').inputValue()).toBe('education');
     expect(await numbers(fresh)).toEqual(before);
     await saved(fresh);
     expect(fresh.url()).toContain('?project=');
     await fresh.close();
+
+    // a file saved without the data: it asks for the CSV, refuses another file, opens with the right one
+    const third = await app.newPage();
+    await third.goto(`${app.origin}/`);
+    await third.getByTestId('project-open').setInputFiles(bareFile);
+    await third.getByTestId('project-wants-data').waitFor();
+    expect(await third.getByTestId('project-wants-data').textContent()).toContain('bank-full.csv');
+    const wrong = join(mkdtempSync(join(tmpdir(), 'bw-e2e-')), 'bank-full.csv');
+    writeFileSync(wrong, readFileSync(join(import.meta.dirname, '../../public/demo/bank/bank-full.csv'), 'utf8').split('\n').slice(0, 500).join('\n'));
+    await third.getByTestId('project-data').setInputFiles(wrong);
+    await expect.poll(() => third.getByTestId('problem').textContent()).toContain('is not the data the project');
+    expect(await third.getByTestId('metric-accuracy').count()).toBe(0);
+    await third.getByTestId('project-data').setInputFiles(join(import.meta.dirname, '../../public/demo/bank/bank-full.csv'));
+    await third.getByTestId('metric-accuracy').waitFor({ state: 'attached', timeout: 90_000 });
+    expect(await numbers(third)).toEqual(before);
+    await third.close();
 
     const away = app.requests.filter((u) => !u.startsWith(app.origin) && !u.startsWith('blob:') && !u.startsWith('data:'));
     expect(away).toEqual([]);

@@ -3,3 +3,4 @@ export { PROJECT_FORMAT, PROJECT_VERSION, type Project, type ProjectBundle, type
 export { migrateProject, projectVersion } from './migrate';
 export { validateProject } from './validate';
 export { decodeProject, encodeProject, entryName, projectSize, sha256Hex } from './zip';
+export { anonymiseProjectData, neededColumns, previewProjectData, tableToCsv, type DataPreview } from './anonymise';

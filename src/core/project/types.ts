@@ -33,7 +33,17 @@ export interface ProjectDataset {
  * manifest), or a score column of the data used as the model.
  */
 export type ProjectModel =
-  | { kind: 'files'; name: string; origin: 'imported' | 'trained'; manifest: unknown; files: string[]; fingerprint: string | null }
+  | {
+      kind: 'files';
+      name: string;
+      /** 'trained': trained in the workbench (kept so after a reload) */
+      origin: 'imported' | 'trained';
+      manifest: unknown;
+      files: string[];
+      fingerprint: string | null;
+      /** a model trained here: its per-epoch history, as the worker reported it */
+      history?: unknown[];
+    }
   | { kind: 'scores'; column: string; scoreKind: ScoreKind; fingerprint: string | null };
 
 /** One scenario of Mitigate & compare, and its result when it had finished (model files left out). */
@@ -78,8 +88,11 @@ export interface Project {
   /** explanation settings (and small results), kept as given */
   explain?: Record<string, unknown>;
   compare?: ProjectCompare;
-  /** the Monitor tab's policy text as typed, and its time column */
-  monitor?: { policy: string | null; timeColumn: string | null };
+  /**
+   * the Monitor tab's policy text as typed, its time column, and the current data compared
+   * with the dataset (optional like the dataset: its bytes travel under `monitor/<name>`)
+   */
+  monitor?: { policy: string | null; timeColumn: string | null; dataset?: ProjectDataset };
   /** simulation configs, kept as given */
   simulate?: Record<string, unknown>;
   /** workshop results files (bias-workbench.workshop-result/1), kept as given */
@@ -96,4 +109,6 @@ export interface ProjectBundle {
   project: Project;
   data: Uint8Array | null;
   modelFiles: { name: string; data: Uint8Array }[];
+  /** the Monitor tab's current data (null or absent when left out) */
+  monitorData?: Uint8Array | null;
 }

@@ -74,7 +74,12 @@ function readModel(v: unknown, bad: Bad): ProjectModel | null {
   const files = texts(v.files, 'model.files', bad);
   if (files.length === 0) bad('model.files must name at least one file');
   for (const f of files) if (f.includes('/') || f.includes('\\') || f === '..') bad(`model.files: ${show(f)} must be a plain file name`);
-  return { kind: 'files', name, origin: v.origin === 'trained' ? 'trained' : 'imported', manifest: v.manifest, files, fingerprint };
+  const model: ProjectModel = { kind: 'files', name, origin: v.origin === 'trained' ? 'trained' : 'imported', manifest: v.manifest, files, fingerprint };
+  if (v.history !== undefined) {
+    if (Array.isArray(v.history) && v.history.every(isObject)) model.history = v.history;
+    else bad(`model.history must be an array of epochs, not ${show(v.history)}`);
+  }
+  return model;
 }
 
 function readRoles(v: unknown, bad: Bad): Project['roles'] {
@@ -172,8 +177,14 @@ export function validateProject(json: unknown): Project {
   }
   if (doc.monitor !== undefined) {
     const m = doc.monitor;
-    if (!isObject(m) || (m.policy !== null && typeof m.policy !== 'string') || (m.timeColumn !== null && typeof m.timeColumn !== 'string')) bad(`monitor must be {policy: text or null, timeColumn: name or null}, not ${show(m)}`);
-    else project.monitor = { policy: m.policy as string | null, timeColumn: m.timeColumn as string | null };
+    if (!isObject(m) || (m.policy !== null && typeof m.policy !== 'string') || (m.timeColumn !== null && typeof m.timeColumn !== 'string')) bad(`monitor must be {policy: text or null, timeColumn: name or null, dataset?}, not ${show(m)}`);
+    else {
+      project.monitor = { policy: m.policy as string | null, timeColumn: m.timeColumn as string | null };
+      if (m.dataset !== undefined) {
+        const ds = readDataset(m.dataset, (p) => bad(`monitor.${p}`));
+        if (ds) project.monitor.dataset = ds;
+      }
+    }
   }
   if (doc.workshop !== undefined) {
     if (Array.isArray(doc.workshop)) project.workshop = doc.workshop;

@@ -35,6 +35,7 @@ export function encodeProject(bundle: ProjectBundle): Uint8Array {
   const files: Zippable = { 'project.json': [strToU8(JSON.stringify(project, null, 2)), { mtime }] };
   if (data && project.dataset) files[`data/${entryName(project.dataset.name)}`] = [data, { mtime }];
   for (const f of modelFiles) files[`model/${entryName(f.name)}`] = [f.data, { mtime }];
+  if (bundle.monitorData && project.monitor?.dataset) files[`monitor/${entryName(project.monitor.dataset.name)}`] = [bundle.monitorData, { mtime }];
   return zipSync(files, { level: 6 });
 }
 
@@ -72,20 +73,22 @@ export function decodeProject(bytes: Uint8Array): ProjectBundle {
   const entries = unzip(bytes);
   const project = validateProject(parseDocument(entries));
   const modelFiles = modelFilesOf(project, entries);
-  let data: Uint8Array | null = null;
-  if (project.dataset) {
-    data = entries[`data/${entryName(project.dataset.name)}`] ?? null;
-    if (data) {
-      const hash = sha256Hex(data);
-      if (hash !== project.dataset.contentHash) {
-        throw new WorkbenchError('project-invalid', `The data in the project file (data/${entryName(project.dataset.name)}) is not the data the project was made on: its SHA-256 differs.`, 'The file was changed after it was saved; save the project again from the workbench.');
-      }
-    }
+  const data = checkedData(project.dataset, entries, 'data');
+  const monitorData = checkedData(project.monitor?.dataset, entries, 'monitor');
+  return { project, data, modelFiles, monitorData };
+}
+
+/** Bytes under `folder/` for a dataset entry, when there, checked against its recorded SHA-256. */
+function checkedData(ds: Project['dataset'] | undefined, entries: Record<string, Uint8Array>, folder: string): Uint8Array | null {
+  if (!ds) return null;
+  const data = entries[`${folder}/${entryName(ds.name)}`] ?? null;
+  if (data && sha256Hex(data) !== ds.contentHash) {
+    throw new WorkbenchError('project-invalid', `The data in the project file (${folder}/${entryName(ds.name)}) is not the data the project was made on: its SHA-256 differs.`, 'The file was changed after it was saved; save the project again from the workbench.');
   }
-  return { project, data, modelFiles };
+  return data;
 }
 
 /** Bytes a project takes: its document, its data and its model files. */
 export function projectSize(bundle: ProjectBundle): number {
-  return strToU8(JSON.stringify(bundle.project)).length + (bundle.data?.length ?? 0) + bundle.modelFiles.reduce((a, f) => a + f.data.length, 0);
+  return strToU8(JSON.stringify(bundle.project)).length + (bundle.data?.length ?? 0) + (bundle.monitorData?.length ?? 0) + bundle.modelFiles.reduce((a, f) => a + f.data.length, 0);
 }

@@ -89,6 +89,18 @@ function reduceOptions(o: Options, a: OptionAction): Options {
 
 const initialOptions: Options = { fairlearnCompatible: false, minGroupSize: 30, resamples: 200, intersections: true, references: {} };
 
+/** Options a project kept, each taken where it has the right type (else the default). */
+function optionsFrom(saved: Record<string, unknown> | undefined): Options {
+  const o = { ...initialOptions };
+  if (!saved) return o;
+  if (typeof saved.fairlearnCompatible === 'boolean') o.fairlearnCompatible = saved.fairlearnCompatible;
+  if (Number.isInteger(saved.minGroupSize) && (saved.minGroupSize as number) >= 1) o.minGroupSize = saved.minGroupSize as number;
+  if (Number.isInteger(saved.resamples) && (saved.resamples as number) >= 0) o.resamples = saved.resamples as number;
+  if (typeof saved.intersections === 'boolean') o.intersections = saved.intersections;
+  if (saved.references && typeof saved.references === 'object') o.references = saved.references as Options['references'];
+  return o;
+}
+
 /** A whole number in [lo, hi] from an input's text, or null. */
 function wholeIn(text: string, lo: number, hi: number): number | null {
   if (!/^\s*\d+\s*$/.test(text)) return null;
@@ -265,9 +277,15 @@ export const AuditPanel = memo(function AuditPanel(props: {
   decision: DecisionRule;
   onDecision: (d: DecisionRule) => void;
   onExplainLead: (row: number) => void;
+  /** the options as a project kept them (read at mount) */
+  saved?: Record<string, unknown>;
+  /** told of every change of the options, for the project to keep */
+  onSaved?: (options: Record<string, unknown>) => void;
 }) {
   const { session, dataset, model, roles, decision } = props;
-  const [options, setOption] = useReducer(reduceOptions, initialOptions);
+  const [options, setOption] = useReducer(reduceOptions, props.saved, optionsFrom);
+  const onSaved = props.onSaved;
+  useEffect(() => onSaved?.({ ...options }), [options, onSaved]);
   const [problem, setProblem] = useState<Problem | null>(null);
   const pair = { dataset: dataset.id, model: model.id };
 

@@ -33,6 +33,16 @@ function reduceSettings(s: RunSettings, a: SettingsAction): RunSettings {
   return { ...s, [a.key]: a.value };
 }
 
+/** Settings a project kept, each taken where it has the right type (else the default). */
+function settingsFrom(saved: Record<string, unknown> | undefined): RunSettings {
+  const kept = (saved?.settings ?? {}) as Partial<Record<keyof RunSettings, unknown>>;
+  const o = { ...initialSettings };
+  for (const k of ['nRows', 'bgSize', 'permutations', 'seed'] as const) if (Number.isInteger(kept[k]) && (kept[k] as number) >= (k === 'seed' ? 0 : 1)) o[k] = kept[k] as number;
+  if (kept.bgKind === 'sample' || kept.bgKind === 'kmeans' || kept.bgKind === 'stratified') o.bgKind = kept.bgKind;
+  if (kept.output === 'probability' || kept.output === 'logit') o.output = kept.output;
+  return o;
+}
+
 type Explained = ShapleyResult & { workers: number; ms: number; computeMs: number; rows: Uint32Array; settings: RunSettings; stratifiedBy: string };
 
 /** An even spread over the dataset (deterministic), always including a lead picked elsewhere. */
@@ -68,6 +78,13 @@ interface ExplainProps {
   decision: DecisionRule;
   focusRow: number | null;
   visible: boolean;
+  /**
+   * What a project kept: the settings, the importance score, and whether an explanation had
+   * been run (SHAP values are too large to keep: the run is made again, with the kept settings
+   * and seed, when the tab is next opened).
+   */
+  saved?: Record<string, unknown>;
+  onSaved?: (state: Record<string, unknown>) => void;
 }
 
 /** Explain, or (for scores read from a column, with no model to call) why there is nothing to explain. */
@@ -88,14 +105,14 @@ export const ExplainPanel = memo(function ExplainPanel(props: ExplainProps) {
 const ModelExplainPanel = memo(function ModelExplainPanel(props: ExplainProps) {
   const { session, dataset, model, roles, decision } = props;
   const pairIds = { dataset: dataset.id, model: model.id };
-  const [settings, set] = useReducer(reduceSettings, initialSettings);
+  const [settings, set] = useReducer(reduceSettings, props.saved, settingsFrom);
   const [progress, setProgress] = useState<{ done: number; total: number; started: number; modelRows: number; computeSeconds: number } | null>(null);
   const [result, setResult] = useState<Explained | null>(null);
   const [problem, setProblem] = useState<Problem | null>(null);
   const [lead, setLead] = useState(0);
   const [dependence, setDependence] = useState(0);
   const [chosenPair, setChosenPair] = useState<[number, number] | null>(null);
-  const [importanceScore, setImportanceScore] = useState<ImportanceScore>('demographic-parity');
+  const [importanceScore, setImportanceScore] = useState<ImportanceScore>(typeof props.saved?.importanceScore === 'string' ? (props.saved.importanceScore as ImportanceScore) : 'demographic-parity');
   const [importance, setImportance] = useState<(PermutationImportanceResult & { settings: string; decision: DecisionRule; attribute: string }) | null>(null);
   const [importanceBusy, setImportanceBusy] = useState(false);
   const abort = useRef<AbortController | null>(null);
@@ -173,6 +190,19 @@ const ModelExplainPanel = memo(function ModelExplainPanel(props: ExplainProps) {
     }
   }
   useEscape(progress !== null, () => abort.current?.abort());
+
+  // the project keeps the settings and, once a run finished, that one was made (the run is
+  // made again on restore, the first time the tab is open)
+  const onSaved = props.onSaved;
+  const ranWith = result?.settings ?? null;
+  useEffect(() => onSaved?.({ settings, importanceScore, ...(ranWith ? { ran: ranWith } : {}) }), [settings, importanceScore, ranWith, onSaved]);
+  const rerun = useRef(Boolean(props.saved?.ran));
+  useEffect(() => {
+    if (!props.visible || !rerun.current) return;
+    rerun.current = false;
+    void run();
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [props.visible]);
 
   // A lead picked in the audit's call list: show it from the last run, or explain it alone now.
   useEffect(() => {

@@ -121,7 +121,16 @@ function Choice<T extends string>({ label, value, options, onChange, testId }: {
  * transitions. The current data, the policy text and the time column are kept in the session
  * (session.monitor), so they outlive this panel and a worker restart.
  */
-export const MonitorPanel = memo(function MonitorPanel(props: { session: WorkbenchSession; dataset: DatasetSummary; model: ModelSummary; roles: DatasetRoles; attribute: string | null; decision: DecisionRule }) {
+export const MonitorPanel = memo(function MonitorPanel(props: {
+  session: WorkbenchSession;
+  dataset: DatasetSummary;
+  model: ModelSummary;
+  roles: DatasetRoles;
+  attribute: string | null;
+  decision: DecisionRule;
+  /** told when the current data, the policy or the time column change (the project keeps them from session.monitor) */
+  onSaved?: () => void;
+}) {
   const { session, dataset, model, roles, decision } = props;
   const firstAttribute = roles.protected[0]?.column ?? null;
   const [s, dispatch] = useReducer(reduce, undefined, (): State => ({
@@ -224,17 +233,22 @@ export const MonitorPanel = memo(function MonitorPanel(props: { session: Workben
     dispatch({ type: 'busy', busy: `Reading ${file.name}` });
     session
       .loadMonitorCsv({ kind: 'file', file, name: file.name })
-      .then((summary) => dispatch({ type: 'current', current: summary }))
+      .then((summary) => {
+        dispatch({ type: 'current', current: summary });
+        props.onSaved?.();
+      })
       .catch((e: unknown) => dispatch({ type: 'problem', problem: problemOf(e) }))
       .finally(() => dispatch({ type: 'busy', busy: null }));
   };
   const onPolicyText = (text: string) => {
     session.monitor.policy = text;
     dispatch({ type: 'policy-text', text });
+    props.onSaved?.();
   };
   const onTimeColumn = (column: string | null) => {
     session.monitor.timeColumn = column;
     dispatch({ type: 'time-column', column });
+    props.onSaved?.();
   };
 
   const view = s.view;

@@ -1,4 +1,4 @@
-import { memo, startTransition, useMemo, useRef, useState } from 'react';
+import { memo, startTransition, useEffect, useMemo, useRef, useState } from 'react';
 import type { WorkbenchSession } from '../../client/session';
 import { isAbortError, problemOf } from '../../client/bridge';
 import { Comlink } from '../../client/workbench';
@@ -42,11 +42,20 @@ type Run = { remedy: Remedy; status: 'queued' | 'running' | 'done' | 'failed' | 
  * observed. Each chosen remedy runs as its own simulation on the worker pool with the same
  * seed, so their curves are comparable; the page only renders.
  */
-export const SimulatePanel = memo(function SimulatePanel(props: { session: WorkbenchSession; visible: boolean; onUseData: (csv: Uint8Array, name: string) => void }) {
-  const { session } = props;
-  const [knobs, setKnobs] = useState<LeadKnobs>({ ...defaultLeadKnobs, leads: 5000 });
-  const [config, setConfig] = useState<Omit<SimulationConfig, 'knobs'>>({ ...defaultSimulationConfig });
-  const [remedies, setRemedies] = useState<Remedy[]>(['none', 'exploration']);
+export const SimulatePanel = memo(function SimulatePanel(props: {
+  session: WorkbenchSession;
+  visible: boolean;
+  onUseData: (csv: Uint8Array, name: string) => void;
+  /** the knobs, loop settings and remedies as a project kept them (read at mount; fields it lacks keep their defaults) */
+  saved?: Record<string, unknown>;
+  onSaved?: (config: Record<string, unknown>) => void;
+}) {
+  const { session, saved } = props;
+  const [knobs, setKnobs] = useState<LeadKnobs>(() => ({ ...defaultLeadKnobs, leads: 5000, ...(saved?.knobs as Partial<LeadKnobs> | undefined) }));
+  const [config, setConfig] = useState<Omit<SimulationConfig, 'knobs'>>(() => ({ ...defaultSimulationConfig, ...(saved?.config as Partial<SimulationConfig> | undefined) }));
+  const [remedies, setRemedies] = useState<Remedy[]>(() => (Array.isArray(saved?.remedies) ? (saved.remedies as Remedy[]).filter((r) => REMEDIES.some((x) => x.id === r)) : ['none', 'exploration']));
+  const onSaved = props.onSaved;
+  useEffect(() => onSaved?.({ knobs, config, remedies }), [knobs, config, remedies, onSaved]);
   const [runs, setRuns] = useState<Run[]>([]);
   const [asked, setAsked] = useState<string | null>(null);
   const [shown, setShown] = useState<Remedy>('none');

@@ -157,7 +157,16 @@ function Debrief({ summary, large = false }: { summary: WorkshopSummaryJson; lar
  * wrong, the conditions, the seed) as a link and a QR code for the projector — config and seed
  * only, no data — and the debrief from the participants' results files, with a projector view.
  */
-export const WorkshopPanel = memo(function WorkshopPanel(props: { session: WorkbenchSession; dataset: DatasetSummary | null; model: ModelSummary | null; roles: DatasetRoles | null }) {
+export const WorkshopPanel = memo(function WorkshopPanel(props: {
+  session: WorkbenchSession;
+  dataset: DatasetSummary | null;
+  model: ModelSummary | null;
+  roles: DatasetRoles | null;
+  /** the participants' results files the debrief was made from, as a project kept them (debriefed again at mount) */
+  saved?: unknown[];
+  /** told when results are imported, for the project to keep */
+  onSaved?: (results: unknown[]) => void;
+}) {
   const { session, dataset, model, roles } = props;
   const [seed, setSeed] = useState(1);
   const [title, setTitle] = useState('');
@@ -209,14 +218,13 @@ export const WorkshopPanel = memo(function WorkshopPanel(props: { session: Workb
     }
   }, [seed, leads, wrongShare, conditions, kind, fingerprint, dataset, model, group, title]);
 
-  async function importResults(files: File[]) {
-    if (files.length === 0) return;
+  async function debriefOf(texts: { name: string; text: string }[], keep: boolean) {
     setBusy(true);
     try {
-      const texts = await Promise.all(files.map(async (f) => ({ name: f.name, text: await f.text() })));
       const s = await session.audit.call(undefined, (api) => api.workshopDebrief({ files: texts }));
       setSummary(s);
       setProblem(null);
+      if (keep) props.onSaved?.(texts.map((t) => JSON.parse(t.text) as unknown));
     } catch (e) {
       // the debrief already shown stays
       setProblem(problemOf(e));
@@ -224,6 +232,16 @@ export const WorkshopPanel = memo(function WorkshopPanel(props: { session: Workb
       setBusy(false);
     }
   }
+  async function importResults(files: File[]) {
+    if (files.length === 0) return;
+    await debriefOf(await Promise.all(files.map(async (f) => ({ name: f.name, text: await f.text() }))), true);
+  }
+  // results a project kept: the debrief made again from them
+  useEffect(() => {
+    const kept = props.saved;
+    if (kept?.length) void debriefOf(kept.map((r, i) => ({ name: `result-${i + 1}.json`, text: JSON.stringify(r) })), false);
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, []);
 
   return (
     <>
