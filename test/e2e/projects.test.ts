@@ -140,10 +140,18 @@ describe('projects', () => {
       const w = window as unknown as { longTasks: number[] };
       w.longTasks = [];
       new PerformanceObserver((l) => l.getEntries().forEach((e) => w.longTasks.push(e.duration))).observe({ type: 'longtask' });
+      (w as unknown as { loaf: string[] }).loaf = [];
+      new PerformanceObserver((l) =>
+        l.getEntries().forEach((e) => {
+          const f = e as unknown as { duration: number; scripts: { duration: number; sourceURL: string; sourceFunctionName: string; invoker: string }[] };
+          if (f.duration > 50) (w as unknown as { loaf: string[] }).loaf.push(`${Math.round(f.duration)}: ${f.scripts.map((x) => `${x.invoker}|${x.sourceFunctionName}@${x.sourceURL.split('/').pop()} ${Math.round(x.duration)}`).join('; ')}`);
+        }),
+      ).observe({ type: 'long-animation-frame' });
     });
     await fresh.getByTestId('project-open').setInputFiles(file);
     await fresh.getByTestId('metric-accuracy').waitFor({ state: 'attached', timeout: 90_000 });
     const longTasks = await fresh.evaluate(() => (window as unknown as { longTasks: number[] }).longTasks);
+    console.log((await fresh.evaluate(() => (window as unknown as { loaf: string[] }).loaf)).join('\n'));
     console.log(`[e2e] opening the ${readFileSync(file).length} B project: ${longTasks.length} long tasks, largest ${Math.round(Math.max(0, ...longTasks))} ms`);
     expect(await fresh.getByTestId('attribute-select').inputValue()).toBe('education');
     expect(await numbers(fresh)).toEqual(before);
