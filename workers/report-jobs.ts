@@ -10,12 +10,19 @@
  *   quasi-identifier columns), from an audit without intervals (suppression reads counts only);
  * - {@link makeReport}: the whole assessment with bootstrap intervals, the proxy ranking and,
  *   when asked, permutation importance; its HTML and its JSON twin.
+ * What the other tabs hold comes as small summaries (src/client/report-inputs.ts): Mitigate &
+ * compare's finished results (made into compare's JSON here with core's compareScenariosJson,
+ * as the CLI writes it) and the scenario adopted, the Monitor tab's policy text, the decision
+ * log's counts and the appeals by group, the Explain tab's mean |SHAP| and gap attribution.
  * As in the CLI, the audit's minimum group size is raised to k, so a hidden group never sets a
  * headline disparity.
  */
 import { auditReport, NO_SOURCES, type AuditReport, type ReportNote } from '../src/core/audit';
 import { detectIdentifiers, type IdentifierAction, type IdentifierFinding, type KAnonymityResult } from '../src/core/anonymise';
-import { buildAssessment, renderAssessmentHtml, type Assessment, type AssessmentInputs, type ExplanationsInput, type ProxyInput, type ScenarioResultsInput, type SystemText } from '../src/core/report';
+import { buildAssessment, renderAssessmentHtml, type Assessment, type AssessmentInputs, type ExplanationsInput, type GapInput, type OversightInput, type PolicyInput, type ProxyInput, type ScenarioResultsInput, type ShapInput, type SystemText } from '../src/core/report';
+import { compareScenariosJson, type ScenarioOutcome } from '../src/core/mitigate';
+import { POLICY_FORMAT, validatePolicy } from '../src/core/monitor/policy';
+import { sha256Hex } from '../src/core/oversight';
 import type { DecisionRule } from '../src/core/metrics';
 import type { DatasetRoles } from '../src/core/roles';
 import type { Manifest } from '../src/core/manifest';
@@ -38,9 +45,27 @@ export interface ReportSettings {
   importance?: boolean;
   /** compare results (`bias-workbench compare --format json`), when the page has them */
   scenarios?: ScenarioResultsInput | null;
+  /** Mitigate & compare's finished scenarios, made into compare's JSON here (when `scenarios` is not given) */
+  compare?: FinishedScenarios | null;
+  /** the scenario adopted, by name */
   chosenScenario?: string | null;
   oversightStatement?: string;
+  /** the decision log's summary and the appeals by group (src/client/report-inputs oversightSummary) */
+  oversight?: Pick<OversightInput, 'log' | 'appeals'> | null;
   monitoringPlan?: string;
+  /** the Monitor tab's policy as typed */
+  policyText?: string | null;
+  /** the Explain tab's last run: mean |SHAP| by column, and the gap between two groups split by column */
+  shap?: ShapInput | null;
+  gap?: GapInput | null;
+}
+
+/** Mitigate & compare's finished scenarios as the page holds them: results without model files. */
+export interface FinishedScenarios {
+  results: ScenarioOutcome[];
+  /** the scenario differences are taken from (the audited model as loaded); null: none */
+  baseline: string | null;
+  split: ScenarioResultsInput['split'];
 }
 
 /** The audit settings of the page (the Audit tab's options and the session's rule). */
@@ -145,6 +170,36 @@ function proxies(ctx: ReportContext, identifiers: readonly string[]): ProxyInput
   });
 }
 
+/** The page's scenarios as compare's JSON (core's compareScenariosJson, as the CLI writes it). */
+function scenarioResults(s: ReportSettings): ScenarioResultsInput | null {
+  if (s.scenarios) return s.scenarios;
+  const c = s.compare;
+  if (!c || c.results.length === 0) return null;
+  return { groups: c.results[0].group, split: c.split, ...compareScenariosJson(c.results, c.baseline), file: null, sha256: null };
+}
+
+/**
+ * The Monitor tab's policy: judged on the audit when it is a valid bias-workbench.policy/1,
+ * else shown as typed (with no format) so the report says what was written.
+ */
+function policyInput(text: string | null | undefined): PolicyInput | null {
+  if (!text?.trim()) return null;
+  const base = { file: "the Monitor tab's policy", sha256: sha256Hex(text) };
+  try {
+    const content: unknown = JSON.parse(text);
+    validatePolicy(content);
+    return { ...base, format: POLICY_FORMAT, content };
+  } catch {
+    return { ...base, format: null, content: text };
+  }
+}
+
+function oversightInput(s: ReportSettings): OversightInput | null {
+  const statement = s.oversightStatement?.trim() ? s.oversightStatement : undefined;
+  if (!statement && !s.oversight) return null;
+  return { ...(statement ? { statement } : {}), ...(s.oversight ?? {}) };
+}
+
 function assessmentInputs(ctx: ReportContext, s: ReportSettings, audit: AuditReport, explanations: ExplanationsInput | null, createdAt: string | null): AssessmentInputs {
   const scoresColumn = ctx.model.format === 'scores';
   return {
@@ -159,10 +214,10 @@ function assessmentInputs(ctx: ReportContext, s: ReportSettings, audit: AuditRep
       manifest: scoresColumn ? null : ctx.model.manifest,
     },
     explanations,
-    scenarios: s.scenarios ?? null,
+    scenarios: scenarioResults(s),
     chosenScenario: s.chosenScenario ?? null,
-    oversight: s.oversightStatement?.trim() ? { statement: s.oversightStatement } : null,
-    monitoring: { plan: s.monitoringPlan },
+    oversight: oversightInput(s),
+    monitoring: { plan: s.monitoringPlan, policy: policyInput(s.policyText) },
     reproducibility: { seeds: { bootstrap: 1 }, versions: { browser: typeof navigator === 'undefined' ? 'unknown' : navigator.userAgent } },
     privacy: { k: s.k, quasiIdentifiers: s.quasiIdentifiers.map((column) => ({ column })), identifierAction: s.identifierAction },
     createdAt,
@@ -195,7 +250,7 @@ export async function makeReport(ctx: ReportContext, s: ReportSettings, notes: R
   const audit = reportAudit(ctx, s.k, true, notes);
   onProgress?.('proxies');
   const identifiers = identifiersOf(ctx).map((f) => f.column);
-  const explanations: ExplanationsInput = { proxies: proxies(ctx, identifiers) };
+  const explanations: ExplanationsInput = { proxies: proxies(ctx, identifiers), shap: s.shap ?? null, gap: s.gap ?? null };
   if (s.importance && ctx.model.format !== 'scores') {
     onProgress?.('permutation importance');
     const repeats = 3;

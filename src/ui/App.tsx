@@ -509,7 +509,7 @@ export function App() {
                 decision={s.decision}
                 onDecision={onDecision}
                 onExplainLead={onExplainLead}
-                saved={project.panelSaved('audit')}
+                saved={project.panelSaved('audit', `${dataset.id}/${model.id}`)}
                 onSaved={onPanel.audit}
               />
             </TabPanel>
@@ -524,7 +524,7 @@ export function App() {
                 decision={tab === 'explain' ? s.decision : deferredDecision}
                 focusRow={s.focusRow}
                 visible={tab === 'explain'}
-                saved={project.panelSaved('explain')}
+                saved={project.panelSaved('explain', `${dataset.id}/${model.id}`)}
                 onSaved={onPanel.explain}
               />
             </TabPanel>
@@ -551,10 +551,10 @@ export function App() {
           </>
         )}
         <TabPanel id="simulate" selected={tab === 'simulate'} className="panel wide">
-          <SimulatePanel key={project.restored} session={session.current!} visible={tab === 'simulate'} onUseData={onUseData} saved={project.panelSaved('simulate')} onSaved={onPanel.simulate} />
+          <SimulatePanel key={project.restored} session={session.current!} visible={tab === 'simulate'} onUseData={onUseData} saved={project.panelSaved('simulate', String(project.restored))} onSaved={onPanel.simulate} />
         </TabPanel>
         <TabPanel id="workshop" selected={tab === 'workshop'} className="panel wide">
-          <WorkshopPanel key={project.restored} session={session.current!} dataset={dataset} model={s.misfit ? null : model} roles={roles} saved={project.panelSaved('workshop')} onSaved={onPanel.workshop} />
+          <WorkshopPanel key={project.restored} session={session.current!} dataset={dataset} model={s.misfit ? null : model} roles={roles} saved={project.panelSaved('workshop', String(project.restored))} onSaved={onPanel.workshop} />
         </TabPanel>
       </main>
       <footer className="credit">

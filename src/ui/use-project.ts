@@ -424,8 +424,20 @@ export function useProject(options: {
     [autosave],
   );
 
-  /** A panel's kept settings (read when the panel mounts). */
-  const panelSaved = useCallback(<K extends keyof PanelBags>(key: K): PanelBags[K] => bags.current[key], []);
+  /**
+   * A panel's kept settings, for the panel mounted under `mount` (its React key): the same
+   * object for as long as that mount lives, so a memoised panel is not re-rendered each time
+   * its own settings are kept (it reads them only when it mounts).
+   */
+  const mounts = useRef(new Map<string, unknown>());
+  const panelSaved = useCallback(<K extends keyof PanelBags>(key: K, mount: string): PanelBags[K] => {
+    const at = `${key} ${mount}`;
+    if (!mounts.current.has(at)) {
+      for (const k of mounts.current.keys()) if (k.startsWith(`${key} `)) mounts.current.delete(k);
+      mounts.current.set(at, bags.current[key]);
+    }
+    return mounts.current.get(at) as PanelBags[K];
+  }, []);
   /** Stable handlers the panels call with their settings as they change. */
   const onPanel = useMemo(() => {
     const keep =

@@ -6,13 +6,17 @@
  * downloaded. The HTML then opens from disk in a fresh tab with every request recorded: the
  * only request is the file itself. Its title and every section are there, and the
  * intersection "<25 & divorced" (one lead in the bank data) is shown as "fewer than 10" with
- * its rates withheld.
+ * its rates withheld. Then, with two scenarios run in Mitigate & compare (the audited model as
+ * loaded, and equal-opportunity group thresholds on it), the dialog offers them as "the scenario
+ * we adopt"; with the thresholds chosen, the JSON twin's mitigations section lists both and
+ * gives the chosen one's accuracy cost against the model as loaded.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import type { Page } from 'playwright-core';
 import { openDemo, outsideOrigin, startApp, type App } from './harness';
 import { SECTION_TITLES } from '../../src/core/report';
 
@@ -105,4 +109,62 @@ describe('the impact-assessment report from the page, in Chromium', () => {
     await viewer.close();
     await page.close();
   });
+
+  it('takes the scenarios run in Mitigate & compare, and the one adopted with its accuracy cost', async () => {
+    const { page } = await openDemo(app);
+    // requests outside the origin so far (the first test opened its HTML from disk)
+    const earlier = outsideOrigin(app).length;
+    await page.getByTestId('tab-compare').click();
+    await addScenario(page, 'as loaded', null);
+    await addScenario(page, 'EO thresholds', '+ group thresholds');
+    await expect.poll(() => page.getByTestId('scenario-table').locator('tbody tr[data-status="done"]').count(), { timeout: 120_000 }).toBe(2);
+
+    await page.getByTestId('tab-audit').click();
+    await page.getByTestId('open-report').click();
+    await page.getByTestId('report-dialog').waitFor();
+    expect(await page.getByTestId('report-source-compare').textContent()).toContain('2 scenarios with results, differences from “as loaded”');
+    expect(await page.getByTestId('report-source-monitor').textContent()).toContain('not done');
+    // none is adopted unless the person says so
+    expect(await page.getByTestId('report-chosen').inputValue()).toBe('');
+    await page.getByTestId('report-chosen').selectOption('EO thresholds');
+    await page.getByTestId('report-preview').waitFor({ timeout: 60_000 });
+    await page.getByTestId('report-confirm').check();
+    const [download] = await Promise.all([page.waitForEvent('download', { timeout: 120_000 }), page.getByTestId('report-download-json').click()]);
+    const path = join(dir, `with-scenarios-${download.suggestedFilename()}`);
+    await download.saveAs(path);
+    expect(outsideOrigin(app).slice(earlier)).toEqual([]);
+
+    const doc = JSON.parse(readFileSync(path, 'utf8')) as {
+      mitigations: {
+        supplied: boolean;
+        baselineScenario: string | null;
+        split: { test: number } | null;
+        scenarios: { name: string; chosen: boolean; interventions: string[]; metrics: { key: string; value: number | null }[] }[];
+        chosen: { name: string; accuracyCost: number | null; demographicParityChange: number | null } | null;
+      };
+    };
+    const m = doc.mitigations;
+    expect(m.supplied).toBe(true);
+    expect(m.baselineScenario).toBe('as loaded');
+    expect(m.scenarios.map((x) => x.name)).toEqual(['as loaded', 'EO thresholds']);
+    expect(m.scenarios.map((x) => x.chosen)).toEqual([false, true]);
+    expect(m.scenarios[1].interventions[0]).toContain('group thresholds for equal-opportunity');
+    expect(m.split!.test).toBeGreaterThan(0);
+    const accuracy = (name: string) => m.scenarios.find((x) => x.name === name)!.metrics.find((x) => x.key === 'accuracy')!.value!;
+    expect(m.chosen!.name).toBe('EO thresholds');
+    // the cost is the model as loaded's held-out accuracy minus the chosen one's
+    expect(m.chosen!.accuracyCost).toBeCloseTo(accuracy('as loaded') - accuracy('EO thresholds'), 12);
+    console.log(`[report] chosen 'EO thresholds': accuracy cost ${m.chosen!.accuracyCost}, change in demographic parity difference ${m.chosen!.demographicParityChange}`);
+    await page.close();
+  });
 });
+
+/** A scenario on the audited model, as loaded, through the scenario builder: no intervention, or the one named. */
+async function addScenario(page: Page, name: string, intervention: string | null): Promise<void> {
+  const builder = page.locator('details', { hasText: 'Build a scenario' });
+  if (!(await builder.evaluate((d) => (d as HTMLDetailsElement).open))) await builder.locator('summary').click();
+  await builder.getByPlaceholder('my scenario').fill(name);
+  await builder.getByLabel('start from').selectOption('audited');
+  if (intervention) await builder.getByRole('button', { name: intervention, exact: true }).click();
+  await builder.getByRole('button', { name: 'Add scenario' }).click();
+}

@@ -100,8 +100,9 @@ function explanationsSection(inputs: AssessmentInputs, hidden: ReadonlyMap<strin
   const gap = e?.gap ?? null;
   const gapWithheld = gap !== null && (gap.countA < k || gap.countB < k || hidden.has(cellKey(gap.attribute, gap.groupA)) || hidden.has(cellKey(gap.attribute, gap.groupB)));
   return {
-    supplied: !!(e && (e.importance || (e.proxies?.length ?? 0) > 0 || e.gap)),
+    supplied: !!(e && (e.importance || e.shap || (e.proxies?.length ?? 0) > 0 || e.gap)),
     importance: e?.importance ?? null,
+    shap: e?.shap ?? null,
     proxies,
     gap: gap ? (gapWithheld ? { ...gap, gap: NaN, contributions: [], withheld: true } : { ...gap, withheld: false }) : null,
   };

@@ -218,6 +218,11 @@ function explanationsBody(a: Assessment): string {
     const rows = imp.columns.map((c) => `<tr><th scope="row"><code>${e(c.name)}</code></th><td class="num">${signed(c.mean, 4)}</td><td class="num">${exact(c.std, 4)}</td></tr>`).join('');
     out += `<h3>Global importance</h3><p>Permutation importance on ${e(imp.score)} (baseline ${exact(imp.baseline, 4)}), ${imp.repeats} repeats, seed ${imp.seed}: how much the score drops when the column's values are shuffled.</p><table><thead><tr><th>column</th><th>mean drop</th><th>sd</th></tr></thead><tbody>${rows}</tbody></table>`;
   }
+  if (x.shap) {
+    const sh = x.shap;
+    const rows = sh.columns.map((c) => `<tr><th scope="row"><code>${e(c.name)}</code></th><td class="num">${exact(c.meanAbs, 4)}</td></tr>`).join('');
+    out += `<h3>Mean |SHAP| by column</h3><p>Permutation SHAP values of ${count(sh.rows)} rows on the ${e(sh.output)} scale (${sh.permutations} permutations, ${e(sh.background.kind)} background of ${count(sh.background.size)} rows, seed ${sh.seed}): how far each column moves a score, on average, in either direction.</p><table><thead><tr><th>column</th><th>mean |SHAP|</th></tr></thead><tbody>${rows}</tbody></table>`;
+  }
   for (const p of x.proxies) {
     const rows = p.columns.map((c) => `<tr><th scope="row"><code>${e(c.name)}</code>${c.likelyProxy ? '<span class="tag small">likely proxy</span>' : ''}</th><td class="num">${num(c.nmi)}</td><td class="num">${num(c.groupInformation)}</td><td class="num">${c.maxAuc === null ? 'undefined' : num(c.maxAuc)}${c.bestGroup ? ` <span class="def">(${e(c.bestGroup)})</span>` : ''}</td></tr>`).join('');
     out += `<h3>Proxies of ${e(p.attribute)}</h3><p class="def">Normalised mutual information with the groups, share of the groups' entropy explained, and the best one-column AUC for a shown group; a column is a likely proxy when NMI ≥ ${p.nmiThreshold} or AUC ≥ ${p.aucThreshold}.</p><table><thead><tr><th>column</th><th>NMI</th><th>group information</th><th>best AUC</th></tr></thead><tbody>${rows}</tbody></table>`;

@@ -78,8 +78,21 @@ export interface GapInput {
   contributions: { name: string; value: number }[];
 }
 
+/** Mean |SHAP| per column over the explained rows (the page's Explain tab; core/explain). */
+export interface ShapInput {
+  /** rows explained, and the scale of the values */
+  rows: number;
+  output: 'probability' | 'logit';
+  permutations: number;
+  background: { kind: string; size: number };
+  seed: number;
+  /** largest first */
+  columns: { name: string; meanAbs: number }[];
+}
+
 export interface ExplanationsInput {
   importance?: ImportanceInput | null;
+  shap?: ShapInput | null;
   proxies?: ProxyInput[];
   gap?: GapInput | null;
 }
@@ -258,6 +271,7 @@ export interface Assessment {
   explanations: {
     supplied: boolean;
     importance: ImportanceInput | null;
+    shap: ShapInput | null;
     proxies: { attribute: string; nmiThreshold: number; aucThreshold: number; columns: { name: string; nmi: number; groupInformation: number; maxAuc: Num; bestGroup: string | null; likelyProxy: boolean }[] }[];
     gap: (GapInput & { withheld: boolean }) | null;
   };

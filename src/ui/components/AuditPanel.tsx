@@ -16,6 +16,7 @@ import { useDelayedFlag, useLatestCall } from '../hooks';
 import { attributeLabel } from '../attributes';
 import { downloadFiles } from '../download';
 import { ReportDialog } from './ReportDialog';
+import type { PageReportSources } from '../../client/report-inputs';
 
 type Frame = MetricFrame & { ms: number };
 interface CurvesResult {
@@ -277,6 +278,8 @@ export const AuditPanel = memo(function AuditPanel(props: {
   decision: DecisionRule;
   onDecision: (d: DecisionRule) => void;
   onExplainLead: (row: number) => void;
+  /** what the impact-assessment report takes from the other tabs, read when its dialog opens */
+  reportSources?: () => PageReportSources;
   /** the options as a project kept them (read at mount) */
   saved?: Record<string, unknown>;
   /** told of every change of the options, for the project to keep */
@@ -501,7 +504,7 @@ export const AuditPanel = memo(function AuditPanel(props: {
               : 'If the model was trained on some of these rows, its accuracy on them is optimistic; Mitigate & compare evaluates on held-out rows only.'}
           </p>
           {reportOpen && (
-            <ReportDialog session={session} pair={pair} roles={roles} audit={{ ...auditOptions, resamples: options.resamples }} datasetName={dataset.name} onClose={() => setReportOpen(false)} />
+            <ReportDialog session={session} pair={pair} roles={roles} audit={{ ...auditOptions, resamples: options.resamples }} datasetName={dataset.name} sources={props.reportSources} onClose={() => setReportOpen(false)} />
           )}
           <GroupTable current={current} minGroupSize={frame.minGroupSize} />
           <div className="grid2">

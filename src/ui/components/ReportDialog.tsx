@@ -1,4 +1,4 @@
-import { useId, useRef, useState } from 'react';
+import { useEffect, useId, useMemo, useRef, useState } from 'react';
 import type { WorkbenchSession } from '../../client/session';
 import { problemOf } from '../../client/bridge';
 import type { Problem } from '../../core/errors';
@@ -10,6 +10,7 @@ import { ProblemBanner } from './ProblemBanner';
 import { useLatestCall } from '../hooks';
 import { downloadFiles } from '../download';
 import { attributeLabel } from '../attributes';
+import { finishedScenarios, oversightSummary, type PageReportSources } from '../../client/report-inputs';
 
 /** The default k of small-cell suppression (core/anonymise DEFAULT_K). */
 const DEFAULT_K = 10;
@@ -36,9 +37,27 @@ export function ReportDialog(props: {
   roles: DatasetRoles;
   audit: ReportAuditOptions;
   datasetName: string;
+  /** what the other tabs hold (Mitigate & compare, Monitor, Explain), read when the dialog opens */
+  sources?: () => PageReportSources;
   onClose: () => void;
 }) {
   const { session, pair, roles, audit } = props;
+  const [sources] = useState(() => props.sources?.() ?? null);
+  const finished = useMemo(() => finishedScenarios(sources?.compare), [sources]);
+  const [chosen, setChosen] = useState('');
+  // the decision log and appeals kept in this browser: counts only (null: none kept)
+  const [oversight, setOversight] = useState<{ value: Awaited<ReturnType<typeof oversightSummary>> } | null>(sources ? null : { value: null });
+  useEffect(() => {
+    if (!sources) return;
+    let live = true;
+    oversightSummary(sources.logModelId).then(
+      (value) => live && setOversight({ value }),
+      () => live && setOversight({ value: null }),
+    );
+    return () => {
+      live = false;
+    };
+  }, [sources]);
   const id = useId();
   const [kText, setKText] = useState(String(DEFAULT_K));
   const [action, setAction] = useState<IdentifierAction>('drop');
@@ -59,13 +78,20 @@ export function ReportDialog(props: {
     identifierAction: action,
     importance,
     system: { name: systemName, purpose },
+    compare: finished,
+    chosenScenario: chosen || null,
+    policyText: sources?.policy ?? null,
+    oversight: oversight?.value ?? null,
+    shap: sources?.shap ?? null,
+    gap: sources?.gap ?? null,
   };
-  const previewKey = k === null ? null : JSON.stringify({ pair, roles, audit, k, quasi, action });
+  // appeals by group are suppressed like every table: the preview waits for them
+  const previewKey = k === null || oversight === null ? null : JSON.stringify({ pair, roles, audit, k, quasi, action });
   const preview = useLatestCall<ReportPreview>(previewKey, () => session.audit.call(undefined, (api) => api.reportPreview({ ...pair, roles, audit, settings })));
   const p = preview.result && preview.resultKey === previewKey ? preview.result : null;
   const previewProblem = preview.error && preview.resultKey === previewKey ? problemOf(preview.error) : null;
   // what the person confirmed is what gets made: a change of settings asks again
-  const reportKey = JSON.stringify({ previewKey, importance, systemName, purpose });
+  const reportKey = JSON.stringify({ previewKey, importance, systemName, purpose, chosen });
   const [confirmedKey, setConfirmedKey] = useState<string | null>(null);
   const isConfirmed = confirmed && confirmedKey === previewKey;
 
@@ -107,6 +133,50 @@ export function ReportDialog(props: {
         <label>
           Purpose <input value={purpose} onChange={(e) => setPurpose(e.target.value)} placeholder="what the scores decide" />
         </label>
+      </fieldset>
+      <fieldset data-testid="report-sources">
+        <legend>From the other tabs</legend>
+        <ul>
+          <li data-testid="report-source-compare">
+            Mitigate &amp; compare:{' '}
+            {finished ? (
+              <>
+                {count(finished.results.length)} scenario{finished.results.length === 1 ? '' : 's'} with results
+                {finished.baseline ? `, differences from “${finished.baseline}”` : ''}.{' '}
+                <label>
+                  The scenario we adopt{' '}
+                  <select value={chosen} onChange={(e) => setChosen(e.target.value)} data-testid="report-chosen">
+                    <option value="">none</option>
+                    {finished.results.map((r) => (
+                      <option key={r.name} value={r.name}>
+                        {r.name}
+                      </option>
+                    ))}
+                  </select>
+                </label>
+              </>
+            ) : (
+              'not done (no scenario has finished).'
+            )}
+          </li>
+          <li data-testid="report-source-explain">
+            Explain:{' '}
+            {sources?.shap
+              ? `mean |SHAP| over ${count(sources.shap.rows)} leads${sources.gap ? `, the gap between ${sources.gap.groupA} and ${sources.gap.groupB} split by column` : ''}.`
+              : 'SHAP not done (run it in the Explain tab to include it).'}{' '}
+            Proxies{importance ? ' and permutation importance' : ''} are computed for the report.
+          </li>
+          <li data-testid="report-source-monitor">Monitor: {sources?.policy?.trim() ? 'the policy as written in the Monitor tab.' : 'no policy written (not done).'}</li>
+          <li data-testid="report-source-oversight">
+            Oversight:{' '}
+            {oversight === null
+              ? 'reading the decision log…'
+              : oversight.value
+                ? `${oversight.value.log ? `the decision log (${count(oversight.value.log.entries)} entries, ${count(oversight.value.log.overrides)} overrides, chain ${oversight.value.log.intact ? 'intact' : 'broken'})` : 'no decision log'}, ${count(oversight.value.appeals?.length ?? 0)} group${oversight.value.appeals?.length === 1 ? '' : 's'} with appeals.`
+                : 'no decision log or appeal kept for this model (not done).'}{' '}
+            Workshop findings: not included from the page (pass the debrief to <code>bias-workbench report --workshop</code>).
+          </li>
+        </ul>
       </fieldset>
       <fieldset>
         <legend>Anonymisation</legend>
