@@ -77,3 +77,23 @@ export async function oversightSummary(modelId: string, dbName?: string): Promis
     store.close();
   }
 }
+
+/** The Explain tab's run as the report shows it: mean |SHAP| by column (largest first), and the gap attribution. */
+export function explainedSummary(
+  run: { nRows: number; settings: { output: 'probability' | 'logit'; permutations: number; bgKind: string; bgSize: number; seed: number } },
+  views: { attribute: string; features: readonly string[]; meanAbs: Float64Array; gap: { levelA: string; levelB: string; countA: number; countB: number; gap: number; perPlayer: Float64Array } | null },
+): { shap: ShapInput; gap: GapInput | null } {
+  const s = run.settings;
+  const g = views.gap;
+  return {
+    shap: {
+      rows: run.nRows,
+      output: s.output,
+      permutations: s.permutations,
+      background: { kind: s.bgKind, size: s.bgSize },
+      seed: s.seed,
+      columns: views.features.map((name, j) => ({ name, meanAbs: views.meanAbs[j] })).sort((a, b) => b.meanAbs - a.meanAbs),
+    },
+    gap: g ? { attribute: views.attribute, groupA: g.levelA, groupB: g.levelB, countA: g.countA, countB: g.countB, gap: g.gap, contributions: views.features.map((name, j) => ({ name, value: g.perPlayer[j] })) } : null,
+  };
+}

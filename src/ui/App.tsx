@@ -25,6 +25,7 @@ import { useEscape } from './hooks';
 import { count } from '../core/format';
 import { ProjectsBar } from './components/ProjectsBar';
 import { useProject, type RestoredView } from './use-project';
+import type { PageReportSources, explainedSummary } from '../client/report-inputs';
 
 type Tab = 'data' | 'audit' | 'explain' | 'compare' | 'simulate' | 'oversight' | 'monitor' | 'workshop';
 
@@ -396,6 +397,19 @@ export function App() {
   const onOpenProject = useCallback((file: File) => void openFile(file), [openFile]);
   const onOpenKept = useCallback((id: string) => void openKept(id), [openKept]);
   const onDeleteProject = useCallback((id: string) => void removeProject(id), [removeProject]);
+  // what the impact-assessment report takes from the other tabs, read when its dialog opens
+  const compareFor = project.compareFor;
+  /** the Explain tab's last finished run, for the dataset and model it was made on */
+  const explained = useRef<{ pair: string; summary: ReturnType<typeof explainedSummary> } | null>(null);
+  const onExplained = useCallback((summary: ReturnType<typeof explainedSummary>) => {
+    const { dataset: ds, model: m } = latest.current;
+    if (ds && m) explained.current = { pair: `${ds.id}/${m.id}`, summary };
+  }, []);
+  const reportSources = useCallback((): PageReportSources => {
+    const { dataset: ds, model: m } = latest.current;
+    const e = explained.current && ds && m && explained.current.pair === `${ds.id}/${m.id}` ? explained.current.summary : null;
+    return { compare: ds && m ? compareFor(ds.id, m.id) : undefined, policy: session.current!.monitor.policy, logModelId: m ? (m.fingerprint ?? `model:${m.id}`) : '', ...(e ?? {}) };
+  }, [compareFor]);
   const onAttribute = useCallback((a: string) => dispatch({ type: 'attribute', attribute: a }), []);
   const onDecision = useCallback((d: DecisionRule) => dispatch({ type: 'decision', decision: d }), []);
   const onExplainLead = useCallback((row: number) => dispatch({ type: 'explain-lead', row }), []);
@@ -509,6 +523,7 @@ export function App() {
                 decision={s.decision}
                 onDecision={onDecision}
                 onExplainLead={onExplainLead}
+                reportSources={reportSources}
                 saved={project.panelSaved('audit', `${dataset.id}/${model.id}`)}
                 onSaved={onPanel.audit}
               />
@@ -524,6 +539,7 @@ export function App() {
                 decision={tab === 'explain' ? s.decision : deferredDecision}
                 focusRow={s.focusRow}
                 visible={tab === 'explain'}
+                onExplained={onExplained}
                 saved={project.panelSaved('explain', `${dataset.id}/${model.id}`)}
                 onSaved={onPanel.explain}
               />

@@ -9,7 +9,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { makeReport, type ReportContext, type ReportSettings } from '../../workers/report-jobs';
-import { finishedScenarios } from '../../src/client/report-inputs';
+import { explainedSummary, finishedScenarios } from '../../src/client/report-inputs';
 import { scoreColumnModel } from '../../src/core/score-column';
 import type { Assessment } from '../../src/core/report';
 import type { ProjectCompare } from '../../src/core/project';
@@ -172,5 +172,14 @@ describe("the Monitor tab's policy, the decision log and the Explain tab's SHAP 
     expect(d.explanations.gap).toMatchObject({ groupA: 'A', groupB: 'B', gap: 0.2, withheld: false });
     expect(html).toContain('Mean |SHAP| by column');
     expect((await doc({})).doc.explanations.shap).toBeNull();
+  });
+
+  it("summarises the Explain tab's run: columns by mean |SHAP|, largest first, and the gap's share of each", () => {
+    const run = { nRows: 300, settings: { output: 'probability' as const, permutations: 10, bgKind: 'sample', bgSize: 50, seed: 1 } };
+    const views = { attribute: 'group', features: ['region', 'age'], meanAbs: Float64Array.of(0.01, 0.04), gap: { levelA: 'A', levelB: 'B', countA: 170, countB: 130, gap: 0.2, perPlayer: Float64Array.of(0.05, 0.15) } };
+    const s = explainedSummary(run, views);
+    expect(s.shap).toEqual({ rows: 300, output: 'probability', permutations: 10, background: { kind: 'sample', size: 50 }, seed: 1, columns: [{ name: 'age', meanAbs: 0.04 }, { name: 'region', meanAbs: 0.01 }] });
+    expect(s.gap).toEqual({ attribute: 'group', groupA: 'A', groupB: 'B', countA: 170, countB: 130, gap: 0.2, contributions: [{ name: 'region', value: 0.05 }, { name: 'age', value: 0.15 }] });
+    expect(explainedSummary(run, { ...views, gap: null }).gap).toBeNull();
   });
 });

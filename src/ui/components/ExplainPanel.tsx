@@ -14,6 +14,7 @@ import { Provenance } from './Provenance';
 import * as charts from '../../charts';
 import { useEscape, useLatestCall } from '../hooks';
 import { attributeLabel, attributeNameOf, attributeParts } from '../attributes';
+import { explainedSummary } from '../../client/report-inputs';
 
 /** What an explanation run is asked for; a result keeps the settings it came from. */
 interface RunSettings {
@@ -85,6 +86,8 @@ interface ExplainProps {
    */
   saved?: Record<string, unknown>;
   onSaved?: (state: Record<string, unknown>) => void;
+  /** told of each finished run's summary (mean |SHAP|, the gap attribution), for the impact-assessment report */
+  onExplained?: (summary: ReturnType<typeof explainedSummary>) => void;
 }
 
 /** Explain, or (for scores read from a column, with no model to call) why there is nothing to explain. */
@@ -248,6 +251,10 @@ const ModelExplainPanel = memo(function ModelExplainPanel(props: ExplainProps) {
   }
 
   const v = views.result;
+  const onExplained = props.onExplained;
+  useEffect(() => {
+    if (result && v && views.resultKey === viewsKey) onExplained?.(explainedSummary(result, v));
+  }, [result, v, views.resultKey, viewsKey, onExplained]);
   const waterfall = useMemo(
     () => (result ? charts.waterfallSpec(result, lead, v ? features.map((f, j) => `${f} = ${v.rawValues[j][lead] ?? 'missing'}`) : undefined) : null),
     // eslint-disable-next-line react-hooks/exhaustive-deps
