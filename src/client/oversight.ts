@@ -5,6 +5,7 @@
  * appended to the log in the same call, so the page cannot change a review or an appeal without
  * the log saying so. The page renders `snapshot()` and dispatches to the methods.
  */
+import { pseudonymiseLog } from '../core/anonymise/log';
 import {
   appealAgeDays,
   appealLogInput,
@@ -151,8 +152,9 @@ export class OversightSession {
     return verifyLog(this.log);
   }
 
-  exportJsonLines(): string {
-    return toJsonLines(this.log);
+  /** The log as JSON Lines; `pseudonymous`: lead ids replaced by salted pseudonyms and the copy chained again (core/anonymise/log.ts). */
+  exportJsonLines(options: { pseudonymous?: boolean } = {}): string {
+    return toJsonLines(options.pseudonymous ? pseudonymiseLog(this.log) : this.log);
   }
 }
 

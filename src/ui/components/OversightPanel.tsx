@@ -281,6 +281,19 @@ export const OversightPanel = memo(function OversightPanel(props: {
         </button>
         <button
           onClick={() =>
+            void act(async (o) => {
+              await o.refresh();
+              downloadFiles([{ name: 'decisions-pseudonymous.jsonl', data: new TextEncoder().encode(o.exportJsonLines({ pseudonymous: true })) }]);
+            })
+          }
+          disabled={log.length === 0}
+          data-testid="log-export-pseudonymous"
+          title="Lead ids (from the data's id column) replaced by salted pseudonyms, the copy chained again: it verifies on its own, not against this log's hashes"
+        >
+          Export with pseudonymous lead ids
+        </button>
+        <button
+          onClick={() =>
             // the stored chain, with what other tabs appended
             void act((o) => o.refresh()).then(() => oversight && setVerified(oversight.verify()))
           }
