@@ -9,6 +9,10 @@
 // bin/bias-workbench.mjs runs it when dist-cli/ is missing or older than a source it was built
 // from.
 //
+// BW_NO_MINIFY=1 keeps whitespace and names (for reading a stack trace), BW_KEEP_NAMES=1 keeps
+// function and class names (esbuild's keepNames; nothing here needs them, and its wrappers cost
+// the explainer a few per cent).
+//
 // dist-cli/inputs.json, written last, lists those sources: the launcher compares their
 // modification times with it. Files are written under temporary names and renamed into place,
 // so two launchers building at once never leave a half-written file.
@@ -37,6 +41,22 @@ const WASM_DIR = join(root, 'node_modules', '@tensorflow', 'tfjs-backend-wasm', 
  * once bundled, where Node gives named ones; a small ES module that names its exports keeps
  * them (core's loadConverter reads loadGraphModel from it).
  */
+/**
+ * tfjs-backend-cpu's package.json lists the files with side effects, but not the Node build
+ * our import resolves to, so a bundler would drop `import '@tensorflow/tfjs-backend-cpu'` and
+ * with it the cpu backend (the fallback when wasm cannot start). Mark it as having them.
+ */
+const keepCpuBackend = {
+  name: 'keep-tfjs-backend-cpu',
+  setup(build) {
+    build.onResolve({ filter: /^@tensorflow\/tfjs-backend-cpu$/ }, async (args) => {
+      if (args.pluginData?.keepCpu) return undefined;
+      const r = await build.resolve(args.path, { kind: args.kind, resolveDir: args.resolveDir, importer: args.importer, pluginData: { keepCpu: true } });
+      return r.errors.length > 0 ? { errors: r.errors } : { path: r.path, sideEffects: true };
+    });
+  },
+};
+
 const converterNamedExports = {
   name: 'tfjs-converter-named-exports',
   setup(build) {
@@ -66,14 +86,14 @@ export async function buildCli() {
       chunkNames: 'chunk-[hash]',
       bundle: true,
       splitting: true,
-      minify: process.env.BW_NO_MINIFY !== "1",
-      keepNames: true,
+      minify: process.env.BW_NO_MINIFY !== '1',
+      keepNames: process.env.BW_KEEP_NAMES === '1',
       platform: 'node',
       format: 'esm',
       target: 'node20',
       external: EXTERNAL,
       banner: { js: BANNER },
-      plugins: [converterNamedExports],
+      plugins: [converterNamedExports, keepCpuBackend],
       metafile: true,
       logLevel: 'silent',
       legalComments: 'none',
