@@ -307,7 +307,8 @@ export function useProject(options: {
 
   /**
    * Save project. Without the data: the file is made at once (the document names columns but
-   * holds no row). With the data: first the identifier-like columns it would carry are shown
+   * holds no row; workshop results, whose lead ids come from the data, are left out when the
+   * data has identifier-like columns). With the data: first the identifier-like columns it would carry are shown
    * (`preview`), and the file is made when the person confirms ({@link confirmSave}).
    */
   const saveFile = useCallback(
@@ -320,7 +321,11 @@ export function useProject(options: {
         setPreview({ name: fileName(project), ...found });
         return;
       }
-      const zip = await files.call(undefined, (api) => api.encode({ project, data: null, modelFiles: b.modelFiles, monitorData: null }));
+      // without the data the document holds no row, except the workshop results' lead ids: left out when the data has an id column
+      const { workshop, ...rest } = project;
+      const idsInData = Boolean(workshop?.length && b.data && (await files.call(undefined, (api) => api.preview(project, b.data!))).findings.length);
+      const doc = workshop && !idsInData ? { ...rest, workshop } : rest;
+      const zip = await files.call(undefined, (api) => api.encode({ project: doc, data: null, modelFiles: b.modelFiles, monitorData: null }));
       downloadFiles([{ name: fileName(project), data: zip }]);
     },
     [documentNow, bytesNow, files],
