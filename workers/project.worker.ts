@@ -32,8 +32,12 @@ const api = {
     const b = decodeProject(bytes);
     return Comlink.transfer(b, buffersOf(b));
   }),
-  /** SHA-256 hex of bytes (data put back beside a project saved without it). */
-  hash: guarded((bytes: Uint8Array): string => sha256Hex(bytes)),
+  /** SHA-256 hex of bytes (data put back beside a project saved without it): the platform's digest, core's where there is none. */
+  async hash(bytes: Uint8Array): Promise<string> {
+    if (!globalThis.crypto?.subtle) return sha256Hex(bytes);
+    const d = new Uint8Array(await crypto.subtle.digest('SHA-256', bytes as Uint8Array<ArrayBuffer>));
+    return Array.from(d, (b) => b.toString(16).padStart(2, '0')).join('');
+  },
   /** What anonymising the project's data would remove (shown before saving). */
   preview: guarded((project: Project, data: Uint8Array): DataPreview => previewProjectData(project, data)),
   /** The project and its data anonymised, written as a project file in one step. */
