@@ -67,6 +67,32 @@ describe('ProjectStore', () => {
   });
 });
 
+describe('ProjectStore bytes', () => {
+  it('writes the data as a Blob (stored off the page thread) and reads it back as bytes', async () => {
+    const store = await ProjectStore.open(fresh());
+    const p = doc('bank', '2026-01-01T00:00:00Z');
+    const data = strToU8('a,b\n1,2\n');
+    const written: unknown[] = [];
+    const put = IDBObjectStore.prototype.put;
+    IDBObjectStore.prototype.put = function (this: IDBObjectStore, value: unknown, key?: IDBValidKey) {
+      if (this.name === 'data') written.push((value as { bytes: unknown }).bytes);
+      return put.call(this, value, key);
+    };
+    try {
+      const size = await store.save({ project: p, data: { hash: 'h1', bytes: data }, model: null });
+      expect(size).toBe(projectSize({ project: p, data, modelFiles: [] }));
+    } finally {
+      IDBObjectStore.prototype.put = put;
+    }
+    expect(written.map((b) => b instanceof Blob)).toEqual([true]);
+    const back = await store.load(p.id);
+    expect(back?.data).toEqual(data);
+    // a later save that keeps the bytes still counts them
+    expect(await store.save({ project: { ...p, decision: { rule: 'top-k', k: 3 } } })).toBe(projectSize({ project: { ...p, decision: { rule: 'top-k', k: 3 } }, data, modelFiles: [] }));
+    store.close();
+  });
+});
+
 describe('storage problems', () => {
   it('says plainly when storage is full, naming the size', () => {
     const p = storageProblem(new DOMException('quota', 'QuotaExceededError'), 4_600_000);
