@@ -92,8 +92,26 @@ export function sizeText(bytes: number): string {
 const filesBytes = (files: ModelBytes): number => files.reduce((a, f) => a + f.data.length, 0);
 const storedSize = (b: Uint8Array | Blob | undefined): number => (b instanceof Blob ? b.size : (b?.length ?? 0));
 const storedBytes = async (b: Uint8Array | Blob): Promise<Uint8Array> => (b instanceof Blob ? new Uint8Array(await b.arrayBuffer()) : b);
-/** A data record as written: its bytes as a Blob (see the `data` store). */
-const dataRecord = (id: string, d: { hash: string; bytes: Uint8Array }) => ({ id, hash: d.hash, bytes: new Blob([d.bytes as BlobPart]) });
+/** Bytes copied into a Blob per slice of this size, one slice per task. */
+const BLOB_SLICE = 8 * 1024 * 1024;
+
+/**
+ * The bytes as a Blob (see the `data` store), built from slices, one per task: copying 100 MB at
+ * once would itself hold the page's thread for a long task. A Blob of Blobs copies nothing more.
+ */
+async function blobOf(bytes: Uint8Array): Promise<Blob> {
+  const parts: Blob[] = [];
+  for (let at = 0; at < bytes.length; at += BLOB_SLICE) {
+    if (at > 0) await new Promise((resolve) => setTimeout(resolve, 0));
+    parts.push(new Blob([bytes.subarray(at, at + BLOB_SLICE) as BlobPart]));
+  }
+  return new Blob(parts);
+}
+
+/** A data record as written: its bytes as a Blob, built before the transaction opens (it would not wait across tasks). */
+async function dataRecord(id: string, d: { hash: string; bytes: Uint8Array } | null | undefined): Promise<{ id: string; hash: string; bytes: Blob } | null> {
+  return d ? { id, hash: d.hash, bytes: await blobOf(d.bytes) } : null;
+}
 
 export class ProjectStore {
   private constructor(private readonly db: IDBPDatabase<ProjectsSchema>) {}
@@ -124,6 +142,8 @@ export class ProjectStore {
   /** Write a project in one transaction (so a full disk leaves the previous save whole); returns its size. */
   async save(w: ProjectWrite): Promise<number> {
     const id = w.project.id;
+    const dataRow = await dataRecord(id, w.data);
+    const monitorRow = await dataRecord(monitorKey(id), w.monitorData);
     const tx = this.db.transaction(['projects', 'data', 'models'], 'readwrite');
     // bytes kept from an earlier save are counted from its record, not read back: reading a
     // 100 MB dataset out of IndexedDB on every save would stall the page each time
@@ -131,8 +151,8 @@ export class ProjectStore {
     const dataBytes = w.data !== undefined ? (w.data?.bytes.length ?? 0) : (kept?.data ?? storedSize((await tx.objectStore('data').get(id))?.bytes));
     const modelBytes = w.model !== undefined ? filesBytes(w.model?.files ?? []) : (kept?.model ?? filesBytes((await tx.objectStore('models').get(id))?.files ?? []));
     const monitorBytes = w.monitorData !== undefined ? (w.monitorData?.bytes.length ?? 0) : (kept?.monitor ?? storedSize((await tx.objectStore('data').get(monitorKey(id)))?.bytes));
-    if (w.data !== undefined) await (w.data ? tx.objectStore('data').put(dataRecord(id, w.data)) : tx.objectStore('data').delete(id));
-    if (w.monitorData !== undefined) await (w.monitorData ? tx.objectStore('data').put(dataRecord(monitorKey(id), w.monitorData)) : tx.objectStore('data').delete(monitorKey(id)));
+    if (w.data !== undefined) await (dataRow ? tx.objectStore('data').put(dataRow) : tx.objectStore('data').delete(id));
+    if (w.monitorData !== undefined) await (monitorRow ? tx.objectStore('data').put(monitorRow) : tx.objectStore('data').delete(monitorKey(id)));
     if (w.model !== undefined) await (w.model ? tx.objectStore('models').put({ id, ...w.model }) : tx.objectStore('models').delete(id));
     const size = projectSize({ project: w.project, data: null, modelFiles: [] }) + dataBytes + modelBytes + monitorBytes;
     await tx.objectStore('projects').put({ id, name: w.project.name, updated: w.project.updated, size, stored: { data: dataBytes, model: modelBytes, monitor: monitorBytes }, project: w.project });

@@ -87,6 +87,11 @@ describe('ProjectStore bytes', () => {
     expect(written.map((b) => b instanceof Blob)).toEqual([true]);
     const back = await store.load(p.id);
     expect(back?.data).toEqual(data);
+    // bytes over several slices (8 MiB each) come back whole and in order
+    const big = new Uint8Array(2 * 8 * 1024 * 1024 + 5).map((_, i) => (i * 31) & 255);
+    const q = doc('big', '2026-01-02T00:00:00Z');
+    await store.save({ project: q, data: { hash: 'h2', bytes: big } });
+    expect(Buffer.from((await store.load(q.id))!.data!).equals(Buffer.from(big))).toBe(true);
     // a later save that keeps the bytes still counts them
     expect(await store.save({ project: { ...p, decision: { rule: 'top-k', k: 3 } } })).toBe(projectSize({ project: { ...p, decision: { rule: 'top-k', k: 3 } }, data, modelFiles: [] }));
     store.close();
