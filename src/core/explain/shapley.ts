@@ -409,11 +409,11 @@ function binomial(n: number, k: number): number {
 // permutation
 
 /**
- * Rows at least this wide are copied into the batch with copyWithin (a memmove within one
- * buffer); narrower ones by a loop, which is cheaper below it. Measured in Node: 8 inputs, loop
- * 8 ns/row vs copyWithin 15; 50 inputs (the bank demo), loop 87 ns/row vs copyWithin 18.
+ * Runs of at least this many floats are copied into the batch with copyWithin (a memmove within
+ * one buffer); shorter ones by a loop, which is cheaper below it. Measured in Node: 8 floats,
+ * loop 8 ns vs copyWithin 15; 50 floats (a bank demo row), loop 87 ns vs copyWithin 18.
  */
-const COPY_WITHIN_MIN_WIDTH = 16;
+const COPY_WITHIN_MIN_FLOATS = 16;
 
 /** What the consumer does with one background row at one toggle (see Tape). */
 const T_FX = 0;
@@ -421,6 +421,12 @@ const T_BASE = 1;
 const T_CACHED = 2;
 const T_EVAL = 3;
 const T_EVAL_STORE = 4;
+/**
+ * Added to a code when one tape entry stands for every background row of the step in order
+ * (b = 0 … B − 1, keys key + b): the steps of an explained row none of whose blocks equals a
+ * background row's, where every background row goes through the same states (see produceUniform).
+ */
+const T_ALL = 8;
 
 /**
  * The producer's decisions for the steps of one batch, so the consumer replays them without
@@ -476,6 +482,15 @@ class PermutationWalk {
   private readonly wMean: Float64Array | null;
   private readonly wM2: Float64Array | null;
   private vPrev = 0;
+  /**
+   * producer: the current row has no block equal to a background row's, so every background
+   * row is in the same state at every step and one scalar state stands for all of them
+   */
+  private uniform = false;
+  private uX = 0;
+  private uB = 0;
+  private uXorOn = 0;
+  private uXorOff = 0;
 
   constructor(
     private readonly ctx: Ctx,
@@ -540,6 +555,9 @@ class PermutationWalk {
       this.nNonEq[b] = n;
       this.xorNonEq[b] = x;
     }
+    let uniform = true;
+    for (let b = 0; b < B && uniform; b++) uniform = this.nNonEq[b] === M;
+    this.uniform = uniform;
     this.flags.fill(0);
     this.beginUnit();
   }
@@ -558,6 +576,10 @@ class PermutationWalk {
     this.diffB.fill(0);
     this.xorOn.fill(0);
     this.xorOff.set(this.xorNonEq);
+    this.uX = this.ctx.M;
+    this.uB = 0;
+    this.uXorOn = 0;
+    this.uXorOff = this.xorNonEq[0];
     this.hybrid!.set(bg.subarray(0, B * width));
   }
 
@@ -597,6 +619,7 @@ class PermutationWalk {
 
   /** Producer: one toggle; appends the rows to evaluate to `batch` from row `fill`; returns the new fill. */
   produce(batch: Float32Array, fill: number): number {
+    if (this.uniform) return this.produceUniform(batch, fill);
     const { M, B, width, X, bg } = this.ctx;
     const t = ++this.t;
     const on = t <= M;
@@ -609,9 +632,6 @@ class PermutationWalk {
     const xorOff = this.xorOff;
     const flags = this.flags;
     const hybrid = this.hybrid!;
-    const work = this.work!;
-    const hybridAt = this.hybridAt;
-    const wide = width >= COPY_WITHIN_MIN_WIDTH;
     const xo = this.i * width;
     const MB = M * B;
     const tape = this.tape;
@@ -619,6 +639,10 @@ class PermutationWalk {
     const tRow = tape.row;
     const tKey = tape.key;
     let k = tape.len;
+    // the rows to evaluate are copied from the hybrid rows in runs of consecutive b (see copyRun)
+    let runFrom = 0;
+    let runTo = 0;
+    let runDst = fill;
     for (let b = 0; b < B; b++) {
       if (eq[j * B + b]) continue;
       const ho = b * width;
@@ -648,15 +672,96 @@ class PermutationWalk {
         flags[key] = 1;
         tCode[k++] = T_EVAL_STORE;
       } else tCode[k++] = T_EVAL;
-      const o = fill * width;
-      if (wide) work.copyWithin(o, hybridAt + ho, hybridAt + ho + width);
-      else for (let c = 0; c < width; c++) batch[o + c] = hybrid[ho + c];
+      if (b !== runTo) {
+        this.copyRun(batch, runDst, runFrom, runTo);
+        runFrom = b;
+        runDst = fill;
+      }
+      runTo = b + 1;
       fill++;
     }
+    this.copyRun(batch, runDst, runFrom, runTo);
     tape.len = k;
     tape.stepEnd[tape.steps++] = k;
     if (t === 2 * M) this.endUnit();
     return fill;
+  }
+
+  /**
+   * Producer, a row with no block equal to a background row's: produce's decisions, taken once
+   * for all background rows (their counters are equal: no toggle is ever skipped), written as one
+   * T_ALL tape entry; the hybrid rows change in the toggled block only and go into the batch
+   * in one copy. The single-on/single-off reuse flags are kept at b = 0 for the whole row.
+   */
+  private produceUniform(batch: Float32Array, fill: number): number {
+    const { M, B, width, X, bg } = this.ctx;
+    const t = ++this.t;
+    const on = t <= M;
+    const j = this.perm[(t - 1) % M];
+    const { start, end } = this.ctx.players[j];
+    const hybrid = this.hybrid!;
+    const src = on ? X : bg;
+    const xo = this.i * width;
+    for (let b = 0; b < B; b++) {
+      const ho = b * width;
+      const so = on ? xo : ho;
+      for (let c = start; c < end; c++) hybrid[ho + c] = src[so + c];
+    }
+    if (on) {
+      this.uX--;
+      this.uB++;
+    } else {
+      this.uX++;
+      this.uB--;
+    }
+    this.uXorOn ^= j;
+    this.uXorOff ^= j;
+    const tape = this.tape;
+    const k = tape.len;
+    let code: number;
+    if (this.uX === 0) code = T_FX;
+    else if (this.uB === 0) code = T_BASE;
+    else {
+      const key = this.uB === 1 ? this.uXorOn * B : this.uX === 1 ? M * B + this.uXorOff * B : -1;
+      tape.key[k] = key;
+      if (key < 0) code = T_EVAL;
+      else if (this.flags[key]) code = T_CACHED;
+      else {
+        this.flags[key] = 1;
+        code = T_EVAL_STORE;
+      }
+      if (code !== T_CACHED) {
+        this.copyRun(batch, fill, 0, B);
+        fill += B;
+      }
+    }
+    tape.code[k] = code + T_ALL;
+    tape.len = k + 1;
+    tape.stepEnd[tape.steps++] = k + 1;
+    if (t === 2 * M) this.endUnit();
+    return fill;
+  }
+
+  /**
+   * Producer: copies hybrid rows [from, to) into the batch from row `dst`. Hybrid row b changes
+   * only at b's own turn in a step, so a run of consecutive rows to evaluate is final once the
+   * step has moved past it and goes over in one memmove (copyWithin within the producer's
+   * buffer): at 8 inputs a step's 50 background rows cost one call instead of 50 loops.
+   */
+  private copyRun(batch: Float32Array, dst: number, from: number, to: number): void {
+    const n = to - from;
+    if (n <= 0) return;
+    const width = this.ctx.width;
+    const len = n * width;
+    const o = dst * width;
+    const h = from * width;
+    if (len >= COPY_WITHIN_MIN_FLOATS) {
+      const at = this.hybridAt;
+      this.work!.copyWithin(o, at + h, at + h + len);
+    } else {
+      const hybrid = this.hybrid!;
+      for (let c = 0; c < len; c++) batch[o + c] = hybrid[h + c];
+    }
   }
 
   /**
@@ -674,7 +779,8 @@ class PermutationWalk {
     const fx = ctx.fxG[this.i];
     const baseG = ctx.baseG;
     const { code, row, key } = this.tape;
-    for (let k = from; k < to; k++) {
+    if (to > from && code[from] >= T_ALL) cur = this.consumeAll(y, cur, code[from] - T_ALL, key[from], fx);
+    else for (let k = from; k < to; k++) {
       const b = row[k];
       const c = code[k];
       if (c === T_FX) out[b] = fx;
@@ -682,6 +788,7 @@ class PermutationWalk {
       else if (c === T_CACHED) out[b] = cache[key[k]];
       else {
         const p = y[cur++];
+        if (!Number.isFinite(p)) checkOutputs(y, cur);
         const v = space === SPACE_LOGIT ? logitClipped(p, clip) : p;
         out[b] = v;
         if (c === T_EVAL_STORE) cache[key[k]] = v;
@@ -691,6 +798,28 @@ class PermutationWalk {
     this.contrib![j] += on ? v - this.vPrev : this.vPrev - v;
     this.vPrev = v;
     if (t === 2 * M) this.endUnit();
+    return cur;
+  }
+
+  /**
+   * Consumer: one T_ALL entry (see produceUniform): every background row b takes the same kind
+   * of output, with key + b as its cache slot; fills `out` exactly as the per-row loop would.
+   */
+  private consumeAll(y: ArrayLike<number>, cur: number, c: number, key: number, fx: number): number {
+    const { B, space, clip, baseG } = this.ctx;
+    const out = this.out!;
+    const cache = this.cache!;
+    if (c === T_FX) out.fill(fx);
+    else if (c === T_BASE) out.set(baseG);
+    else if (c === T_CACHED) for (let b = 0; b < B; b++) out[b] = cache[key + b];
+    else {
+      for (let b = 0; b < B; b++) {
+        const p = y[cur++];
+        if (!Number.isFinite(p)) checkOutputs(y, cur);
+        out[b] = space === SPACE_LOGIT ? logitClipped(p, clip) : p;
+      }
+      if (c === T_EVAL_STORE) cache.set(out, key);
+    }
     return cur;
   }
 }
@@ -730,10 +859,10 @@ export async function permutationShap(input: ShapleyInput, options: PermutationO
       const t0 = clockMs();
       y = await predictBatch(ctx.scorer, batch, fill);
       ctx.modelMs += clockMs() - t0;
-      checkOutputs(y, fill);
       ctx.evaluations += fill;
       ctx.batches++;
     }
+    // the consumer checks each model output as it reads it (checkOutputs' error)
     let cur = 0;
     let from = 0;
     for (let s = 0; s < tape.steps; s++) {
