@@ -59,31 +59,46 @@ class ShuffleSource implements PermutationSource {
   }
 }
 
-/** Blocks of M − 1 permutations from random orthonormal bases of the plane Σ v = 0. */
+/**
+ * Blocks of M − 1 permutations from random orthonormal bases of the plane Σ v = 0. A basis
+ * vector is drawn when its permutation is asked for (Gram–Schmidt needs only the ones before
+ * it), so a row that walks fewer than M − 1 permutations draws no more than it uses, and the
+ * stream gives the same vectors as drawing the whole basis at once.
+ */
 class OrthogonalSource implements PermutationSource {
   /** the current block's directions, row-major (M − 1) × M */
   private readonly basis: Float64Array;
   private used: number;
-  private readonly order: number[];
+  private readonly order: Int32Array;
   constructor(private readonly M: number, private readonly rng: Rng) {
     this.basis = new Float64Array((M - 1) * M);
     this.used = M - 1;
-    this.order = Array.from({ length: M }, (_, j) => j);
+    this.order = new Int32Array(M);
   }
 
   next(perm: Int32Array): void {
     const M = this.M;
-    if (this.used === M - 1) {
-      randomSumZeroBasis(this.basis, M, this.rng);
-      this.used = 0;
-    }
-    const v = this.basis.subarray(this.used * M, (this.used + 1) * M);
-    this.used++;
-    // argsort(v); ties (probability 0) broken by player index
+    if (this.used === M - 1) this.used = 0;
+    const k = this.used++;
+    sumZeroBasisVector(this.basis, k, M, this.rng);
+    // argsort of the direction by insertion (M is small); ties (probability 0) broken by player
+    // index, so the order is the one any sort gives
+    const v = this.basis;
+    const o = k * M;
     const order = this.order;
-    for (let j = 0; j < M; j++) order[j] = j;
-    order.sort((a, b) => v[a] - v[b] || a - b);
-    for (let j = 0; j < M; j++) perm[j] = order[j];
+    for (let j = 0; j < M; j++) {
+      const vj = v[o + j];
+      let q = j;
+      while (q > 0) {
+        const prev = order[q - 1];
+        const d = v[o + prev] - vj;
+        if (d < 0 || (d === 0 && prev < j)) break;
+        order[q] = prev;
+        q--;
+      }
+      order[q] = j;
+    }
+    perm.set(order);
   }
 }
 
@@ -100,27 +115,30 @@ function gaussian(rng: Rng): number {
  * draw is drawn again.
  */
 export function randomSumZeroBasis(out: Float64Array, M: number, rng: Rng): void {
-  for (let k = 0; k < M - 1; k++) {
-    const v = out.subarray(k * M, (k + 1) * M);
-    for (let attempt = 0; ; attempt++) {
-      let mean = 0;
-      for (let j = 0; j < M; j++) mean += (v[j] = gaussian(rng));
-      mean /= M;
-      for (let j = 0; j < M; j++) v[j] -= mean;
-      for (let q = 0; q < k; q++) {
-        const u = out.subarray(q * M, (q + 1) * M);
-        let dot = 0;
-        for (let j = 0; j < M; j++) dot += u[j] * v[j];
-        for (let j = 0; j < M; j++) v[j] -= dot * u[j];
-      }
-      let norm = 0;
-      for (let j = 0; j < M; j++) norm += v[j] * v[j];
-      norm = Math.sqrt(norm);
-      if (norm > 1e-9) {
-        for (let j = 0; j < M; j++) v[j] /= norm;
-        break;
-      }
-      if (attempt > 100) throw internal('could not draw an orthonormal basis');
+  for (let k = 0; k < M - 1; k++) sumZeroBasisVector(out, k, M, rng);
+}
+
+/** Vector k of randomSumZeroBasis, given vectors 0 … k − 1 already in `out`. */
+function sumZeroBasisVector(out: Float64Array, k: number, M: number, rng: Rng): void {
+  const o = k * M;
+  for (let attempt = 0; ; attempt++) {
+    let mean = 0;
+    for (let j = 0; j < M; j++) mean += (out[o + j] = gaussian(rng));
+    mean /= M;
+    for (let j = 0; j < M; j++) out[o + j] -= mean;
+    for (let q = 0; q < k; q++) {
+      const u = q * M;
+      let dot = 0;
+      for (let j = 0; j < M; j++) dot += out[u + j] * out[o + j];
+      for (let j = 0; j < M; j++) out[o + j] -= dot * out[u + j];
     }
+    let norm = 0;
+    for (let j = 0; j < M; j++) norm += out[o + j] * out[o + j];
+    norm = Math.sqrt(norm);
+    if (norm > 1e-9) {
+      for (let j = 0; j < M; j++) out[o + j] /= norm;
+      return;
+    }
+    if (attempt > 100) throw internal('could not draw an orthonormal basis');
   }
 }
