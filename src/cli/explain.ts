@@ -12,6 +12,7 @@ import {
   DEFAULT_PERMUTATIONS,
   MAX_EXACT_PLAYERS,
   estimateCost,
+  exactNoDearerNote,
   explain,
   permutationImportance,
   playersFromSlices,
@@ -143,6 +144,8 @@ export async function explainCommand(args: string[]): Promise<number> {
       `explain: ${resolved} Shapley values for ${N} row${N === 1 ? '' : 's'} × ${M} columns over ${B} background rows` +
         `${resolved === 'permutation' ? `, ${permutations} permutations` : ''}: ${count(cost.plannedEvaluations)} planned model evaluations (at most ${count(cost.maxEvaluations)} here)\n`,
     );
+    const dearer = exactNoDearerNote(cost, M);
+    if (dearer) process.stderr.write(`bias-workbench: note: ${dearer}; --method exact computes them (running ${resolved} as asked).\n`);
     printNotes(notes);
 
     const t0 = performance.now();

@@ -147,6 +147,12 @@ export interface CostEstimate {
   plannedEvaluations: number;
   /** an upper bound on what this implementation evaluates (end states reused, prelude added) */
   maxEvaluations: number;
+  /**
+   * permutation only, when exact enumeration is possible (M ≤ MAX_EXACT_PLAYERS): exact's upper
+   * bound on model rows. When it is ≤ maxEvaluations the permutation budget buys estimates at a
+   * cost that would give exact values (see exactNoDearerNote).
+   */
+  exactMaxEvaluations?: number;
 }
 
 /** Cost in model rows before a run starts (divide by the scorer's rows/s for seconds). */
@@ -158,7 +164,20 @@ export function estimateCost(q: CostQuery): CostEstimate {
     return { method, plannedEvaluations: N * masks * B, maxEvaluations: N * Math.max(0, masks - 2) * B + B + N };
   }
   const P = q.permutations ?? DEFAULT_PERMUTATIONS;
-  return { method, plannedEvaluations: N * P * 2 * M * B, maxEvaluations: N * P * Math.max(0, 2 * M - 2) * B + B + N };
+  const est: CostEstimate = { method, plannedEvaluations: N * P * 2 * M * B, maxEvaluations: N * P * Math.max(0, 2 * M - 2) * B + B + N };
+  if (M <= MAX_EXACT_PLAYERS) est.exactMaxEvaluations = estimateCost({ ...q, method: 'exact' }).maxEvaluations;
+  return est;
+}
+
+/**
+ * A sentence for a permutation run whose budget evaluates at least as many model rows as exact
+ * enumeration would (P · (2M − 2) ≥ 2^M − 2, e.g. 8 columns from 19 permutations): exact values
+ * cost no more. Null otherwise. Callers show it and keep the method asked for.
+ */
+export function exactNoDearerNote(cost: CostEstimate, nPlayers: number): string | null {
+  if (cost.method !== 'permutation' || cost.exactMaxEvaluations === undefined || cost.exactMaxEvaluations > cost.maxEvaluations) return null;
+  const n = (x: number): string => x.toLocaleString('en-US');
+  return `exact Shapley values over these ${nPlayers} columns (2^${nPlayers} coalitions) would evaluate at most ${n(cost.exactMaxEvaluations)} model rows, no more than this permutation budget's ${n(cost.maxEvaluations)}: exact costs no more and has no sampling error`;
 }
 
 /** shap's `npermutations = max_evals // (2M + 1)`; throws when that is 0, as shap does. */
