@@ -21,6 +21,7 @@ import {
   undefinedText,
 } from './palette';
 import type { PlotSpec } from './types';
+import { runSlices, type Slices } from './slices';
 
 /** What the SHAP charts read from a ShapleyResult (any result with these fields will do). */
 export type ShapleyView = Pick<ShapleyResult, 'values' | 'nRows' | 'nPlayers' | 'players' | 'baseValue' | 'predictions' | 'output'>;
@@ -173,6 +174,19 @@ export function beeswarmSpec(
   featureValues: readonly (readonly (number | null)[] | undefined)[],
   options: BeeswarmOptions = {},
 ): PlotSpec {
+  return runSlices(beeswarmSpecSlices(result, featureValues, options));
+}
+
+/**
+ * The beeswarm's spec built one row (column) at a time: the generator pauses after each row, so
+ * a page can build a 1,000-lead spec (15,000 points, each with its hover text: tens of ms in one
+ * go) in slices between frames; run to its end it returns exactly `beeswarmSpec`'s spec.
+ */
+export function* beeswarmSpecSlices(
+  result: ShapleyView,
+  featureValues: readonly (readonly (number | null)[] | undefined)[],
+  options: BeeswarmOptions = {},
+): Slices<PlotSpec> {
   const title = 'Every lead, every column: how each value pushes the score';
   const { nRows: N, nPlayers: M, values } = result;
   if (N === 0 || M === 0) return messageSpec(title, 'No leads were explained yet.');
@@ -200,7 +214,8 @@ export function beeswarmSpec(
   const colored = { x: [] as number[], y: [] as number[], c: [] as number[], h: [] as string[] };
   const missing = { x: [] as number[], y: [] as number[], h: [] as string[] };
   const other = { x: [] as number[], y: [] as number[], h: [] as string[] };
-  rows.forEach((r, pos) => {
+  for (let pos = 0; pos < rows.length; pos++) {
+    const r = rows[pos];
     const off = swarmOffsets(r.xs, lo, hi);
     for (let i = 0; i < N; i++) {
       const x = r.xs[i];
@@ -225,7 +240,8 @@ export function beeswarmSpec(
         colored.h.push(`${head}<br>value: ${valueWord(fv)} (${num(fv, 2)} on a 0–1 scale)`);
       }
     }
-  });
+    yield;
+  }
   const data: Record<string, unknown>[] = [
     {
       type: 'scatter',

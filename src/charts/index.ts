@@ -9,3 +9,4 @@ export * from './summary';
 export * from './simulate';
 export * from './qr';
 export * from './workshop';
+export * from './slices';

@@ -17,6 +17,7 @@
  * uses Plotly. Pure.
  */
 import type { PlotSpec } from './types';
+import { runSlices, type Slices } from './slices';
 import { layoutLegend, legendRows, legendTop, niceTicks, titleSize, plainText, tickDecimals, tickText, type SceneLine, type SceneText } from './bar-scene';
 
 /** Viridis at 17 evenly spaced stops (the matplotlib colour map Plotly also uses). */
@@ -101,6 +102,24 @@ function per<T>(v: unknown, i: number, fallback: T): T {
 
 /** The scene of a scatter spec, or null when it is not one this drawing handles. */
 export function pointScene(spec: PlotSpec, width: number): PointScene | null {
+  return runSlices(pointSceneSlices(spec, width));
+}
+
+/** Markers placed between two pauses of `pointSceneSlices` (a few ms of work). */
+const POINTS_PER_SLICE = 2048;
+
+/** The markers a scatter spec asks for (what decides whether its scene is worth building in slices). */
+export function markerCount(spec: PlotSpec): number {
+  let n = 0;
+  for (const t of spec.data) if (String(t.mode ?? 'markers').includes('markers') && (Array.isArray(t.x) || ArrayBuffer.isView(t.x))) n += (t.x as ArrayLike<unknown>).length;
+  return n;
+}
+
+/**
+ * `pointScene` in slices: it pauses after every few thousand markers placed, so a page can lay
+ * out a chart of many points between frames. Run to its end it returns `pointScene`'s scene.
+ */
+export function* pointSceneSlices(spec: PlotSpec, width: number): Slices<PointScene | null> {
   const traces = spec.data;
   if (traces.length === 0) return null;
   for (const t of traces) {
@@ -228,7 +247,8 @@ export function pointScene(spec: PlotSpec, width: number): PointScene | null {
 
   // lines, markers, error bars, labels
   let p = 0;
-  traces.forEach((t, k) => {
+  for (let k = 0; k < traces.length; k++) {
+    const t = traces[k];
     const xs = nums(t.x)!;
     const ys = nums(t.y)!;
     if (t.type === 'bar') {
@@ -247,7 +267,7 @@ export function pointScene(spec: PlotSpec, width: number): PointScene | null {
         scene.bars.push({ x: Math.min(a, e), y: Y(y) - half, width: Math.abs(e - a), height: 2 * half, fill: per<string>(marker.color, i, '#4477AA'), title: plainText(String(hover[i] ?? '')) });
         if (labels && labels[i] !== undefined) scene.texts.push({ x: v >= 0 ? Math.max(a, e) + 4 : Math.min(a, e) - 4, y: Y(y), text: plainText(String(labels[i])), anchor: v >= 0 ? 'start' : 'end', baseline: 'middle', size: 11, color: '#1d2430' });
       }
-      return;
+      continue;
     }
     const mode = String(t.mode ?? 'markers');
     const marker = (t.marker ?? {}) as Obj;
@@ -323,8 +343,9 @@ export function pointScene(spec: PlotSpec, width: number): PointScene | null {
       scene.trace[p] = k;
       scene.index[p] = i;
       p++;
+      if (p % POINTS_PER_SLICE === 0) yield;
     }
-  });
+  }
   // only the markers that were placed
   scene.xy = scene.xy.subarray(0, 2 * p);
   scene.radius = scene.radius.subarray(0, p);
