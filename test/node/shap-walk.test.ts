@@ -185,4 +185,29 @@ describe('permutation SHAP walk = the plain walk, bit for bit', () => {
       await expect(run).rejects.toThrow(/returned NaN for a masked row/);
     }
   });
+
+  it('scores the background and explained rows at the head of the first batch, not in calls of their own', async () => {
+    const k = makeCase(singles, 6, 4, 7, 2);
+    const sizes: number[] = [];
+    const m = rowModel(6);
+    const spied: ExplainScorer = { ...m, predictFloat64: (X, n) => (sizes.push(n), m.predictFloat64!(X, n)) };
+    const args = { scorer: spied, X: k.X, nRows: k.N, background: k.bg, nBackground: k.B, players: singles };
+    const r = await permutationShap(args, { permutations: 3, seed: 1 });
+    expect(sizes).toEqual([r.evaluations]); // one call: 7 + 4 prelude rows and every masked row
+    expect(r.batches).toBe(1);
+    // where the prelude and a step do not fit in one batch, it is scored apart, to the same values
+    sizes.length = 0;
+    const apart = await permutationShap(args, { permutations: 3, seed: 1, batchRows: 7 });
+    expect(sizes.slice(0, 2)).toEqual([7, 4]);
+    expect(Array.from(apart.values)).toEqual(Array.from(r.values));
+    expect(apart.evaluations).toBe(r.evaluations);
+  });
+
+  it('a non-finite score of an explained row is refused as before (model-invalid, its row number)', async () => {
+    const k = makeCase(singles, 6, 3, 4, 4);
+    for (let c = 0; c < 6; c++) k.X[6 + c] = 1 + c; // row 1
+    const poison = (R: Float32Array, o: number): boolean => R[o] === 1 && R[o + 5] === 6;
+    const run = permutationShap({ scorer: rowModel(6, poison), X: k.X, nRows: 3, background: k.bg, nBackground: k.B, players: singles }, { permutations: 2 });
+    await expect(run).rejects.toMatchObject({ code: 'model-invalid', message: 'the model returned NaN for row 1' });
+  });
 });

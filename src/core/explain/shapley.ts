@@ -32,6 +32,7 @@
  * Batching: masked evaluations of many steps, permutations and explained rows are packed into
  * one Float32Array of `batchRows` rows (default 16,384; at least nBackground) per predict call.
  */
+import { WorkbenchError } from '../errors';
 import { createRng } from '../rng';
 import {
   DEFAULT_LOGIT_CLIP,
@@ -118,9 +119,10 @@ export interface ShapleyResult {
   /** predict calls made */
   batches: number;
   /**
-   * seconds spent inside the model's predict calls (the masked batches; the prelude not
-   * counted): evaluations ÷ this is the model's own rate on these batches, the baseline for the
-   * explainer's throughput
+   * seconds spent inside the model's predict calls of the masked batches (permutation SHAP puts
+   * the B + N prelude rows at the head of its first batch when they fit; scored apart, they are
+   * not counted): evaluations ÷ this is the model's own rate on these batches, the baseline for
+   * the explainer's throughput
    */
   modelSeconds?: number;
 }
@@ -222,7 +224,12 @@ interface Ctx {
   modelMs: number;
 }
 
-async function prepare(input: ShapleyInput, options: ShapleyOptions): Promise<Ctx> {
+/**
+ * Checks the input and sets up the run. With `scorePrelude` (default) it also scores the
+ * background rows and the explained rows (the B + N prelude); without, the caller scores them
+ * and hands the outputs to takePrelude before reading baseG, fxG, baseValue or predictions.
+ */
+async function prepare(input: ShapleyInput, options: ShapleyOptions, scorePrelude = true): Promise<Ctx> {
   const { scorer, X, nRows: N, background: bg, nBackground: B } = input;
   const width = scorer.nFeatures;
   const owner = checkPlayers(input.players, width);
@@ -236,19 +243,42 @@ async function prepare(input: ShapleyInput, options: ShapleyOptions): Promise<Ct
   if (!(clip >= 0 && clip < 0.5)) throw internal(`logitClip must be in [0, 0.5), not ${clip}`);
   const batchRows = Math.max(resolveBatchRows(options.batchRows), B);
   const w = normaliseWeights('backgroundWeights', input.backgroundWeights, B);
-  const baseP = await predictAll(scorer, bg, B, width, batchRows);
-  const fxP = await predictAll(scorer, X, N, width, batchRows);
-  const g = (p: number): number => (space === SPACE_LOGIT ? logitClipped(p, clip) : p);
-  const baseG = baseP.map(g);
-  const fxG = fxP.map(g);
   const ctx: Ctx = {
     scorer, X, N, bg, B, M: input.players.length, width, players: input.players.map((p) => ({ ...p })), owner, w, output, space, clip,
-    batchRows, hooks: options, baseG, fxG, baseValue: 0, predictions: new Float64Array(N),
-    evaluations: B + N, batches: Math.ceil(B / batchRows) + Math.ceil(N / batchRows), modelMs: 0,
+    batchRows, hooks: options, baseG: new Float64Array(B), fxG: new Float64Array(N), baseValue: 0, predictions: new Float64Array(N),
+    evaluations: 0, batches: 0, modelMs: 0,
   };
-  ctx.baseValue = maskValue(ctx, baseG);
-  for (let i = 0; i < N; i++) ctx.predictions[i] = space === SPACE_LOE ? logitClipped(fxG[i], clip) : fxG[i];
+  if (scorePrelude) {
+    const baseP = await predictAll(scorer, bg, B, width, batchRows);
+    const fxP = await predictAll(scorer, X, N, width, batchRows);
+    ctx.evaluations = B + N;
+    ctx.batches = Math.ceil(B / batchRows) + Math.ceil(N / batchRows);
+    takePrelude(ctx, baseP, fxP);
+  }
   return ctx;
+}
+
+/**
+ * The prelude's outputs, P(positive) of the background rows and of the explained rows (already
+ * checked finite): g of each, the base value v(∅) and the predictions.
+ */
+function takePrelude(ctx: Ctx, baseP: ArrayLike<number>, fxP: ArrayLike<number>): void {
+  const { space, clip } = ctx;
+  const g = (p: number): number => (space === SPACE_LOGIT ? logitClipped(p, clip) : p);
+  for (let b = 0; b < ctx.B; b++) ctx.baseG[b] = g(baseP[b]);
+  for (let i = 0; i < ctx.N; i++) ctx.fxG[i] = g(fxP[i]);
+  ctx.baseValue = maskValue(ctx, ctx.baseG);
+  for (let i = 0; i < ctx.N; i++) ctx.predictions[i] = space === SPACE_LOE ? logitClipped(ctx.fxG[i], clip) : ctx.fxG[i];
+}
+
+/** predictAll's check on prelude outputs that came in a shared batch: y[from … from + n) are rows 0 … n − 1. */
+function checkPreludeOutputs(y: ArrayLike<number>, from: number, n: number): void {
+  for (let r = 0; r < n; r++) {
+    const v = y[from + r];
+    if (!Number.isFinite(v)) {
+      throw new WorkbenchError('model-invalid', `the model returned ${v} for row ${r}`, 'Check the model and the encoded input for NaN or infinite values.');
+    }
+  }
 }
 
 /** v of one masked state from its per-background-row outputs (always the same summation order). */
@@ -851,7 +881,11 @@ export async function permutationShap(input: ShapleyInput, options: PermutationO
   const P = options.permutations ?? DEFAULT_PERMUTATIONS;
   if (!Number.isInteger(P) || P < 1) throw internal(`permutations must be a whole number ≥ 1, not ${P}`);
   const sampling = checkSampling(options.sampling ?? DEFAULT_SAMPLING);
-  const ctx = await prepare(input, options);
+  // the prelude (B background + N explained rows) rides at the head of the first batch when it
+  // fits with room for a step: no predict calls of its own (a pool chunk of 16 rows made two
+  // small calls before its first batch)
+  const preludeInBatch = input.nRows > 0 && 2 * input.nBackground + input.nRows <= Math.max(resolveBatchRows(options.batchRows), input.nBackground);
+  const ctx = await prepare(input, options, !preludeInBatch);
   const { N, M, B, width } = ctx;
   const res = emptyResult(ctx, 'permutation', P, N * P * 2 * M * B);
   res.sampling = sampling;
@@ -865,8 +899,14 @@ export async function permutationShap(input: ShapleyInput, options: PermutationO
   const tapeSteps = cap;
   const tape = createTape(tapeEntries, tapeSteps);
   const producer = new PermutationWalk(ctx, false, P, seed, rowOffset, res, sampling, work, tape);
-  const consumer = new PermutationWalk(ctx, true, P, seed, rowOffset, res, sampling, null, tape);
+  // the consumer starts from f(b) and f(x): made once the prelude is scored
+  let consumer = preludeInBatch ? null : new PermutationWalk(ctx, true, P, seed, rowOffset, res, sampling, null, tape);
   let fill = 0;
+  if (preludeInBatch) {
+    batch.set(ctx.bg.subarray(0, B * width), 0);
+    batch.set(ctx.X.subarray(0, N * width), B * width);
+    fill = B + N;
+  }
   let pendingSteps = 0;
   const total = N * P;
 
@@ -881,8 +921,16 @@ export async function permutationShap(input: ShapleyInput, options: PermutationO
       ctx.evaluations += fill;
       ctx.batches++;
     }
-    // the consumer checks each model output as it reads it (checkOutputs' error)
     let cur = 0;
+    if (!consumer) {
+      checkPreludeOutputs(y, 0, B);
+      checkPreludeOutputs(y, B, N);
+      takePrelude(ctx, Float64Array.from({ length: B }, (_, b) => y[b]), Float64Array.from({ length: N }, (_, i) => y[B + i]));
+      res.baseValue = ctx.baseValue;
+      consumer = new PermutationWalk(ctx, true, P, seed, rowOffset, res, sampling, null, tape);
+      cur = B + N;
+    }
+    // the consumer checks each model output as it reads it (checkOutputs' error)
     let from = 0;
     for (let s = 0; s < tape.steps; s++) {
       const to = tape.stepEnd[s];
