@@ -7,12 +7,18 @@
  * Plotly's chunk was fetched at all, and axe-core's violations per tab.
  *   npm run bench -- frames
  * The baseline in the same run is the budget itself: a frame is 16.7 ms at 60 Hz and a task
- * over 50 ms is a long task; the figures are printed, never asserted.
+ * over 50 ms is a long task; the figures are printed, never asserted. Each flow's largest long
+ * animation frames follow, with the scripts that ran in them (what called them, ms, and ms of
+ * forced layout), to say which work a long task was; the load average is printed at the start
+ * and the end, since the figures move with the machine's load.
  */
 import type { Page } from 'playwright-core';
-import { describeLongTasks, dragThreshold, longTasksDuring, openDemo, runAxe, startApp } from '../test/e2e/harness';
+import { loadavg } from 'node:os';
+import { describeLongTasks, dragThreshold, longTasksDuring as longTasksOnly, openDemo, runAxe, startApp } from '../test/e2e/harness';
 
+console.log(`[frames] load average at the start: ${loadavg().map((x) => x.toFixed(2)).join(', ')}`);
 const app = await startApp();
+await app.context.addInitScript(recordLongFramesInPage);
 try {
   let page = null as Awaited<ReturnType<typeof openDemo>>['page'] | null;
   const load = await (async () => {
@@ -91,12 +97,44 @@ try {
     }, 1500),
   ));
   console.log(`[frames] Plotly draws while training and simulating: ${await drawTimes(p)}`);
+  console.log(`[frames] load average at the end: ${loadavg().map((x) => x.toFixed(2)).join(', ')}`);
   // the page's own resource timing: the service worker's precache (its own thread, after load) is not the page loading Plotly
   const inPage = await p.evaluate(() => performance.getEntriesByType('resource').map((e) => e.name).filter((u) => /plotly/i.test(u)));
   const anywhere = app.requests.filter((u) => /plotly/i.test(u));
   console.log(`[frames] Plotly's chunk loaded by the page in all these flows: ${inPage.length ? inPage.join(', ') : 'never'}; requests for it from any thread (the service worker's precache among them): ${anywhere.length}`);
 } finally {
   await app.close();
+}
+
+/** Long tasks during `fn` (the harness's figures), then the three longest animation frames of that time and the scripts in them. */
+async function longTasksDuring(page: Page, fn: () => Promise<void>, settleMs?: number): ReturnType<typeof longTasksOnly> {
+  const from = await page.evaluate(() => performance.now());
+  const tasks = await longTasksOnly(page, fn, settleMs);
+  const frames = await page.evaluate((t0) => {
+    const all = (window as unknown as { __bwFrames: { start: number; duration: number; blocking: number; scripts: string[] }[] }).__bwFrames;
+    return all.filter((f) => f.start >= t0).sort((a, b) => b.duration - a.duration).slice(0, 3);
+  }, from);
+  for (const f of frames) console.log(`  frame ${Math.round(f.duration)} ms (blocking ${Math.round(f.blocking)} ms): ${f.scripts.join('; ') || 'no script (style, layout, paint)'}`);
+  return tasks;
+}
+
+/** Keeps the page's long animation frames (over 50 ms) with their scripts' callers, durations and forced layout. */
+function recordLongFramesInPage(): void {
+  type Script = { invoker: string; sourceFunctionName: string; duration: number; forcedStyleAndLayoutDuration: number };
+  const w = window as unknown as { __bwFrames: { start: number; duration: number; blocking: number; scripts: string[] }[] };
+  w.__bwFrames = [];
+  try {
+    new PerformanceObserver((list) => {
+      for (const e of list.getEntries() as unknown as { startTime: number; duration: number; blockingDuration: number; scripts: Script[] }[]) {
+        const scripts = e.scripts
+          .filter((x) => x.duration >= 5)
+          .map((x) => `${x.invoker}${x.sourceFunctionName ? ` ${x.sourceFunctionName}` : ''} ${Math.round(x.duration)} ms${x.forcedStyleAndLayoutDuration >= 1 ? ` (layout ${Math.round(x.forcedStyleAndLayoutDuration)})` : ''}`);
+        w.__bwFrames.push({ start: e.startTime, duration: e.duration, blocking: e.blockingDuration, scripts });
+      }
+    }).observe({ type: 'long-animation-frame', buffered: true });
+  } catch {
+    // no long-animation-frame entries in this browser: nothing to attribute
+  }
 }
 
 /** Each chart's Plotly draws so far (ms), from the user-timing entries the page records, then cleared. */

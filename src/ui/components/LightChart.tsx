@@ -1,7 +1,9 @@
 import { useEffect, useMemo, useRef, useState } from 'react';
 import type { PlotSpec } from '../../charts/types';
 import { barScene, plainText, type BarScene, type SceneLine, type SceneText } from '../../charts/bar-scene';
-import { nearestPoint, pointScene, type PointScene } from '../../charts/point-scene';
+import { markerCount, nearestPoint, pointSceneSlices, type PointScene } from '../../charts/point-scene';
+import type { Slices } from '../../charts/slices';
+import { SLICE_MS, useSlices } from './use-slices';
 import { describeChart } from '../../charts/summary';
 import { ChartFigure, PlotlyChart, type ChartMarker } from './PlotlyChart';
 
@@ -26,7 +28,9 @@ export function LightChart({ spec, testId, stale = false, marker = null }: { spe
     ro.observe(node);
     return () => ro.disconnect();
   }, []);
-  const scene = useMemo(() => (width > 0 ? barScene(spec, width) ?? pointScene(spec, width) : null), [spec, width]);
+  // a chart of many points (the beeswarm) is laid out in slices between frames; the others at once
+  const inSlices = useMemo(() => markerCount(spec) > SLICED_POINTS, [spec]);
+  const scene = useSlices(width > 0 ? () => sceneSlices(spec, width) : null, [spec, width], inSlices);
   const summary = useMemo(() => describeChart(spec), [spec]);
   const fallback = width > 0 && scene === null;
   useEffect(() => {
@@ -41,6 +45,16 @@ export function LightChart({ spec, testId, stale = false, marker = null }: { spe
       </div>
     </ChartFigure>
   );
+}
+
+/** Charts with more markers than this are laid out and painted in slices of a few ms. */
+const SLICED_POINTS = 4000;
+
+/** A spec's scene: bars if it is a bar chart, else points (in slices), else null (Plotly draws it). */
+function* sceneSlices(spec: PlotSpec, width: number): Slices<BarScene | PointScene | null> {
+  const bars = barScene(spec, width);
+  if (bars) return bars;
+  return yield* pointSceneSlices(spec, width);
 }
 
 const BASELINES = { top: 'hanging', middle: 'central', bottom: 'alphabetic' } as const;
@@ -116,73 +130,40 @@ function Texts({ texts }: { texts: SceneText[] }) {
 /** Points on a canvas (device-pixel sharp), axes and labels in SVG above, the nearest point's text on hover. */
 function PointCanvas({ scene, marker }: { scene: PointScene; marker: ChartMarker | null }) {
   const canvas = useRef<HTMLCanvasElement>(null);
+  const context = useRef<CanvasRenderingContext2D | null>(null);
   const [tip, setTip] = useState<{ x: number; y: number; text: string } | null>(null);
   useEffect(() => {
     const c = canvas.current;
-    const ctx = c?.getContext('2d');
-    if (!c || !ctx) return;
+    if (!c) return;
+    // one context for the canvas's life; its backing store is resized only when the size changes
+    const ctx = (context.current ??= c.getContext('2d'));
+    if (!ctx) return;
     const dpr = window.devicePixelRatio || 1;
-    c.width = Math.round(scene.width * dpr);
-    c.height = Math.round(scene.height * dpr);
+    const w = Math.round(scene.width * dpr);
+    const h = Math.round(scene.height * dpr);
+    if (c.width !== w) c.width = w;
+    if (c.height !== h) c.height = h;
     ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
+    ctx.globalAlpha = 1;
     ctx.clearRect(0, 0, scene.width, scene.height);
-    for (const path of scene.paths) {
-      ctx.strokeStyle = path.color;
-      ctx.lineWidth = path.width;
-      ctx.setLineDash(path.dash ?? []);
-      ctx.beginPath();
-      for (let i = 0; i < path.xy.length; i += 2) {
-        if (i === 0) ctx.moveTo(path.xy[i], path.xy[i + 1]);
-        else ctx.lineTo(path.xy[i], path.xy[i + 1]);
-      }
-      ctx.stroke();
-    }
-    ctx.setLineDash([]);
-    const { xy, radius, opacity, colors, symbols, outlines } = scene;
-    // filled circles without an outline, batched: one path and one fill per colour and opacity
-    const batches = new Map<string, number[]>();
-    const single: number[] = [];
-    for (let p = 0; p < radius.length; p++) {
-      if (!(radius[p] > 0)) continue;
-      if ((symbols[p] ?? 'circle') === 'circle' && !(outlines[p]?.width > 0)) {
-        const key = `${colors[p]}|${opacity[p]}`;
-        let list = batches.get(key);
-        if (!list) batches.set(key, (list = []));
-        list.push(p);
-      } else single.push(p);
-    }
-    for (const [key, list] of batches) {
-      const [color, alpha] = key.split('|');
-      ctx.globalAlpha = Number(alpha);
-      ctx.fillStyle = color;
-      ctx.beginPath();
-      for (const p of list) {
-        ctx.moveTo(xy[2 * p] + radius[p], xy[2 * p + 1]);
-        ctx.arc(xy[2 * p], xy[2 * p + 1], radius[p], 0, 2 * Math.PI);
-      }
-      ctx.fill();
-    }
-    for (const p of single) {
-      ctx.globalAlpha = opacity[p];
-      const symbol = symbols[p] ?? 'circle';
-      const open = symbol.endsWith('-open');
-      markerPath(ctx, symbol.replace('-open', ''), xy[2 * p], xy[2 * p + 1], radius[p]);
-      if (open) {
-        ctx.strokeStyle = colors[p];
-        ctx.lineWidth = 1.5;
-        ctx.stroke();
-      } else {
-        ctx.fillStyle = colors[p];
-        ctx.fill();
-        const o = outlines[p];
-        if (o && o.width > 0) {
-          ctx.strokeStyle = o.color;
-          ctx.lineWidth = o.width;
-          ctx.stroke();
+    const steps = paintSteps(ctx, scene);
+    // a large scene is painted a few ms at a time, one slice per frame, from the next frame on
+    const sliced = scene.radius.length > SLICED_POINTS;
+    let frame = 0;
+    const paint = () => {
+      const from = performance.now();
+      while (steps.length) {
+        steps.shift()!();
+        if (sliced && steps.length && performance.now() - from > SLICE_MS) {
+          frame = requestAnimationFrame(paint);
+          return;
         }
       }
-    }
-    ctx.globalAlpha = 1;
+      ctx.globalAlpha = 1;
+    };
+    if (sliced) frame = requestAnimationFrame(paint);
+    else paint();
+    return () => cancelAnimationFrame(frame);
   }, [scene]);
   const onMove = (e: React.MouseEvent<SVGSVGElement>) => {
     const box = e.currentTarget.getBoundingClientRect();
@@ -253,6 +234,80 @@ function PointCanvas({ scene, marker }: { scene: PointScene; marker: ChartMarker
       )}
     </div>
   );
+}
+
+/**
+ * A point scene's painting as steps in drawing order: the lines, then the filled circles without
+ * an outline batched (one path and one fill per colour and opacity), then every other marker on
+ * its own in pieces. Each step is a few ms at most, so a large scene can be painted over frames.
+ */
+function paintSteps(ctx: CanvasRenderingContext2D, scene: PointScene): (() => void)[] {
+  const steps: (() => void)[] = [];
+  for (const path of scene.paths) {
+    steps.push(() => {
+      ctx.strokeStyle = path.color;
+      ctx.lineWidth = path.width;
+      ctx.setLineDash(path.dash ?? []);
+      ctx.beginPath();
+      for (let i = 0; i < path.xy.length; i += 2) {
+        if (i === 0) ctx.moveTo(path.xy[i], path.xy[i + 1]);
+        else ctx.lineTo(path.xy[i], path.xy[i + 1]);
+      }
+      ctx.stroke();
+    });
+  }
+  steps.push(() => ctx.setLineDash([]));
+  const { xy, radius, opacity, colors, symbols, outlines } = scene;
+  const batches = new Map<string, number[]>();
+  const single: number[] = [];
+  for (let p = 0; p < radius.length; p++) {
+    if (!(radius[p] > 0)) continue;
+    if ((symbols[p] ?? 'circle') === 'circle' && !(outlines[p]?.width > 0)) {
+      const key = `${colors[p]}|${opacity[p]}`;
+      let list = batches.get(key);
+      if (!list) batches.set(key, (list = []));
+      list.push(p);
+    } else single.push(p);
+  }
+  for (const [key, list] of batches) {
+    steps.push(() => {
+      const [color, alpha] = key.split('|');
+      ctx.globalAlpha = Number(alpha);
+      ctx.fillStyle = color;
+      ctx.beginPath();
+      for (const p of list) {
+        ctx.moveTo(xy[2 * p] + radius[p], xy[2 * p + 1]);
+        ctx.arc(xy[2 * p], xy[2 * p + 1], radius[p], 0, 2 * Math.PI);
+      }
+      ctx.fill();
+    });
+  }
+  for (let from = 0; from < single.length; from += 256) {
+    const piece = single.slice(from, from + 256);
+    steps.push(() => {
+      for (const p of piece) {
+        ctx.globalAlpha = opacity[p];
+        const symbol = symbols[p] ?? 'circle';
+        const open = symbol.endsWith('-open');
+        markerPath(ctx, symbol.replace('-open', ''), xy[2 * p], xy[2 * p + 1], radius[p]);
+        if (open) {
+          ctx.strokeStyle = colors[p];
+          ctx.lineWidth = 1.5;
+          ctx.stroke();
+        } else {
+          ctx.fillStyle = colors[p];
+          ctx.fill();
+          const o = outlines[p];
+          if (o && o.width > 0) {
+            ctx.strokeStyle = o.color;
+            ctx.lineWidth = o.width;
+            ctx.stroke();
+          }
+        }
+      }
+    });
+  }
+  return steps;
 }
 
 /** A marker's outline as the current canvas path: circle, star, diamond, square, triangle. */
