@@ -512,10 +512,8 @@ class PermutationWalk {
   private readonly eq: Uint8Array;
   private readonly nNonEq: Int32Array;
   private readonly xorNonEq: Int32Array;
-  private readonly diffX: Int32Array;
   private readonly diffB: Int32Array;
   private readonly xorOn: Int32Array;
-  private readonly xorOff: Int32Array;
   /** reuse flags for single-on (first M·B) and single-off (next M·B) states of the current row */
   private readonly flags: Uint8Array;
   // producer
@@ -559,10 +557,8 @@ class PermutationWalk {
     this.eq = new Uint8Array(M * B);
     this.nNonEq = new Int32Array(B);
     this.xorNonEq = new Int32Array(B);
-    this.diffX = new Int32Array(B);
     this.diffB = new Int32Array(B);
     this.xorOn = new Int32Array(B);
-    this.xorOff = new Int32Array(B);
     this.flags = new Uint8Array(2 * M * B);
     this.work = consumer ? null : work;
     this.hybridAt = ctx.batchRows * width;
@@ -621,10 +617,8 @@ class PermutationWalk {
       this.contrib!.fill(0);
       return;
     }
-    this.diffX.set(this.nNonEq);
     this.diffB.fill(0);
     this.xorOn.fill(0);
-    this.xorOff.set(this.xorNonEq);
     this.uX = this.ctx.M;
     this.uB = 0;
     this.uXorOn = 0;
@@ -675,13 +669,16 @@ class PermutationWalk {
     const j = this.perm[(t - 1) % M];
     const { start, end } = this.ctx.players[j];
     const eq = this.eq;
-    const diffX = this.diffX;
+    const nNonEq = this.nNonEq;
+    const xorNonEq = this.xorNonEq;
     const diffB = this.diffB;
     const xorOn = this.xorOn;
-    const xorOff = this.xorOff;
     const flags = this.flags;
     const hybrid = this.hybrid!;
     const xo = this.i * width;
+    const src = on ? X : bg;
+    const dir = on ? 1 : -1;
+    const eqAt = j * B;
     const MB = M * B;
     const tape = this.tape;
     const tCode = tape.code;
@@ -693,25 +690,25 @@ class PermutationWalk {
     let runTo = 0;
     let runDst = fill;
     for (let b = 0; b < B; b++) {
-      if (eq[j * B + b]) continue;
+      if (eq[eqAt + b]) continue;
       const ho = b * width;
-      if (on) {
-        diffX[b]--;
-        diffB[b]++;
-        for (let c = start; c < end; c++) hybrid[ho + c] = X[xo + c];
-      } else {
-        diffX[b]++;
-        diffB[b]--;
-        for (let c = start; c < end; c++) hybrid[ho + c] = bg[ho + c];
-      }
-      xorOn[b] ^= j;
-      xorOff[b] ^= j;
+      const so = on ? xo : ho;
+      for (let c = start; c < end; c++) hybrid[ho + c] = src[so + c];
+      // blocks switched on (from x) and still off (from b) among b's non-equal ones; the XOR
+      // of the players switched on, and of those off (the rest of b's non-equal ones)
+      const dB = (diffB[b] += dir);
+      const dX = nNonEq[b] - dB;
+      const xOn = (xorOn[b] ^= j);
       tRow[k] = b;
-      if (diffX[b] === 0 || diffB[b] === 0) {
-        tCode[k++] = diffX[b] === 0 ? T_FX : T_BASE;
+      if (dX === 0) {
+        tCode[k++] = T_FX;
         continue;
       }
-      const key = diffB[b] === 1 ? xorOn[b] * B + b : diffX[b] === 1 ? MB + xorOff[b] * B + b : -1;
+      if (dB === 0) {
+        tCode[k++] = T_BASE;
+        continue;
+      }
+      const key = dB === 1 ? xOn * B + b : dX === 1 ? MB + (xOn ^ xorNonEq[b]) * B + b : -1;
       tKey[k] = key;
       if (key >= 0) {
         if (flags[key]) {
@@ -892,12 +889,64 @@ export async function permutationShap(input: ShapleyInput, options: PermutationO
   const seed = options.seed ?? 0;
   const rowOffset = options.rowIndexOffset ?? 0;
   const cap = ctx.batchRows;
-  const work = new Float32Array((cap + B) * width);
-  const batch = work.subarray(0, cap * width);
-  // a step adds at most B tape entries; flush before the tape or its step list could overflow
+  const buffers = takeBuffers(cap, B, width);
+  try {
+    return await walkPermutations(ctx, res, buffers, P, seed, rowOffset, sampling, preludeInBatch);
+  } finally {
+    giveBackBuffers(buffers);
+  }
+}
+
+/** The producer's rows and the tape of one run, sized by (batchRows, B, width). */
+interface WalkBuffers {
+  key: string;
+  /** (batchRows + B) × width floats: the batch, then the B hybrid rows */
+  work: Float32Array;
+  tape: Tape;
+  tapeEntries: number;
+}
+
+/**
+ * Buffers of finished runs, kept for the next run of the same shape: a pool worker explains
+ * ~64 chunks in a row, and allocating (and zeroing) 3 MB of batch and 0.6 MB of tape per chunk
+ * cost it ~10 % of its time in the garbage collector (bank demo). At most two sets are kept
+ * (the page keeps two chunks in flight per worker); runs that overlap take their own.
+ */
+const spareBuffers: WalkBuffers[] = [];
+const MAX_SPARE_BUFFERS = 2;
+
+function takeBuffers(cap: number, B: number, width: number): WalkBuffers {
+  const key = `${cap}:${B}:${width}`;
+  const k = spareBuffers.findIndex((x) => x.key === key);
+  if (k >= 0) return spareBuffers.splice(k, 1)[0];
+  // a step adds at most B tape entries; the run flushes before the tape or its step list could overflow
   const tapeEntries = 4 * cap + B;
+  return { key, work: new Float32Array((cap + B) * width), tape: createTape(tapeEntries, cap), tapeEntries };
+}
+
+function giveBackBuffers(b: WalkBuffers): void {
+  b.tape.len = 0;
+  b.tape.steps = 0;
+  spareBuffers.unshift(b);
+  spareBuffers.length = Math.min(spareBuffers.length, MAX_SPARE_BUFFERS);
+}
+
+/** permutationShap's loop: the producer fills batches, each flush scores one and the consumer replays it. */
+async function walkPermutations(
+  ctx: Ctx,
+  res: ShapleyResult,
+  buffers: WalkBuffers,
+  P: number,
+  seed: number,
+  rowOffset: number,
+  sampling: PermutationSampling,
+  preludeInBatch: boolean,
+): Promise<ShapleyResult> {
+  const { N, B, width } = ctx;
+  const cap = ctx.batchRows;
+  const { work, tape, tapeEntries } = buffers;
   const tapeSteps = cap;
-  const tape = createTape(tapeEntries, tapeSteps);
+  const batch = work.subarray(0, cap * width);
   const producer = new PermutationWalk(ctx, false, P, seed, rowOffset, res, sampling, work, tape);
   // the consumer starts from f(b) and f(x): made once the prelude is scored
   let consumer = preludeInBatch ? null : new PermutationWalk(ctx, true, P, seed, rowOffset, res, sampling, null, tape);
