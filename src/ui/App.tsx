@@ -1,4 +1,4 @@
-import { useCallback, useDeferredValue, useEffect, useMemo, useReducer, useRef } from 'react';
+import { startTransition, useCallback, useDeferredValue, useEffect, useMemo, useReducer, useRef } from 'react';
 import { WorkbenchSession } from '../client/session';
 import { problemOf } from '../client/bridge';
 import type { Problem } from '../core/errors';
@@ -75,6 +75,22 @@ interface State {
   tab: Tab;
   /** a lead picked in the audit's call list, to explain */
   focusRow: number | null;
+  /**
+   * The tabs whose panels are mounted: all of them, except after a project is opened, when only
+   * the tab on screen is, and the others follow on first open or one at a time in the
+   * background (mounting every restored panel at once was one long render, 69–283 ms).
+   */
+  mounted: 'all' | Tab[];
+}
+
+/** The order in which tabs not yet mounted after a restore are mounted in the background. */
+const MOUNT_ORDER: Tab[] = ['audit', 'explain', 'compare', 'data', 'simulate', 'oversight', 'monitor', 'workshop'];
+
+/** `mounted` with `tab` added; 'all' once every tab is. */
+function withMounted(mounted: State['mounted'], tab: Tab | undefined): State['mounted'] {
+  if (mounted === 'all' || tab === undefined || mounted.includes(tab)) return mounted;
+  const next = [...mounted, tab];
+  return MOUNT_ORDER.every((t) => next.includes(t)) ? 'all' : next;
 }
 
 type Action =
@@ -92,7 +108,8 @@ type Action =
   | { type: 'demo'; demo: DemoName }
   | { type: 'tab'; tab: Tab }
   | { type: 'explain-lead'; row: number }
-  | { type: 'restore'; view: RestoredView };
+  | { type: 'restore'; view: RestoredView }
+  | { type: 'mount-next' };
 
 function reduce(s: State, a: Action): State {
   switch (a.type) {
@@ -130,15 +147,17 @@ function reduce(s: State, a: Action): State {
     case 'demo':
       return { ...s, demo: a.demo };
     case 'tab':
-      return { ...s, tab: a.tab };
+      return { ...s, tab: a.tab, mounted: withMounted(s.mounted, a.tab) };
     case 'explain-lead':
-      return { ...s, focusRow: a.row, tab: 'explain' };
+      return { ...s, focusRow: a.row, tab: 'explain', mounted: withMounted(s.mounted, 'explain') };
+    case 'mount-next':
+      return s.mounted === 'all' ? s : { ...s, mounted: withMounted(s.mounted, MOUNT_ORDER.find((t) => !s.mounted.includes(t))) };
     case 'restore': {
       // a project opened: everything it keeps, in one step, so every panel mounts with it
       const v = a.view;
       const tab = (v.tab ?? s.tab) as Tab;
       const demo = v.demo && v.demo in DEMOS ? (v.demo as DemoName) : null;
-      return { ...s, dataset: v.dataset, model: v.model, modelFiles: null, roles: v.roles, misfit: null, attribute: v.attribute, decision: v.decision, tab, demo, focusRow: null, problem: null, history: v.history };
+      return { ...s, dataset: v.dataset, model: v.model, modelFiles: null, roles: v.roles, misfit: null, attribute: v.attribute, decision: v.decision, tab, demo, focusRow: null, problem: null, history: v.history, mounted: [tab] };
     }
   }
 }
@@ -157,6 +176,7 @@ const initial: State = {
   demo: null,
   tab: 'data',
   focusRow: null,
+  mounted: 'all',
 };
 
 export function App() {
@@ -387,6 +407,14 @@ export function App() {
     [ready, notReady],
   );
   const tab = ready || s.tab === 'simulate' || s.tab === 'workshop' ? s.tab : 'data';
+  const mounted = (t: Tab) => t === tab || s.mounted === 'all' || s.mounted.includes(t);
+  // after a restore, the panels not on screen mount one at a time, each as a transition (in
+  // slices that yield to input), once the page has had a moment
+  useEffect(() => {
+    if (s.mounted === 'all') return;
+    const id = setTimeout(() => startTransition(() => dispatch({ type: 'mount-next' })), 150);
+    return () => clearTimeout(id);
+  }, [s.mounted]);
   // the panels not on screen follow the rule at low priority: a drag in the audit never waits for them
   const deferredDecision = useDeferredValue(s.decision);
   const credit = s.demo ? DEMOS[s.demo].credit : null;
@@ -486,91 +514,123 @@ export function App() {
           </div>
         )}
         <TabPanel id="data" selected={tab === 'data'} className="layout">
-          <h2 className="span-all">1 · Data & model</h2>
-          <div className="panel">
-            <DataPanel dataset={dataset} roles={roles} onRoles={onRoles} onRetype={retype} onFile={onFile} />
-          </div>
-          <div className="panel">
-            <ModelPanel
-              model={model}
-              dataset={dataset}
-              misfit={s.misfit}
-              history={s.history}
-              busy={Boolean(busy)}
-              onFiles={onModelFiles}
-              onProblem={onProblem}
-              onTrain={onTrain}
-              onExport={onExport}
-              target={roles?.target.column}
-              onScoreColumn={onScoreColumn}
-              roles={roles}
-              draftManifest={draftManifest}
-              inspectModel={inspectModel}
-            />
-          </div>
+          {mounted('data') && (
+            <>
+              <h2 className="span-all">1 · Data & model</h2>
+              <div className="panel">
+                <DataPanel dataset={dataset} roles={roles} onRoles={onRoles} onRetype={retype} onFile={onFile} />
+              </div>
+              <div className="panel">
+                <ModelPanel
+                  model={model}
+                  dataset={dataset}
+                  misfit={s.misfit}
+                  history={s.history}
+                  busy={Boolean(busy)}
+                  onFiles={onModelFiles}
+                  onProblem={onProblem}
+                  onTrain={onTrain}
+                  onExport={onExport}
+                  target={roles?.target.column}
+                  onScoreColumn={onScoreColumn}
+                  roles={roles}
+                  draftManifest={draftManifest}
+                  inspectModel={inspectModel}
+                />
+              </div>
+            </>
+          )}
         </TabPanel>
         {ready && dataset && model && roles && (
           <>
             <TabPanel id="audit" selected={tab === 'audit'} className="panel wide">
-              <AuditPanel
-                key={`${dataset.id}/${model.id}`}
-                session={session.current!}
-                dataset={dataset}
-                model={model}
-                roles={roles}
-                attribute={s.attribute}
-                onAttribute={onAttribute}
-                decision={s.decision}
-                onDecision={onDecision}
-                onExplainLead={onExplainLead}
-                reportSources={reportSources}
-                saved={project.panelSaved('audit', `${dataset.id}/${model.id}`)}
-                onSaved={onPanel.audit}
-              />
+              {mounted('audit') && (
+                <>
+                  <AuditPanel
+                    key={`${dataset.id}/${model.id}`}
+                    session={session.current!}
+                    dataset={dataset}
+                    model={model}
+                    roles={roles}
+                    attribute={s.attribute}
+                    onAttribute={onAttribute}
+                    decision={s.decision}
+                    onDecision={onDecision}
+                    onExplainLead={onExplainLead}
+                    reportSources={reportSources}
+                    saved={project.panelSaved('audit', `${dataset.id}/${model.id}`)}
+                    onSaved={onPanel.audit}
+                  />
+                </>
+              )}
             </TabPanel>
             <TabPanel id="explain" selected={tab === 'explain'} className="panel wide">
-              <ExplainPanel
-                key={`${dataset.id}/${model.id}`}
-                session={session.current!}
-                dataset={dataset}
-                model={model}
-                roles={roles}
-                attribute={s.attribute}
-                decision={tab === 'explain' ? s.decision : deferredDecision}
-                focusRow={s.focusRow}
-                visible={tab === 'explain'}
-                onExplained={onExplained}
-                saved={project.panelSaved('explain', `${dataset.id}/${model.id}`)}
-                onSaved={onPanel.explain}
-              />
+              {mounted('explain') && (
+                <>
+                  <ExplainPanel
+                    key={`${dataset.id}/${model.id}`}
+                    session={session.current!}
+                    dataset={dataset}
+                    model={model}
+                    roles={roles}
+                    attribute={s.attribute}
+                    decision={tab === 'explain' ? s.decision : deferredDecision}
+                    focusRow={s.focusRow}
+                    visible={tab === 'explain'}
+                    onExplained={onExplained}
+                    saved={project.panelSaved('explain', `${dataset.id}/${model.id}`)}
+                    onSaved={onPanel.explain}
+                  />
+                </>
+              )}
             </TabPanel>
             <TabPanel id="compare" selected={tab === 'compare'} className="panel wide">
-              <ComparePanel
-                key={`${dataset.id}/${model.id}`}
-                session={session.current!}
-                dataset={dataset}
-                model={model}
-                roles={roles}
-                attribute={s.attribute}
-                decision={tab === 'compare' ? s.decision : deferredDecision}
-                visible={tab === 'compare'}
-                saved={project.compareFor(dataset.id, model.id)}
-                onSaved={onCompare}
-              />
+              {mounted('compare') && (
+                <>
+                  <ComparePanel
+                    key={`${dataset.id}/${model.id}`}
+                    session={session.current!}
+                    dataset={dataset}
+                    model={model}
+                    roles={roles}
+                    attribute={s.attribute}
+                    decision={tab === 'compare' ? s.decision : deferredDecision}
+                    visible={tab === 'compare'}
+                    saved={project.compareFor(dataset.id, model.id)}
+                    onSaved={onCompare}
+                  />
+                </>
+              )}
             </TabPanel>
             <TabPanel id="oversight" selected={tab === 'oversight'} className="panel wide">
-              <OversightPanel key={`${dataset.id}/${model.id}`} session={session.current!} dataset={dataset} model={model} roles={roles} attribute={s.attribute} decision={tab === 'oversight' ? s.decision : deferredDecision} />
+              {mounted('oversight') && (
+                <>
+                  <OversightPanel key={`${dataset.id}/${model.id}`} session={session.current!} dataset={dataset} model={model} roles={roles} attribute={s.attribute} decision={tab === 'oversight' ? s.decision : deferredDecision} />
+                </>
+              )}
             </TabPanel>
             <TabPanel id="monitor" selected={tab === 'monitor'} className="panel wide">
-              <MonitorPanel key={`${dataset.id}/${model.id}`} session={session.current!} dataset={dataset} model={model} roles={roles} attribute={s.attribute} decision={tab === 'monitor' ? s.decision : deferredDecision} onSaved={onPanel.monitor} />
+              {mounted('monitor') && (
+                <>
+                  <MonitorPanel key={`${dataset.id}/${model.id}`} session={session.current!} dataset={dataset} model={model} roles={roles} attribute={s.attribute} decision={tab === 'monitor' ? s.decision : deferredDecision} onSaved={onPanel.monitor} />
+                </>
+              )}
             </TabPanel>
           </>
         )}
         <TabPanel id="simulate" selected={tab === 'simulate'} className="panel wide">
-          <SimulatePanel key={project.restored} session={session.current!} visible={tab === 'simulate'} onUseData={onUseData} saved={project.panelSaved('simulate', String(project.restored))} onSaved={onPanel.simulate} />
+          {mounted('simulate') && (
+            <>
+              <SimulatePanel key={project.restored} session={session.current!} visible={tab === 'simulate'} onUseData={onUseData} saved={project.panelSaved('simulate', String(project.restored))} onSaved={onPanel.simulate} />
+            </>
+          )}
         </TabPanel>
         <TabPanel id="workshop" selected={tab === 'workshop'} className="panel wide">
-          <WorkshopPanel key={project.restored} session={session.current!} dataset={dataset} model={s.misfit ? null : model} roles={roles} saved={project.panelSaved('workshop', String(project.restored))} onSaved={onPanel.workshop} />
+          {mounted('workshop') && (
+            <>
+              <WorkshopPanel key={project.restored} session={session.current!} dataset={dataset} model={s.misfit ? null : model} roles={roles} saved={project.panelSaved('workshop', String(project.restored))} onSaved={onPanel.workshop} />
+            </>
+          )}
         </TabPanel>
       </main>
       <footer className="credit">
