@@ -328,18 +328,22 @@ export const AuditPanel = memo(function AuditPanel(props: {
   const attributeNames = frame?.attributes.map((a) => a.name) ?? roles.protected.map((p) => p.column);
   const current = frame?.attributes.find((a) => a.name === props.attribute) ?? frame?.attributes[0] ?? null;
 
-  // 3. curves for a single protected attribute (an intersection has none)
+  // 3. curves for a single protected attribute (an intersection has none); these and the results
+  // below arrive as transitions, each rendered apart from the audit's numbers (after a new model
+  // the whole panel mounted and drew its curves in one long task)
   const curveAttr = roles.protected.find((p) => p.column === current?.name)?.column ?? null;
-  const curvesCall = useLatestCall<CurvesResult>(curveAttr === null ? null : JSON.stringify({ ...pair, roles, curveAttr }), () =>
-    session.audit.call(undefined, (api) => api.curves({ ...pair, roles, attribute: curveAttr! })) as Promise<CurvesResult>,
+  const curvesCall = useLatestCall<CurvesResult>(
+    curveAttr === null ? null : JSON.stringify({ ...pair, roles, curveAttr }),
+    () => session.audit.call(undefined, (api) => api.curves({ ...pair, roles, attribute: curveAttr! })) as Promise<CurvesResult>,
+    { transition: true },
   );
   const curves = curvesCall.result && curvesCall.result.attribute === current?.name ? curvesCall.result : null;
 
   // 4. the top of the call list and the scoring time, once per dataset/model/roles
-  const leads = useLatestCall(JSON.stringify({ ...pair, roles }), () => session.audit.call(undefined, (api) => api.topLeads({ ...pair, roles, k: 20 })));
-  const scoring = useLatestCall(JSON.stringify(pair), () => session.audit.call(undefined, (api) => api.score(pair)));
+  const leads = useLatestCall(JSON.stringify({ ...pair, roles }), () => session.audit.call(undefined, (api) => api.topLeads({ ...pair, roles, k: 20 })), { transition: true });
+  const scoring = useLatestCall(JSON.stringify(pair), () => session.audit.call(undefined, (api) => api.score(pair)), { transition: true });
   // what the numbers rest on: imputed values, a target with more than two values, rows in no group
-  const notes = useLatestCall(JSON.stringify({ ...pair, roles }), () => session.audit.call(undefined, (api) => api.inputNotes({ ...pair, roles })));
+  const notes = useLatestCall(JSON.stringify({ ...pair, roles }), () => session.audit.call(undefined, (api) => api.inputNotes({ ...pair, roles })), { transition: true });
 
   async function exportReport() {
     try {

@@ -195,7 +195,8 @@ export const ComparePanel = memo(function ComparePanel(props: {
         .onPool(controller.signal, (api) =>
           api.runScenario(
             { dataset: dataset.id, model: model.id, roles, attributes: attrs, baseline, scenario, seed, bootstrap: 200, decision },
-            Comlink.proxy((p: { message: string }) => update({ message: p.message })),
+            // progress text: a transition, so the table's many updates yield to input and to each other
+            Comlink.proxy((p: { message: string }) => startTransition(() => update({ message: p.message }))),
           ),
         )
         .then((result) => startTransition(() => update({ status: 'done', result, resultVersion: version, resultSettings, message: undefined })))

@@ -1,4 +1,4 @@
-import { memo, startTransition, useEffect, useMemo, useRef, useState } from 'react';
+import { memo, startTransition, useDeferredValue, useEffect, useMemo, useRef, useState } from 'react';
 import type { WorkbenchSession } from '../../client/session';
 import { isAbortError, problemOf } from '../../client/bridge';
 import { Comlink } from '../../client/workbench';
@@ -115,7 +115,8 @@ export const SimulatePanel = memo(function SimulatePanel(props: {
     // eslint-disable-next-line react-hooks/exhaustive-deps
     [doneKey],
   );
-  const focus = sims.find((s, i) => done[i].remedy === shown) ?? sims[0];
+  // the chosen remedy's three charts follow in a render of their own (a round's results drew all five in one long task)
+  const focus = useDeferredValue(sims.find((s, i) => done[i].remedy === shown) ?? sims[0]);
   const gapSpec = useMemo(() => (sims.length ? charts.gapByRoundSpec(sims) : null), [sims]);
   const eoSpec = useMemo(() => (sims.length ? charts.gapByRoundSpec(sims, 'trueEqualOpportunityDifference') : null), [sims]);
   const beliefSpec = useMemo(() => (focus ? charts.beliefVsTruthSpec(focus) : null), [focus]);
