@@ -30,7 +30,9 @@
  *   (the first and last toggles of every pass) and are evaluated once.
  *
  * Batching: masked evaluations of many steps, permutations and explained rows are packed into
- * one Float32Array of `batchRows` rows (default 16,384; at least nBackground) per predict call.
+ * one Float32Array of `batchRows` rows (default 16,384; at least nBackground) per predict call;
+ * permutation SHAP puts the B + N prelude rows at the head of its first batch, and reuses its
+ * batch and tape buffers from one run to the next (a pool worker's chunks).
  */
 import { WorkbenchError } from '../errors';
 import { createRng } from '../rng';
