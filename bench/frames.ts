@@ -10,7 +10,10 @@
  * over 50 ms is a long task; the figures are printed, never asserted. Each flow's largest long
  * animation frames follow, with the scripts that ran in them (what called them, ms, and ms of
  * forced layout), to say which work a long task was; the load average is printed at the start
- * and the end, since the figures move with the machine's load.
+ * and the end, since the figures move with the machine's load. BW_CPU_SLOWDOWN=4 runs the page's
+ * main thread four times slower (Chromium's CPU throttling), which makes the figures of two runs
+ * comparable on a machine whose load changes, and shows which work would be a long task on a
+ * slower machine.
  */
 import type { Page } from 'playwright-core';
 import { loadavg } from 'node:os';
@@ -23,6 +26,9 @@ try {
   let page = null as Awaited<ReturnType<typeof openDemo>>['page'] | null;
   const load = await (async () => {
     const p = await app.newPage();
+    const slowdown = Number(process.env.BW_CPU_SLOWDOWN ?? 1);
+    if (slowdown > 1) await (await app.context.newCDPSession(p)).send('Emulation.setCPUThrottlingRate', { rate: slowdown });
+    console.log(`[frames] main thread slowed down ${slowdown}× (BW_CPU_SLOWDOWN)`);
     const from = Date.now();
     await p.goto(`${app.origin}/?demo=bank`);
     await p.getByTestId('metric-accuracy').waitFor({ timeout: 90_000 });

@@ -49,6 +49,8 @@ export function LightChart({ spec, testId, stale = false, marker = null }: { spe
 
 /** Charts with more markers than this are laid out and painted in slices of a few ms. */
 const SLICED_POINTS = 4000;
+/** The most markers painted in one frame of a sliced painting (see PointCanvas). */
+const PAINTED_POINTS = 2500;
 
 /** A spec's scene: bars if it is a bar chart, else points (in slices), else null (Plotly draws it). */
 function* sceneSlices(spec: PlotSpec, width: number): Slices<BarScene | PointScene | null> {
@@ -147,14 +149,18 @@ function PointCanvas({ scene, marker }: { scene: PointScene; marker: ChartMarker
     ctx.globalAlpha = 1;
     ctx.clearRect(0, 0, scene.width, scene.height);
     const steps = paintSteps(ctx, scene);
-    // a large scene is painted a few ms at a time, one slice per frame, from the next frame on
+    // A large scene is painted a slice per frame, from the next frame on. A slice ends after
+    // SLICE_MS of drawing calls or PAINTED_POINTS markers, whichever comes first: the browser
+    // rasterises what was drawn when it commits the frame (in software, a 15,000-point beeswarm
+    // drawn at once made a commit of 25–40 ms here, after the drawing calls themselves).
     const sliced = scene.radius.length > SLICED_POINTS;
     let frame = 0;
     const paint = () => {
       const from = performance.now();
+      let points = 0;
       while (steps.length) {
-        steps.shift()!();
-        if (sliced && steps.length && performance.now() - from > SLICE_MS) {
+        points += steps.shift()!();
+        if (sliced && steps.length && (points >= PAINTED_POINTS || performance.now() - from > SLICE_MS)) {
           frame = requestAnimationFrame(paint);
           return;
         }
@@ -239,10 +245,11 @@ function PointCanvas({ scene, marker }: { scene: PointScene; marker: ChartMarker
 /**
  * A point scene's painting as steps in drawing order: the lines, then the filled circles without
  * an outline batched (one path and one fill per colour and opacity), then every other marker on
- * its own in pieces. Each step is a few ms at most, so a large scene can be painted over frames.
+ * its own in pieces. Each step is a few ms at most and returns the points it drew, so a large
+ * scene can be painted over frames.
  */
-function paintSteps(ctx: CanvasRenderingContext2D, scene: PointScene): (() => void)[] {
-  const steps: (() => void)[] = [];
+function paintSteps(ctx: CanvasRenderingContext2D, scene: PointScene): (() => number)[] {
+  const steps: (() => number)[] = [];
   for (const path of scene.paths) {
     steps.push(() => {
       ctx.strokeStyle = path.color;
@@ -254,9 +261,13 @@ function paintSteps(ctx: CanvasRenderingContext2D, scene: PointScene): (() => vo
         else ctx.lineTo(path.xy[i], path.xy[i + 1]);
       }
       ctx.stroke();
+      return path.xy.length / 2;
     });
   }
-  steps.push(() => ctx.setLineDash([]));
+  steps.push(() => {
+    ctx.setLineDash([]);
+    return 0;
+  });
   const { xy, radius, opacity, colors, symbols, outlines } = scene;
   const batches = new Map<string, number[]>();
   const single: number[] = [];
@@ -280,6 +291,7 @@ function paintSteps(ctx: CanvasRenderingContext2D, scene: PointScene): (() => vo
         ctx.arc(xy[2 * p], xy[2 * p + 1], radius[p], 0, 2 * Math.PI);
       }
       ctx.fill();
+      return list.length;
     });
   }
   for (let from = 0; from < single.length; from += 256) {
@@ -305,6 +317,7 @@ function paintSteps(ctx: CanvasRenderingContext2D, scene: PointScene): (() => vo
           }
         }
       }
+      return piece.length;
     });
   }
   return steps;
