@@ -23,7 +23,7 @@ function shapResult(nRows: number, nPlayers: number) {
     values,
     nRows,
     nPlayers,
-    players: Array.from({ length: nPlayers }, (_, j) => ({ name: `c${j}`, columns: [j] })),
+    players: Array.from({ length: nPlayers }, (_, j) => ({ name: `c${j}`, start: j, end: j + 1 })),
     baseValue: 0.2,
     predictions: new Float64Array(nRows),
     output: 'probability' as const,
