@@ -33,12 +33,11 @@
  * rates are noisy for small groups, which adds a small variance term to the penalty.
  */
 import { WorkbenchError } from './errors';
+import { FAIRNESS_CONSTRAINTS, type FairnessConstraint } from './fairness-constraints';
 import { tf } from './tf';
 import type { Tensor } from './tf';
 
-export type FairnessConstraint = 'demographic-parity' | 'equal-opportunity' | 'equalized-odds' | 'error-rate-parity';
-
-export const FAIRNESS_CONSTRAINTS: readonly FairnessConstraint[] = ['demographic-parity', 'equal-opportunity', 'equalized-odds', 'error-rate-parity'];
+export { FAIRNESS_CONSTRAINTS, type FairnessConstraint };
 
 export interface FairnessPenalty {
   constraint: FairnessConstraint;

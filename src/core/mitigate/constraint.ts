@@ -27,7 +27,7 @@ import type { ColumnTable } from '../table';
 import { trainModel } from '../train';
 import type { TrainOptions, TrainResult, TrainSpec } from '../train';
 import { internal } from './common';
-import { FAIRNESS_CONSTRAINTS } from '../train-penalty';
+import { FAIRNESS_CONSTRAINTS } from '../fairness-constraints';
 import type { FairnessConstraint } from '../train-penalty';
 
 export interface HardGap {

@@ -4,8 +4,8 @@
  * problem. What the interventions do is described in ./scenarios.
  */
 import { WorkbenchError } from '../errors';
-import { FAIRNESS_CONSTRAINTS } from '../train-penalty';
-import type { FairnessConstraint } from '../train-penalty';
+import { FAIRNESS_CONSTRAINTS } from '../fairness-constraints';
+import type { FairnessConstraint } from '../fairness-constraints';
 
 export type ThresholdConstraintKind = 'demographic-parity' | 'equal-opportunity' | 'equalized-odds';
 
