@@ -6,7 +6,10 @@
  * one was computed. The worker (workers/report-jobs.ts) turns them into core's assessment inputs.
  */
 import { appealStats, sha256Hex, toJsonLines, verifyLog } from '../core/oversight';
-import { baselineIndex, defaultScenarioOptions, type ScenarioResult } from '../core/mitigate';
+import type { ScenarioResult } from '../core/mitigate';
+// from the modules themselves, not the mitigate barrel (which reaches tfjs through training)
+import { baselineIndex } from '../core/mitigate/compare-json';
+import { defaultScenarioOptions } from '../core/mitigate/scenario-result';
 import type { ProjectCompare } from '../core/project';
 import type { GapInput, OversightInput, ShapInput } from '../core/report';
 import type { FinishedScenarios } from '../../workers/report-jobs';

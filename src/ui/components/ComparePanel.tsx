@@ -6,7 +6,9 @@ import { Comlink } from '../../client/workbench';
 import type { DatasetRoles } from '../../core/roles';
 import type { DecisionRule } from '../../core/metrics';
 import type { ProjectCompare } from '../../core/project';
-import { describeIntervention, type Intervention, type Scenario, type ScenarioResult } from '../../core/mitigate';
+import type { ScenarioResult } from '../../core/mitigate';
+// from the module itself, not the mitigate barrel: the barrel reaches tfjs (training), which the page never runs
+import { describeIntervention, type Intervention, type Scenario } from '../../core/mitigate/scenario-spec';
 import { count, describeDecision, num, signed } from '../../core/format';
 import { labelOf } from '../../core/definitions';
 import type { DatasetSummary, ModelSummary } from '../../../workers/workbench.worker';

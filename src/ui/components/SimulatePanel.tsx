@@ -3,7 +3,10 @@ import type { WorkbenchSession } from '../../client/session';
 import { isAbortError, problemOf } from '../../client/bridge';
 import { Comlink } from '../../client/workbench';
 import type { Problem } from '../../core/errors';
-import { defaultLeadKnobs, defaultSimulationConfig, neutralLeadKnobs, TOWN_SIZES, type LeadKnobs, type Remedy, type SimulationConfig, type SimulationResult, type TownSize } from '../../core/simulate';
+// from the modules themselves, not the simulate barrel: the barrel reaches tfjs (the loop trains), which the page never runs
+import { defaultSimulationConfig, type Remedy, type SimulationConfig } from '../../core/simulate/config';
+import { defaultLeadKnobs, neutralLeadKnobs, TOWN_SIZES, type LeadKnobs, type TownSize } from '../../core/simulate/knobs';
+import type { SimulationResult } from '../../core/simulate/result';
 import { count, num, pct } from '../../core/format';
 import * as charts from '../../charts';
 import { LightChart } from './LightChart';
