@@ -15,7 +15,7 @@ const HINT = 'A project file is the .zip that "Save project" writes; its project
 /** Steps from version N (the key) to N+1. Version 1 is the first: nothing to migrate yet. */
 const STEPS: Record<number, (doc: Record<string, unknown>) => Record<string, unknown>> = {};
 
-/** The format version a project document declares; refuses what is not a project document. */
+/** The format version a project document declares; refuses what is not a project file's JSON. */
 export function projectVersion(json: unknown): number {
   if (!isObject(json)) throw new WorkbenchError('project-invalid', `A project must be a JSON object, not ${show(json)}.`, HINT);
   const m = typeof json.format === 'string' ? FORMAT_RE.exec(json.format) : null;

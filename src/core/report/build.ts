@@ -236,7 +236,7 @@ function identifierFindings(inputs: AssessmentInputs): IdentifierFinding[] {
 
 // ---------------------------------------------------------------------------------------
 
-/** The assessment document. Throws `roles-invalid` for k < 2 or an unknown chosen scenario. */
+/** The assessment (bias-workbench.assessment/1). Throws `roles-invalid` for k < 2 or an unknown chosen scenario. */
 export function buildAssessment(inputs: AssessmentInputs): Assessment {
   const audit: AuditReport = inputs.audit;
   const k = checkK(inputs.privacy?.k ?? DEFAULT_K);

@@ -373,7 +373,7 @@ function cover(a: Assessment): string {
   );
 }
 
-/** The whole assessment as one HTML document. */
+/** The whole assessment as one self-contained HTML page. */
 export function renderAssessmentHtml(a: Assessment): string {
   const title = `Algorithmic impact assessment — ${a.system.name === NOT_STATED ? (a.data.file ?? 'scoring system') : a.system.name}`;
   return (
