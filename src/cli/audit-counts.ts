@@ -11,7 +11,7 @@ import { countsAuditReport, countsInputNotes, DEFAULT_COUNT_COLUMN, NO_SCORES, t
 import type { DecisionRule } from '../core/metrics';
 import { readCsvFile } from './read-csv';
 import { baseRoles, printNotes, requiredProtected, sha256File, toJson, warningNotes, writeResult } from './common';
-import { RANGES, UsageError, numberFlag, optChoice, optString, parseFlags, type FlagValues } from './flags';
+import { RANGES, UsageError, decisionRuleFlag, numberFlag, optChoice, optString, parseFlags } from './flags';
 import { renderAuditHtml } from './report-html';
 
 const OPTIONS = {
@@ -43,20 +43,9 @@ export function wantsCounts(args: readonly string[]): boolean {
   return args.some((a) => a === '--counts' || a.startsWith('--counts='));
 }
 
-/** At most one of --threshold, --top-k, --top-percent (the row-level audit's rule flags). */
-function ruleFlag(values: FlagValues): DecisionRule {
-  const given = (['threshold', 'top-k', 'top-percent'] as const).filter((k) => values[k] !== undefined);
-  if (given.length > 1) throw new UsageError(`give at most one of --threshold, --top-k, --top-percent (got ${given.map((g) => `--${g}`).join(' and ')})`);
-  const k = numberFlag(values, 'top-k', RANGES.count);
-  if (k !== undefined) return { rule: 'top-k', k };
-  const p = numberFlag(values, 'top-percent', RANGES.percent);
-  if (p !== undefined) return { rule: 'top-percent', percent: p };
-  return { rule: 'threshold', threshold: numberFlag(values, 'threshold', RANGES.probability, 0.5) };
-}
-
 function readFlags(args: string[]) {
   const v = parseFlags(args, OPTIONS);
-  const rule = ruleFlag(v);
+  const rule: DecisionRule = decisionRuleFlag(v) ?? { rule: 'threshold', threshold: 0.5 };
   const countsPath = optString(v, 'counts');
   if (!countsPath) throw new UsageError('--counts needs a file');
   const target = optString(v, 'target');

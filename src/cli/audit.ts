@@ -15,7 +15,7 @@ import { readCsvFile } from './read-csv';
 import { setupNodeBackend } from './backend';
 import { openModelFromDisk } from './load-model';
 import { baseRoles, collectNotes, printNotes, requiredProtected, sha256File, targetFlags, toJson, writeResult } from './common';
-import { RANGES, UsageError, numberFlag, optChoice, optString, parseFlags, type FlagValues } from './flags';
+import { RANGES, UsageError, decisionRuleFlag, numberFlag, optChoice, optString, parseFlags } from './flags';
 import { renderAuditHtml } from './report-html';
 
 // ---------------------------------------------------------------------------------------
@@ -46,23 +46,10 @@ const OPTIONS = {
   out: { type: 'string' },
 } as const;
 
-/** The decision rule the flags give, if any (at most one of --threshold, --top-k, --top-percent). */
-function ruleFlag(values: FlagValues): DecisionRule | null {
-  const given = (['threshold', 'top-k', 'top-percent'] as const).filter((k) => values[k] !== undefined);
-  if (given.length > 1) throw new UsageError(`give at most one of --threshold, --top-k, --top-percent (got ${given.map((g) => `--${g}`).join(' and ')})`);
-  const t = numberFlag(values, 'threshold', RANGES.probability);
-  if (t !== undefined) return { rule: 'threshold', threshold: t };
-  const k = numberFlag(values, 'top-k', RANGES.count);
-  if (k !== undefined) return { rule: 'top-k', k };
-  const p = numberFlag(values, 'top-percent', RANGES.percent);
-  if (p !== undefined) return { rule: 'top-percent', percent: p };
-  return null;
-}
-
 /** The flags, checked before any file is read. */
 function readFlags(args: string[]) {
   const v = parseFlags(args, OPTIONS);
-  const rule = ruleFlag(v);
+  const rule = decisionRuleFlag(v);
   const resamples = numberFlag(v, 'bootstrap', RANGES.countOrZero, 0);
   const seed = numberFlag(v, 'seed', RANGES.seed, 0);
   const level = numberFlag(v, 'confidence-level', RANGES.level);

@@ -7,6 +7,7 @@
  * Values that start with '-' followed by a digit or a point ("-1", "-0.5") are values, not
  * flags, so a negative number reaches the validator and gets its own message there.
  */
+import type { DecisionRule } from '../core/metrics';
 
 /** Bad usage (missing or malformed flags): exit status 2 with a pointer to the command's help. */
 export class UsageError extends Error {}
@@ -179,4 +180,20 @@ export function optChoice<T extends string>(values: FlagValues, key: string, cho
 /** --threshold: a number in [0, 1], or undefined when the flag is absent. */
 export function optThreshold(values: FlagValues): number | undefined {
   return numberFlag(values, 'threshold', RANGES.probability);
+}
+
+/**
+ * The decision rule the flags give: at most one of --threshold, --top-k, --top-percent; null
+ * when none is given (the caller then uses the model's threshold, or 0.5).
+ */
+export function decisionRuleFlag(values: FlagValues): DecisionRule | null {
+  const given = (['threshold', 'top-k', 'top-percent'] as const).filter((k) => values[k] !== undefined);
+  if (given.length > 1) throw new UsageError(`give at most one of --threshold, --top-k, --top-percent (got ${given.map((g) => `--${g}`).join(' and ')})`);
+  const t = numberFlag(values, 'threshold', RANGES.probability);
+  if (t !== undefined) return { rule: 'threshold', threshold: t };
+  const k = numberFlag(values, 'top-k', RANGES.count);
+  if (k !== undefined) return { rule: 'top-k', k };
+  const p = numberFlag(values, 'top-percent', RANGES.percent);
+  if (p !== undefined) return { rule: 'top-percent', percent: p };
+  return null;
 }

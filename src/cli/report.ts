@@ -21,14 +21,13 @@ import { conditionLabel, WORKSHOP_SUMMARY_FORMAT, type WorkshopSummaryJson } fro
 import { DEFAULT_K, detectIdentifiers } from '../core/anonymise';
 import { POLICY_FORMAT, validatePolicy } from '../core/monitor/policy';
 import { buildAssessment, renderAssessmentHtml, type AssessmentInputs, type ExplanationsInput, type FileHash, type OversightInput, type PolicyInput, type ProxyInput, type ScenarioResultsInput } from '../core/report';
-import type { DecisionRule } from '../core/metrics';
 import { exact, pct } from '../core/format';
 import type { ColumnTable } from '../core/table';
 import { readCsvFile } from './read-csv';
 import { setupNodeBackend } from './backend';
 import { openModelFromDisk } from './load-model';
 import { baseRoles, collectNotes, printNotes, requiredProtected, sha256File, splitList, targetFlags, toJson, writeResult } from './common';
-import { RANGES, UsageError, numberFlag, optChoice, optString, parseFlags, type FlagValues } from './flags';
+import { RANGES, UsageError, decisionRuleFlag, numberFlag, optChoice, optString, parseFlags, type FlagValues } from './flags';
 import { applyOverrides, projectArgs, type ProjectArgs } from './report-project';
 
 const OPTIONS = {
@@ -74,18 +73,6 @@ const OPTIONS = {
 /** How many bootstrap resamples the report's intervals use unless told. */
 export const DEFAULT_REPORT_BOOTSTRAP = 200;
 
-function ruleFlag(values: FlagValues): DecisionRule | null {
-  const given = (['threshold', 'top-k', 'top-percent'] as const).filter((k) => values[k] !== undefined);
-  if (given.length > 1) throw new UsageError(`give at most one of --threshold, --top-k, --top-percent (got ${given.map((g) => `--${g}`).join(' and ')})`);
-  const t = numberFlag(values, 'threshold', RANGES.probability);
-  if (t !== undefined) return { rule: 'threshold', threshold: t };
-  const k = numberFlag(values, 'top-k', RANGES.count);
-  if (k !== undefined) return { rule: 'top-k', k };
-  const p = numberFlag(values, 'top-percent', RANGES.percent);
-  if (p !== undefined) return { rule: 'top-percent', percent: p };
-  return null;
-}
-
 /** `--why COL=TEXT` (repeatable) → column → text. */
 function whyFlags(values: FlagValues, protectedCols: readonly string[]): Record<string, string> {
   const out: Record<string, string> = {};
@@ -126,7 +113,7 @@ function readFlags(args: string[]) {
     manifestPath,
     scoreCol,
     attrs,
-    rule: ruleFlag(v),
+    rule: decisionRuleFlag(v),
     weightCol: optString(v, 'weight'),
     intersections: v.intersections === true,
     resamples: numberFlag(v, 'bootstrap', RANGES.countOrZero, DEFAULT_REPORT_BOOTSTRAP),
