@@ -93,6 +93,8 @@ describe('accessibility', () => {
 
   it('keeps chart controls out of the Tab order and gives every chart a text version', async () => {
     const { page } = await openDemo(app);
+    // the curves and the call list render as a transition after the audit's numbers: wait for every chart
+    await page.waitForFunction(() => document.querySelectorAll('#panel-audit figure.chart-figure').length >= 5, null, { timeout: 30_000 });
     const focusableInCharts = await page.evaluate(
       () => [...document.querySelectorAll('.chart')].flatMap((c) => [...c.querySelectorAll('a[href], button, input, select, textarea, [tabindex]')]).filter((e) => (e as HTMLElement).tabIndex >= 0).length,
     );
