@@ -12,8 +12,8 @@ import { WorkbenchError } from './errors';
 import { describeWidth, manifestWidth } from './manifest';
 import type { Manifest } from './manifest';
 import {
-  assertValidOutput, baseName, findModelJson, isGraphModelJson, isObject, joinWeightShards, outputModeOf,
-  parseModelJsonObject, writePositive, type ModelFile, type OutputMode,
+  baseName, batchedTfScorer, findModelJson, isGraphModelJson, isObject, joinWeightShards, outputModeOf,
+  parseModelJsonObject, type ModelFile,
 } from './model';
 import type { Scorer } from './scorer';
 import { loadConverter, tf } from './tf';
@@ -157,43 +157,15 @@ export function createGraphScorer(model: GraphModel, manifest: Manifest, options
   const { outputName } = checkGraphModelAgainstManifest(model, manifest);
   const nFeatures = manifestWidth(manifest);
   const batchSize = Math.max(1, Math.floor(options.batchSize ?? 16384));
-  let disposed = false;
-
-  const predict = async (X: Float32Array, nRows: number): Promise<Float32Array> => {
-    if (disposed) throw new WorkbenchError('internal', 'predict was called on a disposed scorer');
-    if (!Number.isInteger(nRows) || nRows < 0) throw new WorkbenchError('internal', `nRows must be a whole number ≥ 0, not ${nRows}`);
-    if (X.length < nRows * nFeatures) {
-      throw new WorkbenchError('internal', `X holds ${X.length} values, fewer than ${nRows} rows × ${nFeatures} features`);
-    }
-    const out = new Float32Array(nRows);
-    let mode: OutputMode | undefined;
-    for (let start = 0; start < nRows; start += batchSize) {
-      const n = Math.min(batchSize, nRows - start);
-      let x: Tensor | undefined;
-      let y: Tensor | undefined;
-      try {
-        x = tf.tensor2d(X.subarray(start * nFeatures, (start + n) * nFeatures), [n, nFeatures], 'float32');
-        y = await execute(model, x, outputName);
-        mode ??= outputModeOf(manifest, outputColumns(y, n));
-        writePositive(mode, (await y.data()) as Float32Array, n, out, start);
-      } finally {
-        x?.dispose();
-        y?.dispose();
-      }
-    }
-    assertValidOutput(out, mode === 'prob1' || mode === 'prob2');
-    return out;
-  };
-
-  return {
+  return batchedTfScorer({
     nFeatures,
-    predict,
-    dispose: () => {
-      if (disposed) return;
-      disposed = true;
+    batchSize,
+    run: (x) => execute(model, x, outputName),
+    modeOf: (y, n) => outputModeOf(manifest, outputColumns(y, n)),
+    release: () => {
       if (options.disposeModel) model.dispose();
     },
-  };
+  });
 }
 
 /** What a graph model is, for people: its inputs and outputs, with shape and type where the graph declares them. */

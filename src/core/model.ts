@@ -287,6 +287,33 @@ export function createModelScorer(model: LayersModel, manifest: Manifest, option
   const batchSize = Math.max(MIN_BATCH, Math.floor(options.batchSize ?? defaultModelScorerOptions.batchSize));
   const disposeModel = options.disposeModel ?? defaultModelScorerOptions.disposeModel;
   const mode = outputModeOf(manifest, outputColumns);
+  return batchedTfScorer({
+    nFeatures,
+    batchSize,
+    run: (x, n) => model.predict(x, { batchSize: n }) as Tensor,
+    modeOf: () => mode,
+    release: () => {
+      if (disposeModel) model.dispose();
+    },
+  });
+}
+
+/**
+ * A Scorer over a tfjs model, shared by Layers and graph models: X is cut into batches of
+ * `batchSize` rows, each a [n, nFeatures] float32 tensor that `run` maps to the model's output;
+ * the output is read by its mode (`modeOf`, asked once, on the first output) and written as
+ * P(positive); every tensor is disposed in `finally`; the scores are checked by
+ * assertValidOutput. `dispose()` disables the scorer and calls `release` once.
+ */
+export function batchedTfScorer(o: {
+  nFeatures: number;
+  batchSize: number;
+  run: (x: Tensor, n: number) => Tensor | Promise<Tensor>;
+  modeOf: (y: Tensor, n: number) => OutputMode;
+  release: () => void;
+}): Scorer {
+  const { nFeatures, batchSize } = o;
+  let mode: OutputMode | undefined;
   let disposed = false;
 
   const predict = async (X: Float32Array, nRows: number): Promise<Float32Array> => {
@@ -302,7 +329,8 @@ export function createModelScorer(model: LayersModel, manifest: Manifest, option
       let y: Tensor | undefined;
       try {
         x = tf.tensor2d(X.subarray(start * nFeatures, (start + n) * nFeatures), [n, nFeatures], 'float32');
-        y = model.predict(x, { batchSize: n }) as Tensor;
+        y = await o.run(x, n);
+        mode ??= o.modeOf(y, n);
         writePositive(mode, (await y.data()) as Float32Array, n, out, start);
       } finally {
         x?.dispose();
@@ -319,7 +347,7 @@ export function createModelScorer(model: LayersModel, manifest: Manifest, option
     dispose: () => {
       if (disposed) return;
       disposed = true;
-      if (disposeModel) model.dispose();
+      o.release();
     },
   };
 }
