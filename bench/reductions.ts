@@ -19,8 +19,18 @@
  *    the reductions default against the old penalty path (method 'penalty', Adam);
  * 4. fairlearn's ExponentiatedGradient(LogisticRegression(), DemographicParity(0.02)) as
  *    recorded in shared/design/PEERS.md (named as recorded), and live by
- *    bench/fairlearn_reductions.py when /usr/bin/python3 has fairlearn.
+ *    bench/fairlearn_reductions.py when /usr/bin/python3 can import fairlearn: for DP and EO
+ *    ≤ 0.02, its randomised predict and its mixture's selection probability at 0.5, beside ours
+ *    (the 'overall' runs of 2.), scored here by the same code, with the gap in fairlearn's own
+ *    form (max over groups, and labels for EO, of |group rate − overall rate|) held out and on
+ *    the training rows (of the expected decisions for the randomised rows).
  * Prints figures; asserts nothing.
+ *
+ * Without pip, fairlearn runs from its source: export a release's `fairlearn/` folder from its
+ * git repository (v0.9.0 works with Debian 12's python3-sklearn, python3-pandas, python3-scipy)
+ * into a folder outside this repository and put that folder on PYTHONPATH:
+ *   git -C fairlearn archive v0.9.0 fairlearn | tar -x -C /some/pyvendor
+ *   PYTHONPATH=/some/pyvendor npm run bench -- reductions
  */
 import '@tensorflow/tfjs-backend-wasm';
 import { spawnSync } from 'node:child_process';
@@ -103,6 +113,28 @@ const trainGap = (s: ArrayLike<number>, t: number, constraint: FairnessConstrain
   return fit.gap;
 };
 
+/** max over groups (and labels, for EO) of |rate(g, y) − rate(y)|: fairlearn's constraint form, of 0/1 or expected decisions */
+function overallGap(decide: ArrayLike<number>, y: Uint8Array, g: Int32Array, constraint: FairnessConstraint): number {
+  const events = constraint === 'equalized-odds' ? [0, 1] : [-1];
+  let gap = 0;
+  for (const e of events) {
+    const n = new Float64Array(G + 1);
+    const sum = new Float64Array(G + 1);
+    for (let i = 0; i < y.length; i++) {
+      if (g[i] < 0 || (e >= 0 && y[i] !== e)) continue;
+      n[g[i]]++;
+      sum[g[i]] += decide[i];
+      n[G]++;
+      sum[G] += decide[i];
+    }
+    for (let k = 0; k < G; k++) if (n[k] > 0) gap = Math.max(gap, Math.abs(sum[k] / n[k] - sum[G] / n[G]));
+  }
+  return gap;
+}
+
+/** Our 'overall' runs of 2., kept for the comparison with fairlearn in 4. */
+const oursOverall = new Map<FairnessConstraint, { seconds: number; drawn: Uint8Array; pmf: Float64Array; pmfTrain: Float64Array }>();
+
 const header = `  ${'form'.padEnd(34)} accuracy  ROC AUC  selection % per group     DP diff  EO diff  training gap`;
 
 // 1. unconstrained
@@ -148,6 +180,7 @@ for (const { constraint, parity } of runs) {
   }
   const pmf = mixtureSelectionProbability(r, test.X, d);
   const pmfTrain = mixtureSelectionProbability(r, train.X, d);
+  if (parity === 'overall') oursOverall.set(constraint, { seconds: ms / 1000, drawn, pmf: Float64Array.from(pmf), pmfTrain: Float64Array.from(pmfTrain) });
   console.log(`  ${'randomised (seeded draw), reference'.padEnd(34)} ${heldOut(drawn, pmf)}`);
   console.log(`  ${'vote: Σ Q_j h_j ≥ 0.5'.padEnd(34)} ${heldOut(decideAt(pmf, 0.5), pmf)}  ${f(trainGap(pmfTrain, 0.5, constraint))}`);
   const mixTrain = mixtureScores(r, train.X, d);
@@ -195,10 +228,42 @@ if (probe && probe.status === 0) {
     writeFileSync(join(dir, 'meta.json'), JSON.stringify({ d, bound }));
     const r = spawnSync(python, ['bench/fairlearn_reductions.py', dir], { encoding: 'utf8' });
     if (r.status !== 0) throw new Error(`bench/fairlearn_reductions.py failed: ${r.stderr}`);
-    console.log(`fairlearn live: ${r.stdout.trim()}`);
+    compareWithFairlearn(dir, r.stdout);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
 } else {
-  console.log('fairlearn live: not measured (/usr/bin/python3 without fairlearn; pip install fairlearn scikit-learn, then rerun)');
+  console.log('fairlearn live: not measured (/usr/bin/python3 cannot import fairlearn; pip install fairlearn scikit-learn, or put its source on PYTHONPATH as this file\'s header says, then rerun)');
+}
+
+/** fairlearn's JSON lines as printed, then its decisions (files in dir) beside ours, scored by heldOut and overallGap. */
+function compareWithFairlearn(dir: string, stdout: string): void {
+  const lines = stdout.trim().split('\n').filter((l) => l.startsWith('{'));
+  const read = (name: string, Type: Float64ArrayConstructor | Uint8ArrayConstructor): Float64Array | Uint8Array => {
+    const b = readFileSync(join(dir, name));
+    return new Type(b.buffer, b.byteOffset, b.byteLength / Type.BYTES_PER_ELEMENT);
+  };
+  console.log('fairlearn live, as bench/fairlearn_reductions.py prints it:');
+  for (const l of lines) console.log(`  ${l}`);
+  console.log(`\nfairlearn live beside ours (fairlearn's 'overall' form, bound ${bound}; held out unless named; vs overall = max |group rate − overall rate|):`);
+  console.log(`  ${'who / decision'.padEnd(40)} fit s  accuracy  ROC AUC  selection % per group     DP diff  EO diff  vs overall  vs overall (training)`);
+  for (const l of lines) {
+    const fl = JSON.parse(l) as { fairlearn: string; constraint: FairnessConstraint; seconds: number; cpuSeconds: number };
+    const c = fl.constraint;
+    const ours = oursOverall.get(c);
+    const pred = read(`pred-${c}.u8`, Uint8Array);
+    const pmf = read(`pmf-${c}-te.f64`, Float64Array);
+    const pmfTrain = read(`pmf-${c}-tr.f64`, Float64Array);
+    const row = (who: string, seconds: number, decide: Uint8Array, score: ArrayLike<number>, trainDecide: ArrayLike<number>): void =>
+      console.log(`  ${who.padEnd(40)} ${seconds.toFixed(2).padStart(5)}  ${heldOut(decide, score)}  ${f(overallGap(decide, test.y, test.g, c))}       ${f(overallGap(trainDecide, train.y, train.g, c))}`);
+    console.log(`  ${c} ≤ ${bound}`);
+    if (ours) {
+      row('ours, randomised (seeded draw)', ours.seconds, ours.drawn, ours.pmf, ours.pmfTrain);
+      row('ours, vote Σ Q_j h_j ≥ 0.5', ours.seconds, decideAt(ours.pmf, 0.5), ours.pmf, decideAt(ours.pmfTrain, 0.5));
+    }
+    row(`fairlearn ${fl.fairlearn}, predict(random_state 0)`, fl.seconds, pred as Uint8Array, pmf, pmfTrain);
+    row(`fairlearn ${fl.fairlearn}, _pmf_predict ≥ 0.5`, fl.seconds, decideAt(pmf, 0.5), pmf, decideAt(pmfTrain, 0.5));
+    const ratio = ours ? `; fairlearn's wall time / ours ${(fl.seconds / ours.seconds).toFixed(2)}×` : '';
+    console.log(`  (fairlearn fit: ${fl.seconds.toFixed(2)} s wall, ${fl.cpuSeconds.toFixed(2)} s cpu, numpy's BLAS may use several threads${ratio})`);
+  }
 }
