@@ -1,8 +1,10 @@
 /**
  * The SHAP bench's workload, written to a folder so the CLI can be timed as a whole process:
  * the 8-column peer MLP (test/fixtures/peer/mlp.json, 8-32-16-1) saved as a TensorFlow.js
- * Layers model with its manifest, `nRows` rows to explain (the 20 rows of explain.csv cycled,
- * plus seeded N(0, 0.05²) noise so no two are equal) and the 50 rows of background.csv.
+ * Layers model with its manifest, the peer JSON itself (peer-model.json, which
+ * bench/shap_permutation.py evaluates in numpy as the peer did), `nRows` rows to explain (the
+ * 20 rows of explain.csv cycled, plus seeded N(0, 0.05²) noise so no two are equal) and the 50
+ * rows of background.csv.
  * Values are written as float32 numbers, so the CSV the CLI reads and the matrix a bench
  * holds in memory are the same inputs.
  */
@@ -50,6 +52,8 @@ export interface ShapWorkload {
   dir: string;
   model: string;
   manifest: string;
+  /** the peer model JSON (test/fixtures/peer format), as shap's side of the bench reads it */
+  peerModel: string;
   rows: string;
   background: string;
   X: Float32Array;
@@ -72,12 +76,13 @@ export async function writeShapWorkload(dir: string, nRows: number, model: 'mlp.
     output: 'probability',
   };
   writeFileSync(join(dir, 'model.manifest.json'), JSON.stringify(manifest, null, 1));
+  writeFileSync(join(dir, 'peer-model.json'), JSON.stringify(peerJson(model)));
   const X = explainedRows(nRows);
   const bg = readPeerMatrix('background.csv');
   writeFileSync(join(dir, 'rows.csv'), csvOf(X, nRows));
   writeFileSync(join(dir, 'background.csv'), csvOf(bg.X, bg.n));
   return {
-    dir, model: join(dir, 'model.json'), manifest: join(dir, 'model.manifest.json'), rows: join(dir, 'rows.csv'),
+    dir, model: join(dir, 'model.json'), manifest: join(dir, 'model.manifest.json'), peerModel: join(dir, 'peer-model.json'), rows: join(dir, 'rows.csv'),
     background: join(dir, 'background.csv'), X, nRows, bg: bg.X, nBackground: bg.n,
   };
 }

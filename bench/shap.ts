@@ -13,8 +13,15 @@
  * - the CLI as a whole process (`node bin/bias-workbench.mjs explain ...`, timed from outside),
  *   compiled and through tsx, on 1 thread and on the default pool: wall seconds, the compute
  *   seconds it reports, the rest (start-up, reading, writing), rows evaluated, its error;
- * - shap 0.44's PermutationExplainer as recorded in shared/design/PEERS.md (no Python here):
- *   6–10 s of compute, 15.7 M model rows; and the speed-up of the whole process against it.
+ * - shap 0.44's PermutationExplainer run live when `/usr/bin/python3 -c "import shap"` works
+ *   (the environment is inherited, so PYTHONPATH may point at a vendored copy):
+ *   bench/shap_permutation.py on the same rows, background and peer MLP (numpy, float64),
+ *   max_evals 500, seed 1, one BLAS thread unless OPENBLAS_NUM_THREADS / OMP_NUM_THREADS say
+ *   otherwise; timed in the same rounds as the CLI: its compute (the explain call), its whole
+ *   process from outside, model rows, error against the same exact values; and the speed-up of
+ *   each CLI run against shap's live compute and whole process;
+ * - shap as recorded in shared/design/PEERS.md (6–10 s of compute, 15.7 M model rows), printed
+ *   as recorded beside the live figures, and the speed-up against it.
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -34,6 +41,8 @@ const root = resolve(fileURLToPath(new URL('..', import.meta.url)));
 const nRows = Number(process.argv.slice(2).find((a) => /^\d+$/.test(a)) ?? 1000);
 const P = permutationsForMaxEvals(500, WIDTH);
 const SHAP_RECORDED = { computeLow: 6, computeHigh: 10, rows: 15.7e6 };
+const PYTHON = '/usr/bin/python3';
+const SHAP_SCRIPT = join(root, 'bench/shap_permutation.py');
 
 const fmt = (x: number, d = 2): string => x.toLocaleString('en-US', { maximumFractionDigits: d });
 const exp = (x: number): string => x.toExponential(2);
@@ -81,6 +90,53 @@ function runCli(w: ShapWorkload, env: Record<string, string>, extra: string[], r
   return { wall, cpu, compute: json.seconds, evaluations: json.evaluations, values: Float64Array.from(json.rows.flatMap((row) => row.values)) };
 }
 
+/** One live run of shap's PermutationExplainer (bench/shap_permutation.py), timed from outside. */
+interface ShapRunFigures {
+  version: string;
+  /** wall seconds of the python process, timed from here */
+  wall: number;
+  /** user + system CPU seconds of the child, from /usr/bin/time; NaN without it */
+  cpu: number;
+  /** seconds of the explain call alone */
+  compute: number;
+  /** seconds of `import shap` */
+  importSeconds: number;
+  modelRows: number;
+  values: Float64Array;
+}
+
+/** Whether `/usr/bin/python3 -c "import shap"` works with this process's environment. */
+function shapImportable(): boolean {
+  if (!existsSync(PYTHON)) return false;
+  return spawnSync(PYTHON, ['-c', 'import shap'], { encoding: 'utf8' }).status === 0;
+}
+
+/** One BLAS thread, as PEERS.md recorded shap, unless the caller's environment chose otherwise. */
+function shapEnv(): NodeJS.ProcessEnv {
+  return { ...process.env, OPENBLAS_NUM_THREADS: process.env.OPENBLAS_NUM_THREADS ?? '1', OMP_NUM_THREADS: process.env.OMP_NUM_THREADS ?? '1' };
+}
+
+function runShap(w: ShapWorkload): ShapRunFigures {
+  const valuesOut = join(w.dir, 'shap-values.f64');
+  rmSync(valuesOut, { force: true });
+  const args = [SHAP_SCRIPT, '--rows', w.rows, '--background', w.background, '--model', w.peerModel, '--max-evals', '500', '--seed', '1', '--values-out', valuesOut];
+  const timed = existsSync('/usr/bin/time');
+  const t0 = performance.now();
+  const r = timed
+    ? spawnSync('/usr/bin/time', ['-f', 'BW-CPU %U %S', PYTHON, ...args], { env: shapEnv(), encoding: 'utf8' })
+    : spawnSync(PYTHON, args, { env: shapEnv(), encoding: 'utf8' });
+  const wall = (performance.now() - t0) / 1000;
+  if (r.status !== 0) throw new Error(`shap_permutation.py failed (${r.status}): ${r.stderr}`);
+  const cpuLine = /BW-CPU ([\d.]+) ([\d.]+)/.exec(r.stderr);
+  const json = JSON.parse(r.stdout.trim().split('\n').pop() ?? '') as { shap_version: string; seconds_compute: number; seconds_import: number; model_rows: number };
+  const bytes = readFileSync(valuesOut);
+  const values = new Float64Array(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength));
+  return {
+    version: json.shap_version, wall, cpu: cpuLine ? Number(cpuLine[1]) + Number(cpuLine[2]) : NaN,
+    compute: json.seconds_compute, importSeconds: json.seconds_import, modelRows: json.model_rows, values,
+  };
+}
+
 /**
  * Would incremental first-layer updates pay? A permutation step changes one column, so the
  * first layer's pre-activation could be updated in JS (32 multiply-adds) and only the layers
@@ -120,6 +176,23 @@ async function firstLayerProbe(model: LayersModel, scorer: Scorer, X: Float32Arr
     `incremental first layer (probe): tfjs on the whole model, 8 inputs: ${fmt(full / 1e6, 2)} M rows/s; on the layers after the first, 32 inputs: ${fmt(tail / 1e6, 2)} M rows/s ` +
       `(${fmt(tail / full, 2)}×, before the JS update of 32 pre-activations per row): ${tail / full < 1.5 ? 'does not pay; not used' : 'might pay'}`,
   );
+}
+
+/** Prints shap's live figures (medians of the rounds) and returns the medians the ratios use. */
+function reportShapLive(runs: ShapRunFigures[], exact: Float64Array): { compute: number; wall: number } {
+  const med = (f: (x: ShapRunFigures) => number): number => runs.map(f).sort((a, b) => a - b)[Math.floor(runs.length / 2)];
+  const lo = (f: (x: ShapRunFigures) => number): number => Math.min(...runs.map(f));
+  const hi = (f: (x: ShapRunFigures) => number): number => Math.max(...runs.map(f));
+  const compute = med((x) => x.compute);
+  const wall = med((x) => x.wall);
+  const e = errorAgainst(runs[0].values, exact);
+  console.log(
+    `shap ${runs[0].version} PermutationExplainer, live (${PYTHON}, numpy float64 MLP, max_evals 500 → 29 antithetic permutations, seed 1, BLAS threads ${shapEnv().OPENBLAS_NUM_THREADS}): ` +
+      `${fmt(compute, 2)} s of compute (median of ${runs.length}; ${fmt(lo((x) => x.compute), 2)}–${fmt(hi((x) => x.compute), 2)}), ` +
+      `${fmt(wall, 2)} s whole process (${fmt(lo((x) => x.wall), 2)}–${fmt(hi((x) => x.wall), 2)}; import shap ${fmt(med((x) => x.importSeconds), 2)} s), ${fmt(med((x) => x.cpu), 2)} CPU s; ` +
+      `${fmt(runs[0].modelRows)} model rows, ${fmt(runs[0].modelRows / compute / 1e6, 2)} M rows/s; error vs exact: mean ${exp(e.mean)}, max ${exp(e.max)}`,
+  );
+  return { compute, wall };
 }
 
 async function main(): Promise<void> {
@@ -185,7 +258,9 @@ async function main(): Promise<void> {
 
     // the CLI as a whole process
     const shapMid = (SHAP_RECORDED.computeLow + SHAP_RECORDED.computeHigh) / 2;
-    console.log(`shap 0.44 PermutationExplainer, recorded in shared/design/PEERS.md (not run here): ${SHAP_RECORDED.computeLow}–${SHAP_RECORDED.computeHigh} s of compute, ${fmt(SHAP_RECORDED.rows / 1e6, 1)} M model rows, 29 antithetic permutations`);
+    console.log(`shap 0.44 PermutationExplainer, as recorded in shared/design/PEERS.md: ${SHAP_RECORDED.computeLow}–${SHAP_RECORDED.computeHigh} s of compute, ${fmt(SHAP_RECORDED.rows / 1e6, 1)} M model rows, 29 antithetic permutations`);
+    const live = shapImportable();
+    if (!live) console.log(`shap live: not run (${PYTHON} -c "import shap" fails; set PYTHONPATH to a shap 0.44 copy to run it); only the recorded figure is compared below`);
     runCli(w, {}, ['--threads', '1'], 1); // builds dist-cli when it is missing or stale
     for (const env of [{ BW_CLI_TSX: '1' }, {}] as Record<string, string>[]) {
       const runs = [0, 1, 2].map(() => runCli(w, env, ['--threads', '1'], 1)).sort((a, b) => a.wall - b.wall);
@@ -198,10 +273,16 @@ async function main(): Promise<void> {
       { label: `compiled, ${availableParallelism()} threads, orthogonal ×${P}`, env: {}, extra: [] },
       { label: `compiled, ${availableParallelism()} threads, orthogonal ×${pEq} (equal error)`, env: {}, extra: ['--permutations', String(pEq)] },
     ];
-    // rounds: each case once per round, so a busy spell of the shared machine hits all of them
+    // rounds: each case (and shap, when it runs) once per round, so a busy spell of the shared
+    // machine hits all of them
     const byCase = cases.map(() => [] as CliRunFigures[]);
-    for (let round = 0; round < 3; round++) cases.forEach((c, k) => byCase[k].push(runCli(w, c.env, c.extra)));
-    console.log(`(load average while the CLI ran: ${loadavg().map((x) => fmt(x, 1)).join(', ')} on ${availableParallelism()} cores)`);
+    const shapRuns: ShapRunFigures[] = [];
+    for (let round = 0; round < 3; round++) {
+      if (live) shapRuns.push(runShap(w));
+      cases.forEach((c, k) => byCase[k].push(runCli(w, c.env, c.extra)));
+    }
+    console.log(`(load average while the CLI${live ? ' and shap' : ''} ran: ${loadavg().map((x) => fmt(x, 1)).join(', ')} on ${availableParallelism()} cores)`);
+    const shapLive = live ? reportShapLive(shapRuns, exact.values) : undefined;
     for (const [k, c] of cases.entries()) {
       const runs = byCase[k].sort((a, b) => a.wall - b.wall);
       const r = runs[1];
@@ -209,7 +290,9 @@ async function main(): Promise<void> {
       console.log(
         `CLI, ${c.label}: ${fmt(r.wall, 2)} s whole process (median of 3; ${fmt(runs[0].wall, 2)}–${fmt(runs[2].wall, 2)}), ${fmt(r.compute, 2)} s computing, ` +
           `${fmt(r.wall - r.compute, 2)} s else (start-up, reading, writing), ${fmt(r.cpu, 2)} CPU s; ${fmt(r.evaluations)} model rows, ${fmt(r.evaluations / r.compute / 1e6, 2)} M rows/s; ` +
-          `error vs exact: mean ${exp(ce.mean)}, max ${exp(ce.max)}; shap's recorded compute ÷ this whole process: ${fmt(SHAP_RECORDED.computeLow / r.wall, 1)}–${fmt(SHAP_RECORDED.computeHigh / r.wall, 1)}× (${fmt(shapMid / r.wall, 1)}× at the midpoint; best run ${fmt(SHAP_RECORDED.computeLow / runs[0].wall, 1)}–${fmt(SHAP_RECORDED.computeHigh / runs[0].wall, 1)}×)`,
+          `error vs exact: mean ${exp(ce.mean)}, max ${exp(ce.max)}; ` +
+          (shapLive ? `shap live (same rounds, medians) ÷ this whole process: compute ${fmt(shapLive.compute / r.wall, 1)}×, whole process ${fmt(shapLive.wall / r.wall, 1)}×; ` : '') +
+          `shap's recorded compute ÷ this whole process: ${fmt(SHAP_RECORDED.computeLow / r.wall, 1)}–${fmt(SHAP_RECORDED.computeHigh / r.wall, 1)}× (${fmt(shapMid / r.wall, 1)}× at the midpoint; best run ${fmt(SHAP_RECORDED.computeLow / runs[0].wall, 1)}–${fmt(SHAP_RECORDED.computeHigh / runs[0].wall, 1)}×)`,
       );
     }
     // same-run ratios against the issue's configuration (the first case), medians of the same rounds
