@@ -154,10 +154,11 @@ describe('permutation SHAP walk = the plain walk, bit for bit', () => {
         const k = makeCase(players as Player[], width, 8, 7, 5);
         for (const sampling of ['orthogonal', 'antithetic'] as const) {
           const ref = plainWalk(k, output, 4, 3, sampling);
-          for (const batchRows of [7, 50, undefined]) {
+          // step by step, and read from a coalition table (the default for ≤ 12 players)
+          for (const [batchRows, coalitionTable] of [[7, false], [50, false], [undefined, false], [7, true], [50, true], [undefined, true]] as const) {
             const r = await permutationShap(
               { scorer: rowModel(width), X: k.X, nRows: k.N, background: k.bg, nBackground: k.B, backgroundWeights: k.w, players: players as Player[] },
-              { output, permutations: 4, seed: 3, sampling, batchRows },
+              { output, permutations: 4, seed: 3, sampling, batchRows, coalitionTable },
             );
             expect(r.baseValue).toBe(ref.baseValue);
             expect(Array.from(r.predictions)).toEqual(Array.from(ref.predictions));
@@ -171,6 +172,17 @@ describe('permutation SHAP walk = the plain walk, bit for bit', () => {
     }
   }
 
+  it('the coalition table evaluates each (row, coalition) once: fewer model rows than the walk, same values', async () => {
+    const k = makeCase(singles, 6, 6, 9, 11);
+    const args = { scorer: rowModel(6), X: k.X, nRows: k.N, background: k.bg, nBackground: k.B, players: singles };
+    const walk = await permutationShap(args, { permutations: 20, seed: 2, coalitionTable: false });
+    const table = await permutationShap(args, { permutations: 20, seed: 2 });
+    expect(Array.from(table.values)).toEqual(Array.from(walk.values));
+    // 6 players have 62 coalitions besides ∅ and everything; 20 walks visit 200 states per row
+    expect(table.evaluations).toBeLessThanOrEqual(k.B + k.N + k.N * 62 * k.B);
+    expect(table.evaluations).toBeLessThan(0.6 * walk.evaluations);
+  });
+
   it('a non-finite output for a masked row is refused, in rows with and without equal blocks', async () => {
     for (const shared of [false, true]) {
       const k = makeCase(singles, 6, 1, 4, 9);
@@ -178,11 +190,13 @@ describe('permutation SHAP walk = the plain walk, bit for bit', () => {
       else k.X[0] = k.bg[0];
       // NaN only for a mixed row: x's column 5 with a background row's column 4
       const poison = (R: Float32Array, o: number): boolean => R[o + 5] === k.X[5] && R[o + 4] !== k.X[4];
-      const run = permutationShap(
-        { scorer: rowModel(6, poison), X: k.X, nRows: 1, background: k.bg, nBackground: k.B, players: singles },
-        { permutations: 3, seed: 1 },
-      );
-      await expect(run).rejects.toThrow(/returned NaN for a masked row/);
+      for (const coalitionTable of [false, true]) {
+        const run = permutationShap(
+          { scorer: rowModel(6, poison), X: k.X, nRows: 1, background: k.bg, nBackground: k.B, players: singles },
+          { permutations: 3, seed: 1, coalitionTable },
+        );
+        await expect(run).rejects.toThrow(/returned NaN for a masked row/);
+      }
     }
   });
 
@@ -207,7 +221,9 @@ describe('permutation SHAP walk = the plain walk, bit for bit', () => {
     const k = makeCase(singles, 6, 3, 4, 4);
     for (let c = 0; c < 6; c++) k.X[6 + c] = 1 + c; // row 1
     const poison = (R: Float32Array, o: number): boolean => R[o] === 1 && R[o + 5] === 6;
-    const run = permutationShap({ scorer: rowModel(6, poison), X: k.X, nRows: 3, background: k.bg, nBackground: k.B, players: singles }, { permutations: 2 });
-    await expect(run).rejects.toMatchObject({ code: 'model-invalid', message: 'the model returned NaN for row 1' });
+    for (const coalitionTable of [false, true]) {
+      const run = permutationShap({ scorer: rowModel(6, poison), X: k.X, nRows: 3, background: k.bg, nBackground: k.B, players: singles }, { permutations: 2, coalitionTable });
+      await expect(run).rejects.toMatchObject({ code: 'model-invalid', message: 'the model returned NaN for row 1' });
+    }
   });
 });

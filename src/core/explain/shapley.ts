@@ -19,6 +19,11 @@
  * - `explain` picks exact when M ≤ 10 (shap's rule for Independent maskers), else permutation.
  *
  * Cost savings over shap, none of which change the result:
+ * - Coalition table (./coalitions.ts), with at most 12 players: a row's walks visit the same
+ *   coalitions again and again (8 players have 254 besides ∅ and everything; 21 walks visit
+ *   294 states), so each distinct coalition is evaluated once and every step is read from the
+ *   table: the walk's values bit for bit at ~0.6–0.7× its model rows. Above 12 players the walk
+ *   goes step by step, with the savings below.
  * - Delta masking: when a toggled block of x equals a background row's block (exact float
  *   equality; shap uses np.isclose), that background row's input and output do not change and
  *   it is not evaluated. A column equal to every background row costs nothing and gets exactly 0
@@ -34,25 +39,14 @@
  * permutation SHAP puts the B + N prelude rows at the head of its first batch, and reuses its
  * batch and tape buffers from one run to the next (a pool worker's chunks).
  */
-import { WorkbenchError } from '../errors';
 import { createRng } from '../rng';
-import {
-  DEFAULT_LOGIT_CLIP,
-  aborted,
-  clockMs,
-  checkMatrix,
-  checkPlayers,
-  internal,
-  logitClipped,
-  mixSeed,
-  normaliseWeights,
-  predictAll,
-  predictBatch,
-  resolveBatchRows,
-} from './common';
+import { aborted, clockMs, internal, logitClipped, mixSeed, predictBatch, resolveBatchRows } from './common';
 import type { ExplainScorer, JobHooks, OutputSpace, Player } from './common';
+import { CoalitionEvaluator, MAX_TABLE_PLAYERS, permutationFromTable, tableRowsPerChunk } from './coalitions';
 import { DEFAULT_SAMPLING, checkSampling, permutationSource } from './permutations';
 import type { PermutationSampling, PermutationSource } from './permutations';
+import { SPACE_LOGIT, checkOutputs, checkPreludeOutputs, emptyResult, fillEq, maskValue, prepare, takePrelude } from './shapley-context';
+import type { Ctx } from './shapley-context';
 
 export interface ShapleyInput {
   scorer: ExplainScorer;
@@ -84,6 +78,12 @@ export interface PermutationOptions extends ShapleyOptions {
   seed?: number;
   /** how a row's permutations relate (./permutations.ts); default DEFAULT_SAMPLING ('orthogonal') */
   sampling?: PermutationSampling;
+  /**
+   * Read the walks from a coalition table (./coalitions.ts): each distinct coalition of a row is
+   * evaluated once, with values equal to the walk's bit for bit. Default: on when there are at
+   * most MAX_TABLE_PLAYERS (12) players; off walks step by step (the only way above 12).
+   */
+  coalitionTable?: boolean;
   /**
    * Global index of the first explained row. Row i's permutations come from a stream seeded by
    * (seed, rowIndexOffset + i), so splitting rows across workers gives the same numbers.
@@ -192,140 +192,6 @@ export function permutationsForMaxEvals(maxEvals: number, nPlayers: number): num
 }
 
 // ---------------------------------------------------------------------------------------
-// shared setup
-
-const SPACE_PROB = 0;
-const SPACE_LOGIT = 1;
-const SPACE_LOE = 2;
-
-interface Ctx {
-  scorer: ExplainScorer;
-  X: Float32Array;
-  N: number;
-  bg: Float32Array;
-  B: number;
-  M: number;
-  width: number;
-  players: Player[];
-  owner: Int32Array;
-  /** normalised background weights */
-  w: Float64Array;
-  output: OutputSpace;
-  space: number;
-  clip: number;
-  batchRows: number;
-  hooks: JobHooks;
-  /** g(f(b)) per background row (raw p for logit-of-expectation) */
-  baseG: Float64Array;
-  /** g(f(x)) per explained row (raw p for logit-of-expectation) */
-  fxG: Float64Array;
-  baseValue: number;
-  predictions: Float64Array;
-  evaluations: number;
-  batches: number;
-  modelMs: number;
-}
-
-/**
- * Checks the input and sets up the run. With `scorePrelude` (default) it also scores the
- * background rows and the explained rows (the B + N prelude); without, the caller scores them
- * and hands the outputs to takePrelude before reading baseG, fxG, baseValue or predictions.
- */
-async function prepare(input: ShapleyInput, options: ShapleyOptions, scorePrelude = true): Promise<Ctx> {
-  const { scorer, X, nRows: N, background: bg, nBackground: B } = input;
-  const width = scorer.nFeatures;
-  const owner = checkPlayers(input.players, width);
-  checkMatrix('X', X, N, width);
-  checkMatrix('background', bg, B, width);
-  if (B < 1) throw internal('the background needs at least one row');
-  const output = options.output ?? 'probability';
-  const space = output === 'probability' ? SPACE_PROB : output === 'logit' ? SPACE_LOGIT : output === 'logit-of-expectation' ? SPACE_LOE : -1;
-  if (space < 0) throw internal(`unknown output space ${JSON.stringify(output)}`);
-  const clip = options.logitClip ?? DEFAULT_LOGIT_CLIP;
-  if (!(clip >= 0 && clip < 0.5)) throw internal(`logitClip must be in [0, 0.5), not ${clip}`);
-  const batchRows = Math.max(resolveBatchRows(options.batchRows), B);
-  const w = normaliseWeights('backgroundWeights', input.backgroundWeights, B);
-  const ctx: Ctx = {
-    scorer, X, N, bg, B, M: input.players.length, width, players: input.players.map((p) => ({ ...p })), owner, w, output, space, clip,
-    batchRows, hooks: options, baseG: new Float64Array(B), fxG: new Float64Array(N), baseValue: 0, predictions: new Float64Array(N),
-    evaluations: 0, batches: 0, modelMs: 0,
-  };
-  if (scorePrelude) {
-    const baseP = await predictAll(scorer, bg, B, width, batchRows);
-    const fxP = await predictAll(scorer, X, N, width, batchRows);
-    ctx.evaluations = B + N;
-    ctx.batches = Math.ceil(B / batchRows) + Math.ceil(N / batchRows);
-    takePrelude(ctx, baseP, fxP);
-  }
-  return ctx;
-}
-
-/**
- * The prelude's outputs, P(positive) of the background rows and of the explained rows (already
- * checked finite): g of each, the base value v(∅) and the predictions.
- */
-function takePrelude(ctx: Ctx, baseP: ArrayLike<number>, fxP: ArrayLike<number>): void {
-  const { space, clip } = ctx;
-  const g = (p: number): number => (space === SPACE_LOGIT ? logitClipped(p, clip) : p);
-  for (let b = 0; b < ctx.B; b++) ctx.baseG[b] = g(baseP[b]);
-  for (let i = 0; i < ctx.N; i++) ctx.fxG[i] = g(fxP[i]);
-  ctx.baseValue = maskValue(ctx, ctx.baseG);
-  for (let i = 0; i < ctx.N; i++) ctx.predictions[i] = space === SPACE_LOE ? logitClipped(ctx.fxG[i], clip) : ctx.fxG[i];
-}
-
-/** predictAll's check on prelude outputs that came in a shared batch: y[from … from + n) are rows 0 … n − 1. */
-function checkPreludeOutputs(y: ArrayLike<number>, from: number, n: number): void {
-  for (let r = 0; r < n; r++) {
-    const v = y[from + r];
-    if (!Number.isFinite(v)) {
-      throw new WorkbenchError('model-invalid', `the model returned ${v} for row ${r}`, 'Check the model and the encoded input for NaN or infinite values.');
-    }
-  }
-}
-
-/** v of one masked state from its per-background-row outputs (always the same summation order). */
-function maskValue(ctx: Ctx, out: Float64Array): number {
-  const w = ctx.w;
-  let s = 0;
-  for (let b = 0; b < out.length; b++) s += w[b] * out[b];
-  return ctx.space === SPACE_LOE ? logitClipped(s, ctx.clip) : s;
-}
-
-/** eq[j·B + b] = 1 when row i's block of player j equals background row b's block exactly. */
-function fillEq(ctx: Ctx, i: number, eq: Uint8Array): void {
-  const { X, bg, B, width, players } = ctx;
-  const xo = i * width;
-  for (let j = 0; j < players.length; j++) {
-    const { start, end } = players[j];
-    for (let b = 0; b < B; b++) {
-      const bo = b * width;
-      let same = 1;
-      for (let c = start; c < end; c++) {
-        if (X[xo + c] !== bg[bo + c]) {
-          same = 0;
-          break;
-        }
-      }
-      eq[j * B + b] = same;
-    }
-  }
-}
-
-function checkOutputs(y: ArrayLike<number>, n: number): void {
-  for (let k = 0; k < n; k++) {
-    if (!Number.isFinite(y[k])) throw internal(`the model returned ${y[k]} for a masked row`, 'Check the model for NaN or infinite outputs.');
-  }
-}
-
-function emptyResult(ctx: Ctx, method: ShapleyMethod, permutations: number, planned: number): ShapleyResult {
-  return {
-    method, output: ctx.output, players: ctx.players, nRows: ctx.N, nPlayers: ctx.M, baseValue: ctx.baseValue,
-    predictions: ctx.predictions, values: new Float64Array(ctx.N * ctx.M), errors: new Float64Array(ctx.N * ctx.M),
-    permutations, evaluations: 0, plannedEvaluations: planned, batches: 0,
-  };
-}
-
-// ---------------------------------------------------------------------------------------
 // exact
 
 /**
@@ -338,62 +204,15 @@ export async function exactShapley(input: ShapleyInput, options: ShapleyOptions 
     throw internal(`exact Shapley values over ${M} columns need 2^${M} coalitions per row; the limit is ${MAX_EXACT_PLAYERS}`, 'Use permutation SHAP (method "auto" picks it).');
   }
   const ctx = await prepare(input, options);
-  const { N, B, width, X, bg, owner, w, space, clip } = ctx;
+  const { N } = ctx;
   const nS = 1 << M;
-  const full = nS - 1;
-  const res = emptyResult(ctx, 'exact', 0, N * nS * B);
-  const cap = ctx.batchRows;
-  const batch = new Float32Array(cap * width);
-  const rowsPerChunk = Math.max(1, Math.min(N, Math.floor(262144 / nS)));
-  const V = new Float64Array(rowsPerChunk * nS);
-  const eqMask = new Int32Array(rowsPerChunk * B);
-  const eq = new Uint8Array(M * B);
-  const pendRow = new Int32Array(cap + 1);
-  const pendS = new Int32Array(cap + 1);
-  const colFromX = new Uint8Array(width);
-  let nPend = 0;
-  let fill = 0;
-  let r0 = 0;
-  let masksDone = 0;
-
-  const flush = async (): Promise<void> => {
-    if (nPend === 0) return;
-    if (ctx.hooks.shouldStop?.()) throw aborted();
-    let y: ArrayLike<number> = batch;
-    if (fill > 0) {
-      const t0 = clockMs();
-      y = await predictBatch(ctx.scorer, batch, fill);
-      ctx.modelMs += clockMs() - t0;
-      checkOutputs(y, fill);
-      ctx.evaluations += fill;
-      ctx.batches++;
-    }
-    let cur = 0;
-    for (let k = 0; k < nPend; k++) {
-      const li = pendRow[k];
-      const S = pendS[k];
-      const i = r0 + li;
-      const fx = ctx.fxG[i];
-      let s = 0;
-      for (let b = 0; b < B; b++) {
-        const em = eqMask[li * B + b];
-        let v: number;
-        if ((S & ~em) === 0) v = ctx.baseG[b];
-        else if ((full & ~S & ~em) === 0) v = fx;
-        else {
-          const p = y[cur++];
-          v = space === SPACE_LOGIT ? logitClipped(p, clip) : p;
-        }
-        s += w[b] * v;
-      }
-      V[li * nS + S] = space === SPACE_LOE ? logitClipped(s, clip) : s;
-    }
-    if (cur !== fill) throw internal(`exact Shapley: consumed ${cur} of ${fill} outputs`);
-    masksDone += nPend;
-    nPend = 0;
-    fill = 0;
-    ctx.hooks.onProgress?.(masksDone, N * nS, ctx.evaluations);
-  };
+  const res = emptyResult(ctx, 'exact', 0, N * nS * ctx.B);
+  const rowsPerChunk = tableRowsPerChunk(N, M);
+  const ev = new CoalitionEvaluator(ctx, rowsPerChunk, false, () => ctx.hooks.onProgress?.(ev.entriesDone, N * nS, ctx.evaluations));
+  const list = new Int32Array(rowsPerChunk * nS);
+  const listStart = new Int32Array(rowsPerChunk + 1);
+  for (let li = 0; li < rowsPerChunk; li++) for (let S = 0; S < nS; S++) list[li * nS + S] = S;
+  for (let li = 0; li <= rowsPerChunk; li++) listStart[li] = li * nS;
 
   // Shapley weights by coalition size, and popcounts
   const weight = new Float64Array(M);
@@ -401,35 +220,10 @@ export async function exactShapley(input: ShapleyInput, options: ShapleyOptions 
   const pop = new Uint8Array(nS);
   for (let S = 1; S < nS; S++) pop[S] = pop[S >> 1] + (S & 1);
 
-  for (r0 = 0; r0 < N; r0 += rowsPerChunk) {
+  for (let r0 = 0; r0 < N; r0 += rowsPerChunk) {
     const R = Math.min(rowsPerChunk, N - r0);
-    for (let li = 0; li < R; li++) {
-      fillEq(ctx, r0 + li, eq);
-      for (let b = 0; b < B; b++) {
-        let m = 0;
-        for (let j = 0; j < M; j++) if (eq[j * B + b]) m |= 1 << j;
-        eqMask[li * B + b] = m;
-      }
-    }
-    for (let li = 0; li < R; li++) {
-      const xo = (r0 + li) * width;
-      for (let S = 0; S < nS; S++) {
-        if (fill + B > cap || nPend >= cap) await flush();
-        for (let c = 0; c < width; c++) colFromX[c] = (S >> owner[c]) & 1;
-        for (let b = 0; b < B; b++) {
-          const em = eqMask[li * B + b];
-          if ((S & ~em) === 0 || (full & ~S & ~em) === 0) continue;
-          const bo = b * width;
-          const o = fill * width;
-          for (let c = 0; c < width; c++) batch[o + c] = colFromX[c] ? X[xo + c] : bg[bo + c];
-          fill++;
-        }
-        pendRow[nPend] = li;
-        pendS[nPend] = S;
-        nPend++;
-      }
-    }
-    await flush();
+    await ev.run({ r0, R, list, listStart });
+    const V = ev.V;
     for (let li = 0; li < R; li++) {
       const vo = li * nS;
       const ro = (r0 + li) * M;
@@ -890,6 +684,9 @@ export async function permutationShap(input: ShapleyInput, options: PermutationO
   res.sampling = sampling;
   const seed = options.seed ?? 0;
   const rowOffset = options.rowIndexOffset ?? 0;
+  if ((options.coalitionTable ?? true) && M <= MAX_TABLE_PLAYERS) {
+    return permutationFromTable(ctx, res, P, seed, rowOffset, sampling, preludeInBatch);
+  }
   const cap = ctx.batchRows;
   const buffers = takeBuffers(cap, B, width);
   try {
