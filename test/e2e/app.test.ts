@@ -83,10 +83,11 @@ describe('the app in Chromium', () => {
     await page.close();
   });
 
-  it('explains a lead picked in the call list, then 1,000 leads; the group view follows "Groups by"', async () => {
+  it('explains a lead picked in the call list, then 1,000 leads; the lead picker finds a lead by its row; the group view follows "Groups by"', async () => {
     const { page } = await openDemo(app);
     await page.getByTestId('explain-lead').first().click();
     await page.getByTestId('waterfall-lead').locator('svg').first().waitFor({ timeout: 60_000 });
+    const pickedRow = Number((await page.getByTestId('lead-waterfall').locator('h3').textContent())!.match(/lead (\d+)/)![1]);
     expect(await page.getByTestId('explain-cost').textContent()).toMatch(/model evaluations/);
     const t0 = Date.now();
     await page.getByTestId('explain-run').click();
@@ -95,6 +96,30 @@ describe('the app in Chromium', () => {
     console.log(`[e2e] explain 1,000 leads: ${Date.now() - t0} ms; ${await page.getByTestId('explain-summary').textContent()}`);
     await page.getByTestId('group-difference').locator('svg').first().waitFor({ timeout: 30_000 });
     await page.getByTestId('proxy-ranking').locator('svg').first().waitFor({ timeout: 30_000 });
+    // the lead picked in the call list is among the explained ones, and shown
+    expect(await page.getByTestId('lead-current').textContent()).toContain(`row ${pickedRow.toLocaleString('en-US')} ·`);
+    // the picker: a row number lists the 8 explained leads nearest to it (a spread every ~45
+    // rows: 4,521 is nearest row 4,522), Enter shows the nearest, the arrows move in the list
+    const search = page.getByTestId('lead-search');
+    const waterfallText = () => page.getByTestId('waterfall-figure').locator('.chart-text p').textContent();
+    const before = await waterfallText();
+    await search.fill('4521');
+    expect(await page.getByTestId('lead-options').locator('[role="option"]').count()).toBe(8);
+    expect(await search.getAttribute('aria-expanded')).toBe('true');
+    await search.press('Enter');
+    await expect.poll(() => page.getByTestId('lead-current').textContent()).toContain('row 4,522 ·');
+    expect(await search.getAttribute('aria-expanded')).toBe('false');
+    expect(await page.getByTestId('lead-options').isHidden()).toBe(true);
+    await expect.poll(waterfallText).not.toBe(before);
+    await search.fill('4521');
+    await search.press('ArrowDown');
+    await search.press('Enter');
+    await expect.poll(() => page.getByTestId('lead-current').textContent()).toContain('row 4,567 ·');
+    await page.getByTestId('lead-previous').click();
+    await expect.poll(() => page.getByTestId('lead-current').textContent()).toContain('row 4,522 ·');
+    await search.fill('4521');
+    await search.press('Escape');
+    expect(await search.getAttribute('aria-expanded')).toBe('false');
     // the default pair is the one with the largest gap, and says so
     expect(await page.getByTestId('gap-provenance').textContent()).toContain('largest gap');
     expect(await page.getByTestId('explain-groups').textContent()).toContain('Between groups of age');

@@ -9,6 +9,7 @@ import { compactCount, count, describeDecision, num } from '../../core/format';
 import type { DatasetSummary, ModelSummary } from '../../../workers/workbench.worker';
 import type { ExplanationViews } from '../../../workers/explain-jobs';
 import { LightChart } from './LightChart';
+import { LeadPicker } from './LeadPicker';
 import { useSlices } from './use-slices';
 import { ProblemBanner } from './ProblemBanner';
 import { Provenance } from './Provenance';
@@ -362,16 +363,7 @@ const ModelExplainPanel = memo(function ModelExplainPanel(props: ExplainProps) {
             <Beeswarm result={result} featureValues={v?.featureValues ?? null} />
           </div>
           <h3>One lead</h3>
-          <label>
-            lead{' '}
-            <select value={lead} onChange={(e) => setLead(Number(e.target.value))} data-testid="lead-select">
-              {Array.from(result.rows, (r, i) => (
-                <option key={r} value={i}>
-                  row {r + 1} · score {num(result.predictions[i], 3)}
-                </option>
-              ))}
-            </select>
-          </label>
+          <LeadPicker rows={result.rows} scores={result.predictions} value={lead} onChange={setLead} />
           {waterfall && <LightChart spec={waterfall} testId="waterfall" />}
           {v && (
             <div className={viewsStale ? 'stale' : undefined} aria-busy={viewsStale || undefined} data-testid="explain-groups">
