@@ -133,7 +133,21 @@ function overallGap(decide: ArrayLike<number>, y: Uint8Array, g: Int32Array, con
 }
 
 /** Our 'overall' runs of 2., kept for the comparison with fairlearn in 4. */
-const oursOverall = new Map<FairnessConstraint, { seconds: number; drawn: Uint8Array; pmf: Float64Array; pmfTrain: Float64Array }>();
+const oursOverall = new Map<
+  FairnessConstraint,
+  { seconds: number; drawn: Uint8Array; pmf: Float64Array; pmfTrain: Float64Array; exported?: { threshold: number; test: Float64Array; train: Float64Array } }
+>();
+
+/**
+ * Expected held-out accuracy of a randomised classifier that selects row i with probability
+ * pmf[i]: mean of pmf (positives) and 1 − pmf (negatives). One seeded draw scatters around it by
+ * about √(Σ pmf(1 − pmf))/n (a few rows here), so this is the draw-free comparison.
+ */
+function expectedAccuracy(pmf: ArrayLike<number>, y: Uint8Array): number {
+  let s = 0;
+  for (let i = 0; i < y.length; i++) s += y[i] === 1 ? pmf[i] : 1 - pmf[i];
+  return s / y.length;
+}
 
 const header = `  ${'form'.padEnd(34)} accuracy  ROC AUC  selection % per group     DP diff  EO diff  training gap`;
 
@@ -190,8 +204,10 @@ for (const { constraint, parity } of runs) {
   const bTrain = memberProbabilities(r.members[b], train.X, d);
   const bTest = memberProbabilities(r.members[b], test.X, d);
   console.log(`  ${`(b) best member (#${b}, Q ${f(r.weights[b])})`.padEnd(34)} ${heldOut(decideAt(bTest, 0.5), bTest)}  ${f(trainGap(bTrain, 0.5, constraint))}`);
-  const th = fitThreshold({ scores: mixTrain, labels: train.y, groups: train.g, nGroups: G, constraint, bound });
+  const th = fitThreshold({ scores: mixTrain, labels: train.y, groups: train.g, nGroups: G, constraint, bound, parity });
   console.log(`  ${`(c) mixture score at t = ${f(th.threshold, 4)}`.padEnd(34)} ${heldOut(decideAt(mixTest, th.threshold), mixTest)}  ${f(th.gap)}\n`);
+  const ours = oursOverall.get(constraint);
+  if (parity === 'overall' && ours) ours.exported = { threshold: th.threshold, test: Float64Array.from(mixTest), train: Float64Array.from(mixTrain) };
 }
 
 // 3. the scenarios
@@ -260,9 +276,14 @@ function compareWithFairlearn(dir: string, stdout: string): void {
     if (ours) {
       row('ours, randomised (seeded draw)', ours.seconds, ours.drawn, ours.pmf, ours.pmfTrain);
       row('ours, vote Σ Q_j h_j ≥ 0.5', ours.seconds, decideAt(ours.pmf, 0.5), ours.pmf, decideAt(ours.pmfTrain, 0.5));
+      const e = ours.exported;
+      if (e) row(`ours, exported: mixture score ≥ ${e.threshold.toFixed(4)}`, ours.seconds, decideAt(e.test, e.threshold), e.test, decideAt(e.train, e.threshold));
     }
     row(`fairlearn ${fl.fairlearn}, predict(random_state 0)`, fl.seconds, pred as Uint8Array, pmf, pmfTrain);
     row(`fairlearn ${fl.fairlearn}, _pmf_predict ≥ 0.5`, fl.seconds, decideAt(pmf, 0.5), pmf, decideAt(pmfTrain, 0.5));
+    console.log(
+      `  expected accuracy of the randomised classifiers (no draw): ours ${ours ? f(expectedAccuracy(ours.pmf, test.y), 4) : '—'}, fairlearn ${f(expectedAccuracy(pmf, test.y), 4)}`,
+    );
     const ratio = ours ? `; fairlearn's wall time / ours ${(fl.seconds / ours.seconds).toFixed(2)}×` : '';
     console.log(`  (fairlearn fit: ${fl.seconds.toFixed(2)} s wall, ${fl.cpuSeconds.toFixed(2)} s cpu, numpy's BLAS may use several threads${ratio})`);
   }

@@ -238,6 +238,45 @@ describe('reductions with the logistic learner on data with a known disparity', 
     expect(t.errors).toBe(best);
   });
 
+  it("with parity 'overall' (fairlearn's form) the gap is the largest |group rate − overall rate|, and the threshold is the fewest-error one that meets it", () => {
+    // three groups of unequal size: max − min and the distance to the overall rate differ
+    const n = 300;
+    const scores = Float64Array.from({ length: n }, (_, i) => ((i * 53) % n) / n);
+    const gs = Int32Array.from({ length: n }, (_, i) => (i % 5 === 0 ? 2 : i % 2));
+    const ys = Uint8Array.from(scores, (s, i) => (s + 0.15 * gs[i] > 0.7 || i % 11 === 0 ? 1 : 0));
+    /** rates of the rows where `keep` holds: per group, and over all of them */
+    const rates = (d: Uint8Array, keep: (i: number) => boolean): { per: number[]; all: number } => {
+      const sel = [0, 0, 0];
+      const cnt = [0, 0, 0];
+      for (let i = 0; i < n; i++) if (keep(i)) { cnt[gs[i]]++; sel[gs[i]] += d[i]; }
+      return { per: sel.map((x, g) => x / cnt[g]), all: sel.reduce((a, b) => a + b) / cnt.reduce((a, b) => a + b) };
+    };
+    const dev = (r: { per: number[]; all: number }): number => Math.max(...r.per.map((x) => Math.abs(x - r.all)));
+    for (const constraint of ['demographic-parity', 'equalized-odds'] as const) {
+      const gapOf = (t: number): number => {
+        const d = Uint8Array.from(scores, (s) => (s >= t ? 1 : 0));
+        if (constraint === 'demographic-parity') return dev(rates(d, () => true));
+        return Math.max(dev(rates(d, (i) => ys[i] === 1)), dev(rates(d, (i) => ys[i] === 0)));
+      };
+      const bound = 0.04;
+      const t = fitThreshold({ scores, labels: ys, groups: gs, nGroups: 3, constraint, bound, parity: 'overall' });
+      let best = Infinity;
+      for (const c of [...new Set(scores), Infinity]) {
+        if (gapOf(c) > bound + 1e-12) continue;
+        let e = 0;
+        scores.forEach((s, i) => { if ((s >= c ? 1 : 0) !== ys[i]) e++; });
+        best = Math.min(best, e);
+      }
+      expect(t.errors).toBe(best);
+      expect(t.gap).toBeCloseTo(gapOf(t.threshold), 12);
+      // the between-groups form is stricter here: its best threshold makes at least as many errors
+      const between = fitThreshold({ scores, labels: ys, groups: gs, nGroups: 3, constraint, bound });
+      expect(between.errors).toBeGreaterThanOrEqual(t.errors);
+      if (constraint === 'equalized-odds') expect(between.errors).toBeGreaterThan(t.errors);
+      expect(gapOf(between.threshold)).toBeLessThanOrEqual(bound + 1e-12);
+    }
+  });
+
   it('exports the mixture as one Layers model whose scores are the mixture\'s', async () => {
     const { X, d } = await encoded();
     const r = exponentiatedGradient({ y: yTrain, groups: gTrain, nGroups: 2 }, logisticLearner(X, d), { constraint: 'demographic-parity', bound });

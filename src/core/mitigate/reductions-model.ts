@@ -28,7 +28,7 @@ import { tf } from '../tf';
 import type { LayersModel, Tensor } from '../tf';
 import type { FairnessConstraint } from '../train-penalty';
 import { hardGap } from './constraint';
-import type { Member, ReductionsResult, WeightedLearner } from './reductions';
+import type { Member, ParityForm, ReductionsResult, WeightedLearner } from './reductions';
 
 export type DeterministicForm = 'mixture' | 'mixture-threshold' | 'best-member';
 
@@ -110,17 +110,23 @@ export interface ThresholdFitRows {
   nGroups: number;
   constraint: FairnessConstraint;
   bound: number;
+  /**
+   * How the gap is measured: 'between-groups' (default), max − min of the groups' rates;
+   * 'overall' (fairlearn's form), the largest |group rate − the rate over all rows|.
+   */
+  parity?: ParityForm;
 }
 
 /**
  * The threshold t (decision: score ≥ t) with the fewest training errors among those whose hard
- * between-group gap ({@link hardGap}'s definition) is ≤ bound; ties go to the smaller gap, then
+ * gap (between groups as {@link hardGap} defines it, or against the overall rate) is ≤ bound; ties go to the smaller gap, then
  * the larger t. Candidates: every distinct score, and +∞ (select nobody, gap 0), so one always
  * qualifies. Sweeps the scores from the top, one distinct value at a time, with per-group
  * counts: O(n log n + distinct·groups).
  */
 export function fitThreshold(rows: ThresholdFitRows): { threshold: number; gap: number; errors: number } {
   const { scores, labels, groups, nGroups, constraint, bound } = rows;
+  const parity = rows.parity ?? 'between-groups';
   const n = labels.length;
   const order = Array.from({ length: n }, (_, i) => i).sort((a, b) => scores[b] - scores[a] || a - b);
   const count = new Float64Array(nGroups);
@@ -147,36 +153,54 @@ export function fitThreshold(rows: ThresholdFitRows): { threshold: number; gap: 
       sel[g]++;
       tp[g] += labels[i];
     }
-    const gap = groupGap(constraint, { count, pos, sel, tp });
+    const gap = groupGap(constraint, parity, { count, pos, sel, tp });
     if (gap <= bound + 1e-12 && (errors < best.errors || (errors === best.errors && gap < best.gap))) best = { threshold: t, gap, errors };
   }
   return best;
 }
 
-/** max − min of the groups' rates from their counts (equalized odds: the larger of the TPR and FPR spreads). */
-function groupGap(constraint: FairnessConstraint, c: { count: Float64Array; pos: Float64Array; sel: Float64Array; tp: Float64Array }): number {
-  const spread = (rate: (g: number) => number | null): number => {
+/**
+ * The groups' gap from their counts: 'between-groups', max − min of their rates; 'overall', the
+ * largest |rate − the same rate over all rows| (equalized odds: the larger of the TPR and FPR
+ * gaps). Groups where a rate does not exist are left out.
+ */
+function groupGap(constraint: FairnessConstraint, parity: ParityForm, c: { count: Float64Array; pos: Float64Array; sel: Float64Array; tp: Float64Array }): number {
+  const G = c.count.length;
+  const all = { count: 0, pos: 0, sel: 0, tp: 0 };
+  for (let g = 0; g < G; g++) {
+    all.count += c.count[g];
+    all.pos += c.pos[g];
+    all.sel += c.sel[g];
+    all.tp += c.tp[g];
+  }
+  type Counts = { count: number; pos: number; sel: number; tp: number };
+  const at = (g: number): Counts => ({ count: c.count[g], pos: c.pos[g], sel: c.sel[g], tp: c.tp[g] });
+  const gap = (rate: (k: Counts) => number | null): number => {
+    const overall = rate(all);
     let lo = Infinity;
     let hi = -Infinity;
-    for (let g = 0; g < c.count.length; g++) {
-      const r = rate(g);
+    let dev = 0;
+    for (let g = 0; g < G; g++) {
+      const r = rate(at(g));
       if (r === null) continue;
       lo = Math.min(lo, r);
       hi = Math.max(hi, r);
+      if (overall !== null) dev = Math.max(dev, Math.abs(r - overall));
     }
+    if (parity === 'overall') return dev;
     return hi >= lo ? hi - lo : 0;
   };
-  const tpr = (g: number): number | null => (c.pos[g] > 0 ? c.tp[g] / c.pos[g] : null);
-  const fpr = (g: number): number | null => (c.count[g] - c.pos[g] > 0 ? (c.sel[g] - c.tp[g]) / (c.count[g] - c.pos[g]) : null);
+  const tpr = (k: Counts): number | null => (k.pos > 0 ? k.tp / k.pos : null);
+  const fpr = (k: Counts): number | null => (k.count - k.pos > 0 ? (k.sel - k.tp) / (k.count - k.pos) : null);
   switch (constraint) {
     case 'demographic-parity':
-      return spread((g) => (c.count[g] > 0 ? c.sel[g] / c.count[g] : null));
+      return gap((k) => (k.count > 0 ? k.sel / k.count : null));
     case 'equal-opportunity':
-      return spread(tpr);
+      return gap(tpr);
     case 'equalized-odds':
-      return Math.max(spread(tpr), spread(fpr));
+      return Math.max(gap(tpr), gap(fpr));
     case 'error-rate-parity':
-      return spread((g) => (c.count[g] > 0 ? (c.sel[g] - c.tp[g] + c.pos[g] - c.tp[g]) / c.count[g] : null));
+      return gap((k) => (k.count > 0 ? (k.sel - k.tp + k.pos - k.tp) / k.count : null));
   }
 }
 
