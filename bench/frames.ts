@@ -41,6 +41,7 @@ try {
   console.log(`[frames] demo to numbers on screen: ${load.ms} ms`);
   console.log(describeLongTasks('opening the demo (page load, scoring, first audit and charts)', load));
   const p = page!;
+  await printLongFrames(p, 0);
   console.log(`[axe] audit tab: ${summarise(await runAxe(p))}`);
   const drawsBefore = await chartDraws(p);
   console.log(`[frames] Plotly draws while opening: ${await drawTimes(p)}`);
@@ -116,12 +117,17 @@ try {
 async function longTasksDuring(page: Page, fn: () => Promise<void>, settleMs?: number): ReturnType<typeof longTasksOnly> {
   const from = await page.evaluate(() => performance.now());
   const tasks = await longTasksOnly(page, fn, settleMs);
+  await printLongFrames(page, from);
+  return tasks;
+}
+
+/** The three longest animation frames that started at `from` (page time, ms) or later, with their scripts. */
+async function printLongFrames(page: Page, from: number): Promise<void> {
   const frames = await page.evaluate((t0) => {
     const all = (window as unknown as { __bwFrames: { start: number; duration: number; blocking: number; scripts: string[] }[] }).__bwFrames;
     return all.filter((f) => f.start >= t0).sort((a, b) => b.duration - a.duration).slice(0, 3);
   }, from);
   for (const f of frames) console.log(`  frame ${Math.round(f.duration)} ms (blocking ${Math.round(f.blocking)} ms): ${f.scripts.join('; ') || 'no script (style, layout, paint)'}`);
-  return tasks;
 }
 
 /** Keeps the page's long animation frames (over 50 ms) with their scripts' callers, durations and forced layout. */

@@ -76,21 +76,38 @@ interface State {
   /** a lead picked in the audit's call list, to explain */
   focusRow: number | null;
   /**
-   * The tabs whose panels are mounted: all of them, except after a project is opened, when only
-   * the tab on screen is, and the others follow on first open or one at a time in the
-   * background (mounting every restored panel at once was one long render, 69–283 ms).
+   * The tabs whose panels are mounted. At first only the tab on screen is (when the page opens,
+   * and again when a project is opened); the others follow on first open, or one at a time in
+   * the background once they can be shown (BACKGROUND_MOUNTS). Mounting every panel at once was
+   * one long render: 69–283 ms after a restore, and on opening the demo the first render (with
+   * the Workshop tab's QR code) and the one that mounted the five model tabs together.
    */
   mounted: 'all' | Tab[];
 }
 
-/** The order in which tabs not yet mounted after a restore are mounted in the background. */
-const MOUNT_ORDER: Tab[] = ['audit', 'explain', 'compare', 'data', 'simulate', 'oversight', 'monitor', 'workshop'];
+const ALL_TABS: Tab[] = ['data', 'audit', 'explain', 'compare', 'simulate', 'oversight', 'monitor', 'workshop'];
+
+/**
+ * The order in which tabs not yet mounted are mounted in the background. Not Workshop: its QR
+ * code is one component's render of tens of ms, which a transition cannot split; it is drawn
+ * when the tab is first opened.
+ */
+const BACKGROUND_MOUNTS: Tab[] = ['audit', 'explain', 'compare', 'data', 'simulate', 'oversight', 'monitor'];
+
+/** The tabs that show a panel only once data and a model that fits it are loaded. */
+const NEEDS_MODEL = new Set<Tab>(['audit', 'explain', 'compare', 'oversight', 'monitor']);
 
 /** `mounted` with `tab` added; 'all' once every tab is. */
 function withMounted(mounted: State['mounted'], tab: Tab | undefined): State['mounted'] {
   if (mounted === 'all' || tab === undefined || mounted.includes(tab)) return mounted;
   const next = [...mounted, tab];
-  return MOUNT_ORDER.every((t) => next.includes(t)) ? 'all' : next;
+  return ALL_TABS.every((t) => next.includes(t)) ? 'all' : next;
+}
+
+/** The next tab to mount in the background, if any: the first of BACKGROUND_MOUNTS not mounted that can be shown now. */
+function nextBackgroundMount(mounted: State['mounted'], ready: boolean): Tab | undefined {
+  if (mounted === 'all') return undefined;
+  return BACKGROUND_MOUNTS.find((t) => !mounted.includes(t) && (ready || !NEEDS_MODEL.has(t)));
 }
 
 type Action =
@@ -109,7 +126,7 @@ type Action =
   | { type: 'tab'; tab: Tab }
   | { type: 'explain-lead'; row: number }
   | { type: 'restore'; view: RestoredView }
-  | { type: 'mount-next' };
+  | { type: 'mount'; tab: Tab };
 
 function reduce(s: State, a: Action): State {
   switch (a.type) {
@@ -150,8 +167,8 @@ function reduce(s: State, a: Action): State {
       return { ...s, tab: a.tab, mounted: withMounted(s.mounted, a.tab) };
     case 'explain-lead':
       return { ...s, focusRow: a.row, tab: 'explain', mounted: withMounted(s.mounted, 'explain') };
-    case 'mount-next':
-      return s.mounted === 'all' ? s : { ...s, mounted: withMounted(s.mounted, MOUNT_ORDER.find((t) => !s.mounted.includes(t))) };
+    case 'mount':
+      return { ...s, mounted: withMounted(s.mounted, a.tab) };
     case 'restore': {
       // a project opened: everything it keeps, in one step, so every panel mounts with it
       const v = a.view;
@@ -176,7 +193,7 @@ const initial: State = {
   demo: null,
   tab: 'data',
   focusRow: null,
-  mounted: 'all',
+  mounted: ['data'],
 };
 
 export function App() {
@@ -408,13 +425,14 @@ export function App() {
   );
   const tab = ready || s.tab === 'simulate' || s.tab === 'workshop' ? s.tab : 'data';
   const mounted = (t: Tab) => t === tab || s.mounted === 'all' || s.mounted.includes(t);
-  // after a restore, the panels not on screen mount one at a time, each as a transition (in
-  // slices that yield to input), once the page has had a moment
+  // the panels not on screen mount one at a time, each as a transition (in slices that yield
+  // to input), once the page has had a moment
+  const nextMount = nextBackgroundMount(s.mounted, ready);
   useEffect(() => {
-    if (s.mounted === 'all') return;
-    const id = setTimeout(() => startTransition(() => dispatch({ type: 'mount-next' })), 150);
+    if (!nextMount) return;
+    const id = setTimeout(() => startTransition(() => dispatch({ type: 'mount', tab: nextMount })), 150);
     return () => clearTimeout(id);
-  }, [s.mounted]);
+  }, [nextMount]);
   // the panels not on screen follow the rule at low priority: a drag in the audit never waits for them
   const deferredDecision = useDeferredValue(s.decision);
   const credit = s.demo ? DEMOS[s.demo].credit : null;
