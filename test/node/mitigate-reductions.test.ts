@@ -329,6 +329,24 @@ describe('reductions with the logistic learner on data with a known disparity', 
       expect(again.metrics.accuracy.value).toBe(r.metrics.accuracy.value);
     });
 
+    it("parity 'overall' (fairlearn's form): the exported model meets it on the training rows, and the manifest says which form", async () => {
+      const r = await runScenario(ctx, { name: 'o', interventions: [{ kind: 'constraint', constraint: 'demographic-parity', bound, parity: 'overall' }] });
+      const c = r.constraint!;
+      expect(c.reductions!.parity).toBe('overall');
+      expect(r.artifacts.manifest.training?.fairnessConstraint).toMatchObject({ method: 'reductions', parity: 'overall', bound });
+      expect(c.trainingGap!).toBeLessThanOrEqual(bound);
+      const loaded = await loadLayersModelFromFiles(r.artifacts.files!.map((f) => ({ name: f.name, data: f.data })));
+      const scorer = createModelScorer(loaded, r.artifacts.manifest);
+      const scores = await scorer.predict(encodeTable(table, r.artifacts.manifest, split.train), split.train.length);
+      scorer.dispose();
+      loaded.dispose();
+      const at = { scores, labels: yTrain, groupCodes: gTrain, nGroups: 2, constraint: 'demographic-parity' as const, threshold: r.artifacts.manifest.threshold };
+      expect(hardGap({ ...at, parity: 'overall' }).value).toBe(c.trainingGap);
+      // two groups: each is within the bound of the overall rate, so the pair is within twice it
+      expect(hardGap(at).value!).toBeLessThanOrEqual(2 * bound + 1e-12);
+      expect(r.notes.join(' ')).toMatch(/each group within the bound of the overall rate/);
+    });
+
     it('keeps the penalty reachable, and refuses reductions on an MLP baseline', async () => {
       const pen = await runScenario({ ...ctx, baseline: { kind: 'trained', trainKind: 'logistic', epochs: 3 } }, { name: 'p', interventions: [{ kind: 'constraint', constraint: 'demographic-parity', bound: 0.5, method: 'penalty' }] });
       expect(pen.constraint!.method).toBe('penalty');
@@ -348,5 +366,26 @@ describe('the constraint intervention', () => {
     expect(describeIntervention({ kind: 'constraint', constraint: 'demographic-parity', bound: 0.02 })).toBe('demographic-parity in training, bound 0.02 (exponentiated gradient; a penalty for an MLP)');
     expect(describeIntervention({ kind: 'constraint', constraint: 'demographic-parity', bound: 0.02, method: 'penalty' })).toBe('demographic-parity in training, bound 0.02 (penalty)');
     expect(describeIntervention({ kind: 'constraint', constraint: 'equalized-odds', bound: 0.02, method: 'reductions' })).toBe('equalized-odds in training, bound 0.02 (exponentiated gradient)');
+  });
+
+  it("takes parity 'overall' for reductions only, and says it", () => {
+    const ok = validateScenarios([{ name: 'a', interventions: [{ kind: 'constraint', constraint: 'demographic-parity', bound: 0.02, parity: 'overall' }] }])[0].interventions[0];
+    expect(ok).toEqual({ kind: 'constraint', constraint: 'demographic-parity', bound: 0.02, parity: 'overall' });
+    expect(problem(() => validateScenarios([{ name: 'a', interventions: [{ kind: 'constraint', constraint: 'demographic-parity', bound: 0.02, parity: 'pairs' }] }])).message).toMatch(/parity must be "between-groups" or "overall", not "pairs"/);
+    expect(problem(() => validateScenarios([{ name: 'a', interventions: [{ kind: 'constraint', constraint: 'demographic-parity', bound: 0.02, method: 'penalty', parity: 'overall' }] }])).message).toMatch(/parity is a setting of method "reductions"/);
+    expect(describeIntervention(ok)).toBe("demographic-parity in training, bound 0.02 (exponentiated gradient; each group within the bound of the overall rate, fairlearn's form)");
+  });
+
+  it("hardGap with parity 'overall' is the largest |group rate − overall rate| (hand-computed)", () => {
+    // group 0: 4 rows, 2 selected (0.5); group 1: 2 rows, 0 selected; group 2: 4 rows, 1 selected (0.25); overall 3/10
+    const scores = [1, 1, 0, 0, 0, 0, 1, 0, 0, 0];
+    const labels = [1, 0, 1, 0, 1, 0, 1, 1, 0, 0];
+    const groupCodes = Int32Array.from([0, 0, 0, 0, 1, 1, 2, 2, 2, 2]);
+    const base = { scores, labels, groupCodes, nGroups: 3 };
+    expect(hardGap({ ...base, constraint: 'demographic-parity' }).value).toBeCloseTo(0.5, 12);
+    expect(hardGap({ ...base, constraint: 'demographic-parity', parity: 'overall' }).value).toBeCloseTo(0.3, 12);
+    // TPR: g0 1/2, g1 0/1, g2 1/2, overall 2/5; FPR: g0 1/2, g1 0/1, g2 0/2, overall 1/5
+    expect(hardGap({ ...base, constraint: 'equalized-odds', parity: 'overall' }).value).toBeCloseTo(0.4, 12);
+    expect(hardGap({ ...base, constraint: 'equalized-odds' }).value).toBeCloseTo(0.5, 12);
   });
 });

@@ -47,11 +47,15 @@ export interface HardGapOptions {
   constraint: FairnessConstraint;
   /** decision: score ≥ threshold; default 0.5 */
   threshold?: number;
+  /** 'between-groups' (default): max − min; 'overall': the largest |group rate − the rate over all rows| */
+  parity?: 'between-groups' | 'overall';
 }
 
 /**
  * The between-group difference of the hard decisions [score ≥ threshold] (unweighted), as the
- * metric frame reports it (fairlearn's `difference(method='between_groups')`):
+ * metric frame reports it (fairlearn's `difference(method='between_groups')`), or with parity
+ * 'overall' the largest distance of a group's rate from the rate over all grouped rows
+ * (fairlearn's `difference(method='to_overall')`, the form its reductions constrain):
  * - demographic-parity: selection rates;
  * - equal-opportunity: true positive rates (groups with positives);
  * - equalized-odds: max(TPR difference, FPR difference) — fairlearn's worst case;
@@ -78,9 +82,15 @@ export function hardGap(options: HardGapOptions): HardGap {
     tp[g] += d * y;
     if (d !== y) err[g]++;
   }
-  const spread = (rates: (number | null)[]): number | null => {
+  const sum = (a: Float64Array): number => a.reduce((x, y) => x + y, 0);
+  const [N, P, S, TP, E] = [sum(n), sum(pos), sum(sel), sum(tp), sum(err)];
+  // the rate over all rows in a group, for parity 'overall'
+  const overallRate = constraint === 'demographic-parity' ? S / N : constraint === 'error-rate-parity' ? E / N : TP / P;
+  const overallFpr = (S - TP) / (N - P);
+  const spread = (rates: (number | null)[], overall = overallRate): number | null => {
     const v = rates.filter((r): r is number => r !== null);
-    return v.length < 2 ? null : Math.max(...v) - Math.min(...v);
+    if (v.length < 2) return null;
+    return options.parity === 'overall' ? Math.max(...v.map((r) => Math.abs(r - overall))) : Math.max(...v) - Math.min(...v);
   };
   const perGroup: HardGap['perGroup'] = [];
   const rates: (number | null)[] = [];
@@ -100,7 +110,7 @@ export function hardGap(options: HardGapOptions): HardGap {
   }
   let value = spread(rates);
   if (constraint === 'equalized-odds') {
-    const f = spread(fprs);
+    const f = spread(fprs, overallFpr);
     value = value === null || f === null ? null : Math.max(value, f);
   }
   return { value, perGroup };

@@ -183,6 +183,7 @@ async function trainReductions(
   const t0 = now();
   const { table } = run.ctx;
   const bound = con.bound!;
+  const parity = con.parity ?? 'between-groups';
   const plain = await trainModel(table, training.spec, { ...training.options, optimizer: 'newton' });
   plain.model.dispose();
   const manifest = plain.manifest;
@@ -195,7 +196,7 @@ async function trainReductions(
     {
       constraint: con.constraint,
       bound,
-      parity: 'between-groups',
+      parity,
       ...(run.ctx.shouldStop ? { shouldStop: run.ctx.shouldStop } : {}),
       onIteration: (it) => run.progress('train', `exponentiated gradient, iteration ${it.t + 1}: duality gap ${it.gap.toExponential(2)}, ${it.oracleCalls} fits`),
     },
@@ -204,14 +205,14 @@ async function trainReductions(
   try {
     const measure = labelsAndGroups(run, run.ctx.split.train);
     const scores = await scoreWith(model, manifest, encodeTable(table, manifest, run.ctx.split.train), run.ctx.split.train.length);
-    const fitted = fitThreshold({ scores, labels: measure.y, groups: measure.g, nGroups: run.nGroups, constraint: con.constraint, bound });
+    const fitted = fitThreshold({ scores, labels: measure.y, groups: measure.g, nGroups: run.nGroups, constraint: con.constraint, bound, parity });
     const threshold = manifestThreshold(fitted.threshold, scores);
-    const trainingGap = hardGap({ scores, labels: measure.y, groupCodes: measure.g, nGroups: run.nGroups, constraint: con.constraint, threshold }).value;
+    const trainingGap = hardGap({ scores, labels: measure.y, groupCodes: measure.g, nGroups: run.nGroups, constraint: con.constraint, threshold, parity }).value;
     const met = trainingGap === null || trainingGap <= bound;
     const lambda = r.lambda.reduce((a, b) => a + b, 0);
     const kept = Array.from(r.weights).filter((q) => q > 0);
     const reductions: ReductionsReport = {
-      parity: 'between-groups',
+      parity,
       form: 'mixture-threshold',
       threshold,
       weights: kept,
@@ -231,7 +232,7 @@ async function trainReductions(
         constraint: con.constraint,
         method: 'reductions',
         bound,
-        parity: 'between-groups',
+        parity,
         eps: defaultReductionsOptions.eps,
         threshold,
         weights: kept,
@@ -285,7 +286,8 @@ function manifestThreshold(t: number, scores: Float32Array): number {
 }
 
 function reductionsNote(constraint: FairnessConstraint, bound: number, r: ReductionsReport, trainingGap: number | null): string {
-  return `Trained with ${constraint} ≤ ${bound} by reductions (exponentiated gradient, ${r.iterations} iterations, ${r.oracleCalls} weighted logistic fits): ` +
+  const form = r.parity === 'overall' ? ' (each group within the bound of the overall rate, fairlearn\'s form)' : ' (between every pair of groups)';
+  return `Trained with ${constraint} ≤ ${bound}${form} by reductions (exponentiated gradient, ${r.iterations} iterations, ${r.oracleCalls} weighted logistic fits): ` +
     `a mixture of ${r.weights.length} fit${r.weights.length === 1 ? '' : 's'} (weights ${r.weights.map((q) => q.toFixed(3)).join(', ')}), exported as one model whose score is the weighted mean of their probabilities, ` +
     `deciding at ${r.threshold.toFixed(4)} (the threshold with the fewest training errors whose training gap, ${fmt(trainingGap)}, meets the bound). The held-out gap is reported separately and may exceed the bound.`;
 }

@@ -15,7 +15,7 @@ export type Intervention =
   | { kind: 'reweigh' }
   | { kind: 'resample'; method: 'oversample' | 'undersample'; proportions?: number[][] }
   | { kind: 'group-thresholds'; constraint: ThresholdConstraintKind; topK?: number }
-  | { kind: 'constraint'; constraint: FairnessConstraint; bound?: number; lambda?: number; method?: ConstraintMethod }
+  | { kind: 'constraint'; constraint: FairnessConstraint; bound?: number; lambda?: number; method?: ConstraintMethod; parity?: ConstraintParity }
   | { kind: 'relabel'; labels: RelabelRow[]; name?: string };
 
 /**
@@ -24,14 +24,23 @@ export type Intervention =
  * soft group-rate penalty trained with Adam, ./constraint; any model, a bound or a fixed λ).
  */
 export type ConstraintMethod = 'reductions' | 'penalty';
+/**
+ * How a reductions constraint measures the gap: 'between-groups' (default), every pair of groups
+ * within the bound (max − min, as the metric frame reports it); 'overall', each group within
+ * the bound of the rate over all rows (fairlearn's DemographicParity / EqualizedOdds). The
+ * overall rate lies between the groups' rates, so a between-groups gap ≤ b implies an overall
+ * one ≤ b, and an overall gap ≤ b only a between-groups one ≤ 2b: 'overall' is the looser.
+ */
+export type ConstraintParity = 'between-groups' | 'overall';
 
 /**
- * The method a constraint runs with: the one it names; else 'penalty' when it gives a fixed λ
- * (a setting of the penalty only) or the model is an MLP (reductions fits logistic models);
- * else 'reductions'.
+ * The method a constraint runs with: the one it names; else 'reductions' when it names a parity
+ * form (a setting of reductions only); else 'penalty' when it gives a fixed λ (a setting of the
+ * penalty only) or the model is an MLP (reductions fits logistic models); else 'reductions'.
  */
 export function constraintMethod(iv: Extract<Intervention, { kind: 'constraint' }>, trainKind: 'logistic' | 'mlp'): ConstraintMethod {
   if (iv.method) return iv.method;
+  if (iv.parity !== undefined) return 'reductions';
   return iv.lambda !== undefined || trainKind === 'mlp' ? 'penalty' : 'reductions';
 }
 
@@ -139,7 +148,7 @@ function parseIntervention(iv: unknown, p: string, bad: (m: string) => void): In
     reweigh: [],
     resample: ['method', 'proportions'],
     'group-thresholds': ['constraint', 'topK'],
-    constraint: ['constraint', 'bound', 'lambda', 'method'],
+    constraint: ['constraint', 'bound', 'lambda', 'method', 'parity'],
     relabel: ['labels', 'name'],
   };
   for (const k of Object.keys(iv)) if (k !== 'kind' && !allowed[kind].includes(k)) bad(`unknown field "${p}.${k}" for kind "${kind}"`);
@@ -194,12 +203,16 @@ function parseIntervention(iv: unknown, p: string, bad: (m: string) => void): In
       if (b === undefined && l === undefined) fail(`${p} needs a "bound" (the largest training gap to accept) or a "lambda" (a fixed penalty weight)`);
       else if (m === 'reductions' && b === undefined) fail(`${p}: method "reductions" needs a "bound" (the largest training gap to accept)`);
       if (m === 'reductions' && l !== undefined) fail(`${p}.lambda is a setting of the penalty; method "reductions" finds its own multipliers (leave "lambda" out, or use method "penalty")`);
+      const par = iv.parity;
+      if (par !== undefined && par !== 'between-groups' && par !== 'overall') fail(`${p}.parity must be "between-groups" or "overall", not ${show(par)}`);
+      else if (par !== undefined && (m === 'penalty' || (m === undefined && b === undefined))) fail(`${p}.parity is a setting of method "reductions" (with a "bound"); the penalty measures the gap between groups`);
       if (!ok) return null;
       return {
         kind, constraint: c as FairnessConstraint,
         ...(b !== undefined ? { bound: b as number } : {}),
         ...(l !== undefined ? { lambda: l as number } : {}),
         ...(m !== undefined ? { method: m as ConstraintMethod } : {}),
+        ...(par !== undefined ? { parity: par as ConstraintParity } : {}),
       };
     }
     case 'relabel':
@@ -266,6 +279,7 @@ export function findIntervention<K extends Intervention['kind']>(s: Scenario, ki
 /** The method in words, after the bound: empty for a fixed λ (only the penalty takes one). */
 function constraintMethodWords(i: Extract<Intervention, { kind: 'constraint' }>): string {
   if (i.method === 'penalty') return i.bound !== undefined ? ' (penalty)' : '';
+  if (i.parity === 'overall') return ' (exponentiated gradient; each group within the bound of the overall rate, fairlearn\'s form)';
   if (i.method === 'reductions') return ' (exponentiated gradient)';
   return i.lambda !== undefined ? '' : ' (exponentiated gradient; a penalty for an MLP)';
 }

@@ -272,6 +272,7 @@ export const ComparePanel = memo(function ComparePanel(props: {
   const [topK, setTopK] = useState(0);
   const [constraintKind, setConstraintKind] = useState<'demographic-parity' | 'equal-opportunity' | 'equalized-odds' | 'error-rate-parity'>('demographic-parity');
   const [bound, setBound] = useState(0.02);
+  const [gapForm, setGapForm] = useState<'between-groups' | 'overall'>('between-groups');
   const features = model.manifest.features.map((f) => f.column);
   const suggested = proxy ? [proxy, ...features.filter((f) => f !== proxy)] : features;
 
@@ -438,7 +439,14 @@ export const ComparePanel = memo(function ComparePanel(props: {
           <label>
             bound <input type="number" min={0} max={1} step={0.01} value={bound} onChange={(e) => setBound(Math.min(1, Math.max(0, Number(e.target.value))))} />
           </label>
-          <button onClick={() => setDraft([...draft, { kind: 'constraint', constraint: constraintKind, bound }])} title="A logistic regression meets the bound by reductions (exponentiated gradient: a weighted mixture of logistic fits, exported as one model); an MLP by a penalty in its training loss.">
+          <label title="Between every pair of groups (max − min, as the audit reports gaps), or each group against the rate over everyone (fairlearn's form, looser). The second needs a logistic model.">
+            gap{' '}
+            <select value={gapForm} onChange={(e) => setGapForm(e.target.value as typeof gapForm)}>
+              <option value="between-groups">between groups</option>
+              <option value="overall">each group vs overall (fairlearn)</option>
+            </select>
+          </label>
+          <button onClick={() => setDraft([...draft, { kind: 'constraint', constraint: constraintKind, bound, ...(gapForm === 'overall' ? { parity: gapForm } : {}) }])} title="A logistic regression meets the bound by reductions (exponentiated gradient: a weighted mixture of logistic fits, exported as one model); an MLP by a penalty in its training loss.">
             + constraint in training
           </button>
         </div>
