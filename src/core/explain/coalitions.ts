@@ -23,7 +23,7 @@ import { permutationSource } from './permutations';
 import type { PermutationSampling } from './permutations';
 import { SPACE_LOE, SPACE_LOGIT, checkOutputs, checkPreludeOutputs, fillEq, takePrelude } from './shapley-context';
 import type { Ctx } from './shapley-context';
-import type { ShapleyResult } from './shapley';
+import type { ShapleyResult } from './shapley-types';
 
 /** The most players a coalition table takes (2^12 = 4,096 coalitions per row). */
 export const MAX_TABLE_PLAYERS = 12;

@@ -7,7 +7,7 @@
 import { WorkbenchError } from '../errors';
 import { DEFAULT_LOGIT_CLIP, checkMatrix, checkPlayers, internal, logitClipped, normaliseWeights, predictAll, resolveBatchRows } from './common';
 import type { ExplainScorer, JobHooks, OutputSpace, Player } from './common';
-import type { ShapleyInput, ShapleyMethod, ShapleyOptions, ShapleyResult } from './shapley';
+import type { ShapleyInput, ShapleyMethod, ShapleyOptions, ShapleyResult } from './shapley-types';
 
 export const SPACE_PROB = 0;
 export const SPACE_LOGIT = 1;
