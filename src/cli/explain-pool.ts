@@ -145,7 +145,14 @@ export async function explainOnThreads(
   threads: number,
   modelPath: string,
   manifestPath: string,
-  { mainThread = true }: { mainThread?: boolean } = {},
+  {
+    mainThread = true,
+    onChunk,
+  }: {
+    mainThread?: boolean;
+    /** called as each chunk comes back, with who ran it */
+    onChunk?: (chunk: ChunkResult, by: 'this thread' | 'worker') => void;
+  } = {},
 ): Promise<ShapleyResult> {
   const chunks = rowChunks(job.nRows);
   const nWorkers = mainThread ? Math.max(0, Math.min(threads - 1, chunks.length - 1)) : Math.max(1, Math.min(threads, chunks.length));
@@ -190,6 +197,7 @@ export async function explainOnThreads(
           for (let q = 0; q < IN_FLIGHT; q++) give(w);
         } else if (m.type === 'done') {
           results.push(m.chunk);
+          onChunk?.(m.chunk, 'worker');
           give(w);
           settle();
         } else lost(new WorkbenchError(m.code as ProblemCode, m.message, m.hint));
@@ -205,7 +213,13 @@ export async function explainOnThreads(
       if (results.length === chunks.length) break;
       if ((mainThread || alive === 0) && next < chunks.length) {
         const c = chunks[next++];
-        results.push(await explainChunk(scorer, job, c.start, c.n));
+        const done = await explainChunk(scorer, job, c.start, c.n);
+        results.push(done);
+        onChunk?.(done, 'this thread');
+        // a chunk's awaits settle as microtasks (the wasm backend answers at once), so without
+        // this turn of the event loop no worker message (its 'ready', a finished chunk) would
+        // be read until this thread had done every chunk itself
+        await new Promise<void>((r) => setImmediate(r));
         continue;
       }
       await new Promise<void>((r) => (wake = r));

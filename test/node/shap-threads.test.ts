@@ -87,6 +87,25 @@ describe('the pool itself', () => {
     }
   }, 60_000);
 
+  it('this thread lets the event loop turn between its chunks, so workers are heard while it computes', async () => {
+    // the wasm scorer answers through microtasks: without a turn of the event loop between
+    // chunks, no worker message (its 'ready', its chunks) was read until this thread had done
+    // every chunk itself, and the second thread never helped
+    const { opened } = await openModelFromDisk(w.model, w.manifest);
+    try {
+      const job: PoolJob = { X: w.X, nRows: w.nRows, background: w.bg, nBackground: w.nBackground, players: singleInputPlayers(8), options: { method: 'permutation', permutations: 2 } };
+      let timerFired = false;
+      const firedByChunk: boolean[] = [];
+      setTimeout(() => (timerFired = true), 0);
+      await explainOnThreads(opened.scorer, job, 2, w.model, w.manifest, { onChunk: (_c, by) => by === 'this thread' && firedByChunk.push(timerFired) });
+      expect(firedByChunk.length).toBeGreaterThanOrEqual(3);
+      // a timer set before the run has fired by the time this thread finishes its third chunk
+      expect(firedByChunk[2]).toBe(true);
+    } finally {
+      opened.dispose();
+    }
+  }, 60_000);
+
   it('a worker that cannot open the model leaves the work to this thread, with the same values', async () => {
     const { opened } = await openModelFromDisk(w.model, w.manifest);
     try {
