@@ -194,6 +194,19 @@ export function useProject(options: {
     return w;
   }, [documentNow, bytesNow, session]);
 
+  /** Point the address at the project, so a reload opens it. */
+  const markAddress = useCallback((id: string) => {
+    const url = new URL(window.location.href);
+    url.search = `?project=${encodeURIComponent(id)}`;
+    window.history.replaceState(null, '', url.href);
+  }, []);
+  /**
+   * A project started here whose address waits for its first save: until it is kept, a reload
+   * must open what the address opened before (e.g. ?demo=bank), not a project this browser does
+   * not hold yet.
+   */
+  const addressAfterSave = useRef<string | null>(null);
+
   const autosave = useMemo(
     () =>
       new ProjectAutosave(store, () => collect(), (s) => {
@@ -201,19 +214,16 @@ export function useProject(options: {
           stored.current = pending.current;
           refreshList();
         }
+        if (s.state === 'saved' && addressAfterSave.current && addressAfterSave.current === meta.current?.id) {
+          markAddress(addressAfterSave.current);
+          addressAfterSave.current = null;
+        }
         setStatus(s);
       }),
     // eslint-disable-next-line react-hooks/exhaustive-deps
     [store],
   );
   useEffect(() => () => autosave.dispose(), [autosave]);
-
-  /** Point the address at the project, so a reload opens it. */
-  const markAddress = useCallback((id: string) => {
-    const url = new URL(window.location.href);
-    url.search = `?project=${encodeURIComponent(id)}`;
-    window.history.replaceState(null, '', url.href);
-  }, []);
 
   // a dataset loaded with no project open starts one
   const v = options.view;
@@ -223,8 +233,8 @@ export function useProject(options: {
     const m = newProjectMeta(demo ? opts.current.demoTitle(demo) : v.dataset.name);
     meta.current = { id: m.id, name: m.name, created: m.created, ...(demo ? { demo } : {}) };
     setName(m.name);
-    markAddress(m.id);
-  }, [v.dataset, v.demo, markAddress]);
+    addressAfterSave.current = m.id;
+  }, [v.dataset, v.demo]);
 
   // save a moment after anything the project holds changes
   useEffect(() => {

@@ -53,6 +53,27 @@ async function addScenario(page: Page, name: string, base: 'audited' | 'retraine
 }
 
 describe('projects', () => {
+  it('the address names a new project only once it is saved, so a reload before that reopens the demo', async () => {
+    const page = await app.newPage();
+    await page.goto(`${app.origin}/?demo=bank`);
+    // the address and the save state read together, until the first save
+    const seen: { search: string; state: string | null }[] = [];
+    await expect
+      .poll(
+        async () => {
+          const s = await page.evaluate(() => ({ search: location.search, state: document.querySelector('[data-testid="project-status"]')?.getAttribute('data-state') ?? null }));
+          seen.push(s);
+          return s.state;
+        },
+        { timeout: 60_000, intervals: [20] },
+      )
+      .toBe('saved');
+    expect(seen.filter((s) => s.search.includes('project=') && s.state !== 'saved')).toEqual([]);
+    expect(seen.some((s) => s.search === '?demo=bank' && s.state !== 'saved')).toBe(true);
+    expect(page.url()).toContain('?project=');
+    await page.close();
+  });
+
   it('keeps roles, rule, audit and scenarios across a reload and in a project file', async () => {
     const { page } = await openDemo(app);
     await expect.poll(() => page.url()).toContain('?project=');
