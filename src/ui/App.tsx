@@ -1,4 +1,4 @@
-import { startTransition, useCallback, useDeferredValue, useEffect, useMemo, useReducer, useRef } from 'react';
+import { Suspense, lazy, startTransition, useCallback, useDeferredValue, useEffect, useMemo, useReducer, useRef } from 'react';
 import { WorkbenchSession } from '../client/session';
 import { problemOf } from '../client/bridge';
 import type { Problem } from '../core/errors';
@@ -13,12 +13,6 @@ import { DEMOS, demoFromUrl, fetchDemoFile, type DemoName } from './demo';
 import { DataPanel } from './components/DataPanel';
 import { ModelPanel } from './components/ModelPanel';
 import { AuditPanel } from './components/AuditPanel';
-import { ExplainPanel } from './components/ExplainPanel';
-import { ComparePanel } from './components/ComparePanel';
-import { SimulatePanel } from './components/SimulatePanel';
-import { OversightPanel } from './components/OversightPanel';
-import { WorkshopPanel } from './components/WorkshopPanel';
-import { MonitorPanel } from './components/MonitorPanel';
 import { ProblemBanner } from './components/ProblemBanner';
 import { TabPanel, Tabs } from './components/Tabs';
 import { useEscape } from './hooks';
@@ -26,6 +20,19 @@ import { count } from '../core/format';
 import { ProjectsBar } from './components/ProjectsBar';
 import { useProject, type RestoredView } from './use-project';
 import type { PageReportSources, explainedSummary } from '../client/report-inputs';
+
+/**
+ * The tabs that are not on the first screen load as chunks of their own, when they mount (in
+ * the background after the first screen, or when opened): the page's first script is smaller,
+ * and evaluating it no longer makes one long task while the demo opens.
+ */
+const ExplainPanel = lazy(() => import('./components/ExplainPanel').then((m) => ({ default: m.ExplainPanel })));
+const ComparePanel = lazy(() => import('./components/ComparePanel').then((m) => ({ default: m.ComparePanel })));
+const SimulatePanel = lazy(() => import('./components/SimulatePanel').then((m) => ({ default: m.SimulatePanel })));
+const OversightPanel = lazy(() => import('./components/OversightPanel').then((m) => ({ default: m.OversightPanel })));
+const WorkshopPanel = lazy(() => import('./components/WorkshopPanel').then((m) => ({ default: m.WorkshopPanel })));
+const MonitorPanel = lazy(() => import('./components/MonitorPanel').then((m) => ({ default: m.MonitorPanel })));
+const loading = <p className="muted">Loading…</p>;
 
 type Tab = 'data' | 'audit' | 'explain' | 'compare' | 'simulate' | 'oversight' | 'monitor' | 'workshop';
 
@@ -584,7 +591,7 @@ export function App() {
             </TabPanel>
             <TabPanel id="explain" selected={tab === 'explain'} className="panel wide">
               {mounted('explain') && (
-                <>
+                <Suspense fallback={loading}>
                   <ExplainPanel
                     key={`${dataset.id}/${model.id}`}
                     session={session.current!}
@@ -599,12 +606,12 @@ export function App() {
                     saved={project.panelSaved('explain', `${dataset.id}/${model.id}`)}
                     onSaved={onPanel.explain}
                   />
-                </>
+                </Suspense>
               )}
             </TabPanel>
             <TabPanel id="compare" selected={tab === 'compare'} className="panel wide">
               {mounted('compare') && (
-                <>
+                <Suspense fallback={loading}>
                   <ComparePanel
                     key={`${dataset.id}/${model.id}`}
                     session={session.current!}
@@ -617,37 +624,37 @@ export function App() {
                     saved={project.compareFor(dataset.id, model.id)}
                     onSaved={onCompare}
                   />
-                </>
+                </Suspense>
               )}
             </TabPanel>
             <TabPanel id="oversight" selected={tab === 'oversight'} className="panel wide">
               {mounted('oversight') && (
-                <>
+                <Suspense fallback={loading}>
                   <OversightPanel key={`${dataset.id}/${model.id}`} session={session.current!} dataset={dataset} model={model} roles={roles} attribute={s.attribute} decision={tab === 'oversight' ? s.decision : deferredDecision} />
-                </>
+                </Suspense>
               )}
             </TabPanel>
             <TabPanel id="monitor" selected={tab === 'monitor'} className="panel wide">
               {mounted('monitor') && (
-                <>
+                <Suspense fallback={loading}>
                   <MonitorPanel key={`${dataset.id}/${model.id}`} session={session.current!} dataset={dataset} model={model} roles={roles} attribute={s.attribute} decision={tab === 'monitor' ? s.decision : deferredDecision} onSaved={onPanel.monitor} />
-                </>
+                </Suspense>
               )}
             </TabPanel>
           </>
         )}
         <TabPanel id="simulate" selected={tab === 'simulate'} className="panel wide">
           {mounted('simulate') && (
-            <>
+            <Suspense fallback={loading}>
               <SimulatePanel key={project.restored} session={session.current!} visible={tab === 'simulate'} onUseData={onUseData} saved={project.panelSaved('simulate', String(project.restored))} onSaved={onPanel.simulate} />
-            </>
+            </Suspense>
           )}
         </TabPanel>
         <TabPanel id="workshop" selected={tab === 'workshop'} className="panel wide">
           {mounted('workshop') && (
-            <>
+            <Suspense fallback={loading}>
               <WorkshopPanel key={project.restored} session={session.current!} dataset={dataset} model={s.misfit ? null : model} roles={roles} saved={project.panelSaved('workshop', String(project.restored))} onSaved={onPanel.workshop} />
-            </>
+            </Suspense>
           )}
         </TabPanel>
       </main>
