@@ -57,12 +57,25 @@ export function signed(x: Shown, digits = 3): string {
   return v < 0 && Number(s) !== 0 ? `−${s}` : `+${s}`;
 }
 
-/** One formatter for every count: `toLocaleString` builds a new one per call, slow in a render of many cells. */
-const COUNT_FORMAT = new Intl.NumberFormat('en-US');
+/**
+ * One formatter for counts that are not whole numbers, made at first use: `toLocaleString`
+ * builds a new one per call (slow in a render of many cells), and making it when this module
+ * loads was most of the page's first script's own time (the first Intl object loads the
+ * locale data).
+ */
+let countFormat: Intl.NumberFormat | null = null;
 
-/** A count with thousands separators: 45211 → "45,211". */
+/** A count with thousands separators: 45211 → "45,211" (whole numbers grouped here, as en-US does). */
 export function count(n: number): string {
-  return Number.isFinite(n) ? COUNT_FORMAT.format(n) : 'undefined';
+  if (!Number.isFinite(n)) return 'undefined';
+  if (Number.isSafeInteger(n) && !Object.is(n, -0)) {
+    const digits = String(Math.abs(n));
+    let out = '';
+    for (let end = digits.length; end > 0; end -= 3) out = (end > 3 ? ',' : '') + digits.slice(Math.max(0, end - 3), end) + out;
+    return n < 0 ? `-${out}` : out;
+  }
+  countFormat ??= new Intl.NumberFormat('en-US');
+  return countFormat.format(n);
 }
 
 /** A large count in short form: 6,600,000 → "6.6 M", 12,000 → "12 k". */

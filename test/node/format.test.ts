@@ -68,3 +68,13 @@ describe('describeProblem', () => {
     expect(describeProblem({ code: 'csv-empty', message: 'No hint here' })).toBe('No hint here');
   });
 });
+
+describe('count', () => {
+  it("groups whole numbers exactly as Intl.NumberFormat('en-US') does, and leaves the rest to it", () => {
+    const intl = new Intl.NumberFormat('en-US');
+    const xs = [0, -0, 1, -1, 999, 1000, -1000, 45211, 123456, 1234567, -9876543210, Number.MAX_SAFE_INTEGER, -Number.MAX_SAFE_INTEGER, 2 ** 60, 0.5, 1234.5678, -0.0004];
+    for (let k = 0; k < 2000; k++) xs.push(Math.round(Math.sin(k) * 10 ** (k % 16)));
+    for (const x of xs) expect(count(x)).toBe(intl.format(x));
+    expect(count(NaN)).toBe('undefined');
+  });
+});
