@@ -65,7 +65,7 @@ describe('projects', () => {
           seen.push(s);
           return s.state;
         },
-        { timeout: 60_000, intervals: [20] },
+        { timeout: 60_000, interval: 20 },
       )
       .toBe('saved');
     expect(seen.filter((s) => s.search.includes('project=') && s.state !== 'saved')).toEqual([]);
