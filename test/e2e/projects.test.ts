@@ -76,7 +76,8 @@ describe('projects', () => {
 
   it('keeps roles, rule, audit and scenarios across a reload and in a project file', async () => {
     const { page } = await openDemo(app);
-    await expect.poll(() => page.url()).toContain('?project=');
+    // the address names the project once it is first saved (the data, ~4.6 MB, is written with it)
+    await expect.poll(() => page.url(), { timeout: 30_000 }).toContain('?project=');
 
     // roles: education becomes a protected attribute, and the audit looks at it at threshold 0.3
     await page.getByTestId('tab-data').click();
