@@ -20,9 +20,8 @@
 import { createRng } from '../rng';
 import { aborted, clockMs, internal, logitClipped, mixSeed, predictBatch } from './common';
 import { permutationSource } from './permutations';
-import type { PermutationSampling } from './permutations';
-import { SPACE_LOE, SPACE_LOGIT, checkOutputs, checkPreludeOutputs, fillEq, takePrelude } from './shapley-context';
-import type { Ctx } from './shapley-context';
+import { SPACE_LOE, SPACE_LOGIT, checkOutputs, fillEq, putPreludeInBatch, takePreludeFromBatch } from './shapley-context';
+import type { Ctx, PermutationRun } from './shapley-context';
 import type { ShapleyResult } from './shapley-types';
 
 /** The most players a coalition table takes (2^12 = 4,096 coalitions per row). */
@@ -98,12 +97,7 @@ export class CoalitionEvaluator {
     this.rowUniform = new Uint8Array(rowsPerChunk);
     this.colsX = new Int32Array(width);
     this.preludePending = preludeInBatch;
-    if (preludeInBatch) {
-      const { bg, X, N } = ctx;
-      this.batch.set(bg.subarray(0, B * width), 0);
-      this.batch.set(X.subarray(0, N * width), B * width);
-      this.fill = B + N;
-    }
+    if (preludeInBatch) this.fill = putPreludeInBatch(ctx, this.batch);
   }
 
   /** Evaluates every listed (row, S) of the chunk into V; on return V holds them all. */
@@ -200,12 +194,8 @@ export class CoalitionEvaluator {
     }
     let cur = 0;
     if (this.preludePending) {
-      const { B, N } = ctx;
-      checkPreludeOutputs(y, 0, B);
-      checkPreludeOutputs(y, B, N);
-      takePrelude(ctx, Float64Array.from({ length: B }, (_, b) => y[b]), Float64Array.from({ length: N }, (_, i) => y[B + i]));
+      cur = takePreludeFromBatch(ctx, y);
       this.preludePending = false;
-      cur = B + N;
     }
     cur = this.consume(y, cur);
     if (cur !== this.fill) throw internal(`coalition table: consumed ${cur} of ${this.fill} outputs`);
@@ -277,16 +267,9 @@ export function tableRowsPerChunk(N: number, M: number, walks = 0): number {
  * values, errors and predictions equal the walk's bit for bit.
  * Progress: (permutation walks of finished rows, nRows × P).
  */
-export async function permutationFromTable(
-  ctx: Ctx,
-  res: ShapleyResult,
-  P: number,
-  seed: number,
-  rowOffset: number,
-  sampling: PermutationSampling,
-  preludeInBatch: boolean,
-): Promise<ShapleyResult> {
+export async function permutationFromTable(ctx: Ctx, res: ShapleyResult, run: PermutationRun): Promise<ShapleyResult> {
   const { N, M } = ctx;
+  const { P, seed, rowOffset, sampling, preludeInBatch } = run;
   const rowsPerChunk = tableRowsPerChunk(N, M, P);
   const nS = 1 << M;
   const full = nS - 1;

@@ -7,6 +7,7 @@
 import { WorkbenchError } from '../errors';
 import { DEFAULT_LOGIT_CLIP, checkMatrix, checkPlayers, internal, logitClipped, normaliseWeights, predictAll, resolveBatchRows } from './common';
 import type { ExplainScorer, JobHooks, OutputSpace, Player } from './common';
+import type { PermutationSampling } from './permutations';
 import type { ShapleyInput, ShapleyMethod, ShapleyOptions, ShapleyResult } from './shapley-types';
 
 export const SPACE_PROB = 0;
@@ -86,6 +87,38 @@ export function takePrelude(ctx: Ctx, baseP: ArrayLike<number>, fxP: ArrayLike<n
   for (let i = 0; i < ctx.N; i++) ctx.fxG[i] = g(fxP[i]);
   ctx.baseValue = maskValue(ctx, ctx.baseG);
   for (let i = 0; i < ctx.N; i++) ctx.predictions[i] = space === SPACE_LOE ? logitClipped(ctx.fxG[i], clip) : ctx.fxG[i];
+}
+
+/** One permutation SHAP run's settings, as permutationShap resolved them (walk or coalition table). */
+export interface PermutationRun {
+  /** permutations per explained row */
+  P: number;
+  seed: number;
+  /** global index of the first explained row (its permutation stream) */
+  rowOffset: number;
+  sampling: PermutationSampling;
+  /** the B + N prelude rides at the head of the first batch */
+  preludeInBatch: boolean;
+}
+
+/**
+ * The prelude at the head of a batch (when it fits there, no predict calls of its own): the B
+ * background rows, then the N explained rows. Returns the rows written.
+ */
+export function putPreludeInBatch(ctx: Ctx, batch: Float32Array): number {
+  const { bg, X, B, N, width } = ctx;
+  batch.set(bg.subarray(0, B * width), 0);
+  batch.set(X.subarray(0, N * width), B * width);
+  return B + N;
+}
+
+/** takePrelude from the outputs of a batch that putPreludeInBatch began (checked finite); returns the outputs read. */
+export function takePreludeFromBatch(ctx: Ctx, y: ArrayLike<number>): number {
+  const { B, N } = ctx;
+  checkPreludeOutputs(y, 0, B);
+  checkPreludeOutputs(y, B, N);
+  takePrelude(ctx, Float64Array.from({ length: B }, (_, b) => y[b]), Float64Array.from({ length: N }, (_, i) => y[B + i]));
+  return B + N;
 }
 
 /** predictAll's check on prelude outputs that came in a shared batch: y[from … from + n) are rows 0 … n − 1. */

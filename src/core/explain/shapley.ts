@@ -44,8 +44,8 @@ import { aborted, clockMs, internal, logitClipped, mixSeed, predictBatch, resolv
 import { CoalitionEvaluator, MAX_TABLE_PLAYERS, permutationFromTable, tableRowsPerChunk } from './coalitions';
 import { DEFAULT_SAMPLING, checkSampling, permutationSource } from './permutations';
 import type { PermutationSampling, PermutationSource } from './permutations';
-import { SPACE_LOGIT, checkOutputs, checkPreludeOutputs, emptyResult, fillEq, maskValue, prepare, takePrelude } from './shapley-context';
-import type { Ctx } from './shapley-context';
+import { SPACE_LOGIT, checkOutputs, emptyResult, fillEq, maskValue, prepare, putPreludeInBatch, takePreludeFromBatch } from './shapley-context';
+import type { Ctx, PermutationRun } from './shapley-context';
 
 export type { PermutationOptions, ShapleyInput, ShapleyMethod, ShapleyOptions, ShapleyResult } from './shapley-types';
 import type { PermutationOptions, ShapleyInput, ShapleyMethod, ShapleyOptions, ShapleyResult } from './shapley-types';
@@ -603,15 +603,14 @@ export async function permutationShap(input: ShapleyInput, options: PermutationO
   const { N, M, B, width } = ctx;
   const res = emptyResult(ctx, 'permutation', P, N * P * 2 * M * B);
   res.sampling = sampling;
-  const seed = options.seed ?? 0;
-  const rowOffset = options.rowIndexOffset ?? 0;
+  const run: PermutationRun = { P, seed: options.seed ?? 0, rowOffset: options.rowIndexOffset ?? 0, sampling, preludeInBatch };
   if ((options.coalitionTable ?? true) && M <= MAX_TABLE_PLAYERS) {
-    return permutationFromTable(ctx, res, P, seed, rowOffset, sampling, preludeInBatch);
+    return permutationFromTable(ctx, res, run);
   }
   const cap = ctx.batchRows;
   const buffers = takeBuffers(cap, B, width);
   try {
-    return await walkPermutations(ctx, res, buffers, P, seed, rowOffset, sampling, preludeInBatch);
+    return await walkPermutations(ctx, res, buffers, run);
   } finally {
     giveBackBuffers(buffers);
   }
@@ -652,16 +651,8 @@ function giveBackBuffers(b: WalkBuffers): void {
 }
 
 /** permutationShap's loop: the producer fills batches, each flush scores one and the consumer replays it. */
-async function walkPermutations(
-  ctx: Ctx,
-  res: ShapleyResult,
-  buffers: WalkBuffers,
-  P: number,
-  seed: number,
-  rowOffset: number,
-  sampling: PermutationSampling,
-  preludeInBatch: boolean,
-): Promise<ShapleyResult> {
+async function walkPermutations(ctx: Ctx, res: ShapleyResult, buffers: WalkBuffers, run: PermutationRun): Promise<ShapleyResult> {
+  const { P, seed, rowOffset, sampling, preludeInBatch } = run;
   const { N, B, width } = ctx;
   const cap = ctx.batchRows;
   const { work, tape, tapeEntries } = buffers;
@@ -671,11 +662,7 @@ async function walkPermutations(
   // the consumer starts from f(b) and f(x): made once the prelude is scored
   let consumer = preludeInBatch ? null : new PermutationWalk(ctx, true, P, seed, rowOffset, res, sampling, null, tape);
   let fill = 0;
-  if (preludeInBatch) {
-    batch.set(ctx.bg.subarray(0, B * width), 0);
-    batch.set(ctx.X.subarray(0, N * width), B * width);
-    fill = B + N;
-  }
+  if (preludeInBatch) fill = putPreludeInBatch(ctx, batch);
   let pendingSteps = 0;
   const total = N * P;
 
@@ -692,12 +679,9 @@ async function walkPermutations(
     }
     let cur = 0;
     if (!consumer) {
-      checkPreludeOutputs(y, 0, B);
-      checkPreludeOutputs(y, B, N);
-      takePrelude(ctx, Float64Array.from({ length: B }, (_, b) => y[b]), Float64Array.from({ length: N }, (_, i) => y[B + i]));
+      cur = takePreludeFromBatch(ctx, y);
       res.baseValue = ctx.baseValue;
       consumer = new PermutationWalk(ctx, true, P, seed, rowOffset, res, sampling, null, tape);
-      cur = B + N;
     }
     // the consumer checks each model output as it reads it (checkOutputs' error)
     let from = 0;
