@@ -55,23 +55,35 @@ async function addScenario(page: Page, name: string, base: 'audited' | 'retraine
 describe('projects', () => {
   it('the address names a new project only once it is saved, so a reload before that reopens the demo', async () => {
     const page = await app.newPage();
-    await page.goto(`${app.origin}/?demo=bank`);
-    // the address and the save state read together, until the first save
-    const seen: { search: string; state: string | null }[] = [];
-    await expect
-      .poll(
-        async () => {
-          const s = await page.evaluate(() => ({ search: location.search, state: document.querySelector('[data-testid="project-status"]')?.getAttribute('data-state') ?? null }));
-          seen.push(s);
-          return s.state;
-        },
-        { timeout: 60_000, interval: 20 },
-      )
-      .toBe('saved');
-    expect(seen.filter((s) => s.search.includes('project=') && s.state !== 'saved')).toEqual([]);
-    expect(seen.some((s) => s.search === '?demo=bank' && s.state !== 'saved')).toBe(true);
-    expect(page.url()).toContain('?project=');
-    await page.close();
+    try {
+      // every change of the address and of the save state, in order, recorded in the page
+      await page.addInitScript(() => {
+        const log: string[] = [];
+        (window as unknown as { saveLog: string[] }).saveLog = log;
+        const replace = history.replaceState.bind(history);
+        history.replaceState = (data: unknown, unused: string, url?: string | URL | null) => {
+          replace(data, unused, url);
+          log.push(`address ${location.search}`);
+        };
+        let last: string | null = null;
+        new MutationObserver(() => {
+          const state = document.querySelector('[data-testid="project-status"]')?.getAttribute('data-state') ?? null;
+          if (state !== last) log.push(`state ${(last = state)}`);
+        }).observe(document, { subtree: true, childList: true, attributes: true, attributeFilter: ['data-state'] });
+      });
+      await page.goto(`${app.origin}/?demo=bank`);
+      await expect.poll(() => page.url(), { timeout: 60_000 }).toContain('?project=');
+      const log = await page.evaluate(() => (window as unknown as { saveLog: string[] }).saveLog);
+      console.log(`[e2e] save log: ${log.join(' → ')}`);
+      const named = log.findIndex((e) => e.startsWith('address ?project='));
+      // the address names the project once its first save has been written: after that save
+      // began, and the page shows it saved next (its status follows in the next render)
+      expect(log.indexOf('state saving')).toBeGreaterThanOrEqual(0);
+      expect(named).toBeGreaterThan(log.indexOf('state saving'));
+      expect(log.slice(named + 1).find((e) => e.startsWith('state '))).toBe('state saved');
+    } finally {
+      await page.close();
+    }
   });
 
   it('keeps roles, rule, audit and scenarios across a reload and in a project file', async () => {
