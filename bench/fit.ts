@@ -20,35 +20,18 @@
  * The constraint scenario is left out: its penalty still trains with Adam (bench/scenarios.ts
  * times it). Prints figures; asserts nothing.
  */
-import '@tensorflow/tfjs-backend-wasm';
+import { age, roles, split, table } from './bank-split';
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { parseCsv } from '../src/core/csv';
 import { fitLogistic, type LogisticFit, type LogisticSolver } from '../src/core/fit/logistic';
 import { encodeTable, encodeTarget, manifestWidth } from '../src/core/manifest';
-import { createSplit, runScenario, type Scenario, type ScenarioContext } from '../src/core/mitigate';
-import type { DatasetRoles } from '../src/core/roles';
-import { tf } from '../src/core/tf';
+import { runScenario, type Scenario, type ScenarioContext } from '../src/core/mitigate';
 import { trainModel, type TrainOptions } from '../src/core/train';
 
 const recordedSklearnSeconds = 0.29; // shared/design/PEERS.md, "Speed, measured here"
 
-tf.env().set('WASM_HAS_MULTITHREAD_SUPPORT', false);
-if (!(await tf.setBackend('wasm'))) throw new Error('tfjs wasm backend did not initialise');
-await tf.ready();
-
-const { table } = parseCsv(new Uint8Array(readFileSync('public/demo/bank/bank-full.csv')));
-const age = { column: 'age', cuts: [25, 40, 60] };
-const excluded = new Set(['y', 'duration', 'age', 'marital']);
-const roles: DatasetRoles = {
-  target: { column: 'y', positive: 'yes' },
-  protected: [age, { column: 'marital' }],
-  features: table.columns.map((c) => c.name).filter((n) => !excluded.has(n)),
-  ignored: ['duration'],
-};
-const split = createSplit(table, { ...roles, protected: [age] }, 2024);
 const spec = { target: roles.target, features: roles.features };
 const base: TrainOptions = { kind: 'logistic', seed: 7, trainRows: split.train, validationRows: new Uint32Array(0), date: null };
 

@@ -33,40 +33,24 @@
  *   git -C fairlearn archive v0.9.0 fairlearn | tar -x -C /some/pyvendor
  *   PYTHONPATH=/some/pyvendor npm run bench -- reductions
  */
-import '@tensorflow/tfjs-backend-wasm';
+import { age, roles, split, table } from './bank-split';
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { parseCsv } from '../src/core/csv';
 import { encodeTable, encodeTarget, manifestWidth } from '../src/core/manifest';
 import { weightedRocAuc } from '../src/core/metrics/roc-auc';
-import { createSplit, runScenario, type Scenario, type ScenarioContext } from '../src/core/mitigate';
+import { runScenario, type Scenario, type ScenarioContext } from '../src/core/mitigate';
 import { exponentiatedGradient, type ParityForm, type ReductionsResult } from '../src/core/mitigate/reductions';
 import { bestMember, fitThreshold, logisticLearner, memberProbabilities, mixtureScores, mixtureSelectionProbability, type LogisticMember } from '../src/core/mitigate/reductions-model';
 import { createRng } from '../src/core/rng';
-import { groupColumn, type DatasetRoles } from '../src/core/roles';
-import { tf } from '../src/core/tf';
+import { groupColumn } from '../src/core/roles';
 import { trainModel } from '../src/core/train';
 import type { FairnessConstraint } from '../src/core/train-penalty';
 
 /** shared/design/PEERS.md, "Speed, measured here": fairlearn 0.9, DemographicParity(0.02), bank. */
 const recorded = { seconds: 7.8, accuracy: 0.891, selection: '1.7–5.3 %' };
 
-tf.env().set('WASM_HAS_MULTITHREAD_SUPPORT', false);
-if (!(await tf.setBackend('wasm'))) throw new Error('tfjs wasm backend did not initialise');
-await tf.ready();
-
-const { table } = parseCsv(new Uint8Array(readFileSync('public/demo/bank/bank-full.csv')));
-const age = { column: 'age', cuts: [25, 40, 60] };
-const excluded = new Set(['y', 'duration', 'age', 'marital']);
-const roles: DatasetRoles = {
-  target: { column: 'y', positive: 'yes' },
-  protected: [age, { column: 'marital' }],
-  features: table.columns.map((c) => c.name).filter((n) => !excluded.has(n)),
-  ignored: ['duration'],
-};
-const split = createSplit(table, { ...roles, protected: [age] }, 2024);
 const ageGroups = groupColumn(table, age);
 const labels = encodeTarget(table, roles.target);
 

@@ -24,12 +24,10 @@
  * difference (held-out, threshold 0.5 or the group-threshold decisions), and for
  * the constraint the training gap and λ (with reductions: the multipliers' total). Prints figures; asserts nothing.
  */
-import '@tensorflow/tfjs-backend-wasm';
-import { readFileSync } from 'node:fs';
-import { parseCsv } from '../src/core/csv';
+import { age, roles, split, table } from './bank-split';
 import { proxyStrength, type ProxyColumn } from '../src/core/explain/proxy';
-import { compareScenarios, createSplit, paretoFrontier, runScenario, type Scenario, type ScenarioContext, type ScenarioResult } from '../src/core/mitigate';
-import { groupColumn, type DatasetRoles } from '../src/core/roles';
+import { compareScenarios, paretoFrontier, runScenario, type Scenario, type ScenarioContext, type ScenarioResult } from '../src/core/mitigate';
+import { groupColumn } from '../src/core/roles';
 import { tf } from '../src/core/tf';
 
 const args = process.argv.slice(2);
@@ -37,21 +35,6 @@ const trainKind = args.includes('--mlp') ? 'mlp' : 'logistic';
 const epochsArg = args.indexOf('--epochs');
 const epochs = epochsArg >= 0 ? Number(args[epochsArg + 1]) : 20;
 
-tf.env().set('WASM_HAS_MULTITHREAD_SUPPORT', false);
-if (!(await tf.setBackend('wasm'))) throw new Error('tfjs wasm backend did not initialise');
-await tf.ready();
-
-const { table } = parseCsv(new Uint8Array(readFileSync('public/demo/bank/bank-full.csv')));
-const age = { column: 'age', cuts: [25, 40, 60] };
-const excluded = new Set(['y', 'duration', 'age', 'marital']);
-const roles: DatasetRoles = {
-  target: { column: 'y', positive: 'yes' },
-  protected: [age, { column: 'marital' }],
-  features: table.columns.map((c) => c.name).filter((n) => !excluded.has(n)),
-  ignored: ['duration'],
-};
-// the split is stratified by label × age group (the attribute audited here)
-const split = createSplit(table, { ...roles, protected: [age] }, 2024);
 
 // why `job`: the features ranked by how well each alone reveals the age group
 const ageGroups = groupColumn(table, age);
